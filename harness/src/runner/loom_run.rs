@@ -1,0 +1,26 @@
+//! Exhaustive exploration with loom, within a preemption bound.
+
+use super::execute;
+use model::exec::{Backend, RunShared};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+
+/// loom stops a single execution after this many scheduling decisions; the
+/// scenarios' retry loops yield, so a larger count means a livelock.
+const MAX_BRANCHES: usize = 10_000;
+
+pub(super) fn run(shared: &Arc<RunShared>, body: fn(), bound: usize, max: Option<usize>) {
+    let mut b = loom::model::Builder::new();
+    b.preemption_bound = Some(bound);
+    b.max_branches = MAX_BRANCHES;
+    b.max_permutations = max;
+    b.checkpoint_file = None;
+    b.log = false;
+    let run = shared.clone();
+    // A violation ends loom's exploration with a panic; it is recorded.
+    let _ = catch_unwind(AssertUnwindSafe(|| {
+        b.check(move || {
+            execute(Backend::Loom, &run, body);
+        })
+    }));
+}

@@ -1,0 +1,182 @@
+//! Runners: one scenario, one scheduler, one run of many executions.
+//!
+//! Backend choice lives here and in `model::sync::monitor` only. Every
+//! runner wraps the scenario body in [`execute`], so the body is the same
+//! program whatever explores it.
+
+mod loom_run;
+mod quiet;
+mod shuttle_run;
+mod std_run;
+pub mod steer;
+
+use crate::scenario::Scenario;
+use model::exec::{self, Backend, Captured, Exec, RunConfig, RunShared};
+use model::lockdep::LockGraph;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+pub use steer::Schedule;
+
+/// How a run explores interleavings.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Sched {
+    /// loom, exhaustive within a preemption bound; `max` caps executions.
+    Loom { bound: usize, max: Option<usize> },
+    /// shuttle PCT with bug depth `depth`.
+    Pct {
+        depth: usize,
+        iterations: usize,
+        seed: u64,
+    },
+    /// shuttle uniform random.
+    Random { iterations: usize, seed: u64 },
+    /// shuttle depth-first (exhaustive without a bound; `max` caps it).
+    Dfs { max: Option<usize> },
+    /// Real threads, `iterations` executions; `watchdog` declares a
+    /// deadlock when one execution makes no progress for that long.
+    Std {
+        iterations: usize,
+        watchdog: Duration,
+    },
+}
+
+impl Sched {
+    pub fn backend(&self) -> Backend {
+        match self {
+            Sched::Loom { .. } => Backend::Loom,
+            Sched::Std { .. } => Backend::Std,
+            _ => Backend::Shuttle,
+        }
+    }
+
+    /// A short description for reports (`loom bound 2`, `pct depth 3 seed 1`).
+    pub fn describe(&self) -> String {
+        match self {
+            Sched::Loom { bound, .. } => format!("loom bound {bound}"),
+            Sched::Pct { depth, seed, .. } => format!("pct depth {depth} seed {seed}"),
+            Sched::Random { seed, .. } => format!("random seed {seed}"),
+            Sched::Dfs { .. } => "dfs".to_string(),
+            Sched::Std { .. } => "std threads".to_string(),
+        }
+    }
+}
+
+/// What to run.
+#[derive(Clone, Debug)]
+pub struct RunSpec {
+    pub scenario: &'static Scenario,
+    pub sched: Sched,
+    pub mutant: Option<String>,
+    pub params: BTreeMap<String, String>,
+}
+
+impl RunSpec {
+    pub fn new(scenario: &'static Scenario, sched: Sched) -> Self {
+        RunSpec {
+            scenario,
+            sched,
+            mutant: None,
+            params: BTreeMap::new(),
+        }
+    }
+
+    pub(crate) fn shared(&self) -> Arc<RunShared> {
+        Arc::new(RunShared::new(RunConfig {
+            scenario: self.scenario.id.to_string(),
+            mutant: self.mutant.clone(),
+            params: self.params.clone(),
+            orders: self.scenario.orders.to_vec(),
+        }))
+    }
+}
+
+/// A violation found by a run, with the shuttle schedule that reproduces
+/// it when the run could capture one.
+#[derive(Clone, Debug)]
+pub struct Found {
+    pub captured: Captured,
+    pub schedule: Option<Schedule>,
+}
+
+impl Found {
+    pub fn check(&self) -> &'static str {
+        self.captured.violation.check
+    }
+}
+
+/// The result of one run.
+#[derive(Debug)]
+pub struct Outcome {
+    pub spec: RunSpec,
+    pub executions: u64,
+    pub elapsed: Duration,
+    pub found: Vec<Found>,
+    pub graph: LockGraph,
+    pub coverage: BTreeMap<&'static str, u64>,
+}
+
+impl Outcome {
+    pub fn checks(&self) -> Vec<&'static str> {
+        self.found.iter().map(Found::check).collect()
+    }
+
+    /// The first violation of `check`, if any.
+    pub fn find(&self, check: &str) -> Option<&Found> {
+        self.found.iter().find(|f| f.check() == check)
+    }
+}
+
+/// Runs the scenario body as one execution of `run` on `backend`, and
+/// returns the execution (its events stay readable after it ends).
+pub(crate) fn execute(backend: Backend, run: &Arc<RunShared>, body: fn()) -> Arc<Exec> {
+    let exec = Exec::begin(backend, run.clone());
+    body();
+    exec::exit_execution();
+    exec
+}
+
+/// Runs `spec` to completion (or to its first fatal violation).
+pub fn run(spec: &RunSpec) -> Outcome {
+    quiet::install();
+    let shared = spec.shared();
+    let start = Instant::now();
+    let schedules = match &spec.sched {
+        Sched::Loom { bound, max } => {
+            loom_run::run(&shared, spec.scenario.body, *bound, *max);
+            Vec::new()
+        }
+        Sched::Std {
+            iterations,
+            watchdog,
+        } => {
+            std_run::run(&shared, spec.scenario.body, *iterations, *watchdog);
+            Vec::new()
+        }
+        sched => shuttle_run::explore(&shared, spec.scenario.body, sched),
+    };
+    exec::exit_execution();
+    let elapsed = start.elapsed();
+    let found = shared
+        .violations()
+        .into_iter()
+        .map(|captured| {
+            let schedule = schedules
+                .iter()
+                .find(|(c, _)| *c == captured.violation.check)
+                .map(|(_, s)| s.clone());
+            Found { captured, schedule }
+        })
+        .collect();
+    let graph = shared.graph().clone();
+    Outcome {
+        spec: spec.clone(),
+        executions: shared.executions(),
+        elapsed,
+        found,
+        graph,
+        coverage: shared.coverage(),
+    }
+}
+
+pub use shuttle_run::{follow, guide, GuideResult};

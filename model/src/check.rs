@@ -1,0 +1,85 @@
+//! Violations: what a failed check reports, and how it stops an execution.
+
+use crate::exec::{self, ThreadSnapshot};
+use std::fmt;
+
+/// Every live thread is blocked forever (a lock cycle, or waits that no
+/// remaining thread can satisfy).
+pub const SYNC_DEADLOCK: &str = "SYNC-DEADLOCK";
+/// A blocking acquisition contradicts a declared lock order, or closes a
+/// cycle in the observed class-level order graph.
+pub const SYNC_LOCKORDER: &str = "SYNC-LOCKORDER";
+/// A primitive used against its contract (exit of a mutex not held,
+/// recursive enter, a cv used with two mutexes...).
+pub const SYNC_MISUSE: &str = "SYNC-MISUSE";
+/// A use of a freed object (stale generation).
+pub const MEM_UAF: &str = "MEM-UAF";
+/// A free of an object that is already free.
+pub const MEM_DOUBLE_FREE: &str = "MEM-DOUBLE-FREE";
+/// A free of an object that is still referenced.
+pub const MEM_FREE_HELD: &str = "MEM-FREE-HELD";
+/// A software PTE update discarded REF or MOD bits set by hardware.
+pub const MMU_REFMOD_LOST: &str = "MMU-REFMOD-LOST";
+/// A CPU still caches a translation through an entry or table that software
+/// has invalidated and relies on being gone.
+pub const MMU_STALE_TLB: &str = "MMU-STALE-TLB";
+/// A panic that is not a check (a bug in the scenario or the port).
+pub const PANIC: &str = "PANIC";
+
+/// A failed check, with the state of every thread when it failed.
+#[derive(Clone, Debug)]
+pub struct Violation {
+    /// The CHECKS.md id of the check.
+    pub check: &'static str,
+    pub message: String,
+    /// The thread that detected it.
+    pub tid: usize,
+    /// Whether it ended the execution (lock-order violations do not).
+    pub fatal: bool,
+    pub threads: Vec<ThreadSnapshot>,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "violation {}: {}", self.check, self.message)?;
+        for t in &self.threads {
+            writeln!(f, "  {t}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The panic payload that carries a violation out of an execution; the
+/// violation itself is already recorded in the run.
+#[derive(Debug)]
+pub struct ViolationPanic(pub &'static str);
+
+/// Fails check `check`: records the violation in the run and ends the
+/// execution.
+#[track_caller]
+pub fn fail(check: &'static str, message: impl Into<String>) -> ! {
+    let message = message.into();
+    if let Some(exec) = exec::current() {
+        let v = exec.violation(check, message, true);
+        exec.run.record(v, exec.events());
+    }
+    std::panic::panic_any(ViolationPanic(check))
+}
+
+/// Records a violation that does not end the execution (lock order).
+pub fn report(check: &'static str, message: impl Into<String>) {
+    if let Some(exec) = exec::current() {
+        let v = exec.violation(check, message.into(), false);
+        exec.run.record(v, exec.events());
+    }
+}
+
+/// `check!(cond, "ID", "fmt", args...)`: fails check `ID` unless `cond`.
+#[macro_export]
+macro_rules! check {
+    ($cond:expr, $id:expr, $($fmt:tt)+) => {
+        if !$cond {
+            $crate::check::fail($id, format!($($fmt)+));
+        }
+    };
+}

@@ -1,0 +1,42 @@
+//! Execution context: which backend an execution runs on, which model thread
+//! is running, and the instrumentation ("ghost") state that checks read.
+//!
+//! Ghost state never influences behaviour: loom prunes interleavings by the
+//! objects two operations touch, so anything a thread *decides* on must live
+//! in a backend primitive. Ghost state only feeds checks, traces and reports.
+//!
+//! loom and shuttle run every model thread as a coroutine on the runner's OS
+//! thread, so the runner's `thread_local!` holds the current [`Exec`] for all
+//! of them; std threads inherit it at spawn.
+
+mod backend;
+mod current;
+mod run;
+mod state;
+
+pub use backend::Backend;
+pub(crate) use current::set_tid;
+pub use current::{current, enter_execution, exit_execution, in_model, tid, Tid};
+pub use run::{Captured, RunConfig, RunShared};
+pub use state::{Exec, Held, ObjId, ThreadSnapshot, WaitFor};
+
+/// Marks a coverage point: a branch or race window the scenario reached.
+/// Counters are per run and shown by `vmspec check --coverage`.
+pub fn cover(point: &'static str) {
+    if let Some(exec) = current() {
+        exec.run.cover(point);
+    }
+}
+
+/// Whether the named mutant (an injected bug) is enabled for this run.
+pub fn mutant(name: &str) -> bool {
+    current().is_some_and(|exec| exec.run.config.mutant.as_deref() == Some(name))
+}
+
+/// Annotates the calling thread's next operations with a seed line, shown
+/// in traces and reports (e.g. `seed("seg_map.c:1671")`).
+pub fn seed(line: &'static str) {
+    if let Some(exec) = current() {
+        exec.set_seed(tid(), line);
+    }
+}

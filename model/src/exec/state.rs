@@ -1,0 +1,327 @@
+use super::{current::set_tid, Backend, RunShared, Tid};
+use crate::check::Violation;
+use crate::sync::SignalTable;
+use crate::trace::{Event, ObjName, Op};
+use std::fmt;
+use std::panic::Location;
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+
+/// Identity of a modelled object within one execution.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ObjId(pub u32);
+
+/// What a blocked thread waits for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WaitFor {
+    /// A lock instance (mutex, rwlock, page lock) held by other threads.
+    Lock(ObjId),
+    /// A condition variable.
+    Cv(ObjId),
+    /// Another thread's exit.
+    Join(Tid),
+    /// A running callout handler (`untimeout`).
+    Callout(ObjId),
+}
+
+/// One lock a thread holds.
+#[derive(Clone, Copy, Debug)]
+pub struct Held {
+    pub obj: ObjId,
+    pub name: ObjName,
+    /// Taken by a try operation (adds no ordering edge).
+    pub by_try: bool,
+    pub site: &'static Location<'static>,
+}
+
+#[derive(Debug, Default)]
+struct ThreadGhost {
+    name: &'static str,
+    held: Vec<Held>,
+    waiting: Option<WaitFor>,
+    seed: Option<&'static str>,
+    last: Option<Event>,
+    done: bool,
+}
+
+#[derive(Debug)]
+struct ObjGhost {
+    name: ObjName,
+    holders: Vec<Tid>,
+}
+
+#[derive(Debug, Default)]
+struct Ghost {
+    threads: Vec<ThreadGhost>,
+    objs: Vec<ObjGhost>,
+    events: Vec<Event>,
+}
+
+/// One execution of a scenario.
+#[derive(Debug)]
+pub struct Exec {
+    pub backend: Backend,
+    pub run: Arc<RunShared>,
+    /// 1-based execution number within the run.
+    pub number: u64,
+    ghost: Mutex<Ghost>,
+    signals: OnceLock<Arc<SignalTable>>,
+}
+
+/// A thread's state as reports show it.
+#[derive(Clone, Debug)]
+pub struct ThreadSnapshot {
+    pub tid: Tid,
+    pub name: &'static str,
+    pub holds: Vec<String>,
+    pub waits: Option<String>,
+    pub last: Option<String>,
+    pub done: bool,
+}
+
+impl fmt::Display for ThreadSnapshot {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "thread {} ({})", self.tid, self.name)?;
+        if self.done {
+            return write!(f, ": finished");
+        }
+        if self.holds.is_empty() {
+            write!(f, ": holds nothing")?;
+        } else {
+            write!(f, ": holds [{}]", self.holds.join(", "))?;
+        }
+        if let Some(w) = &self.waits {
+            write!(f, "; waits for {w}")?;
+        }
+        if let Some(l) = &self.last {
+            write!(f, "; last: {l}")?;
+        }
+        Ok(())
+    }
+}
+
+impl Exec {
+    /// Creates the next execution of `run` on `backend` and makes it
+    /// current; the calling thread becomes model thread 0. Must be called
+    /// inside the backend's execution (loom and shuttle objects are created
+    /// per execution).
+    pub fn begin(backend: Backend, run: Arc<RunShared>) -> Arc<Exec> {
+        let exec = Exec::new(backend, run);
+        exec.enter();
+        exec
+    }
+
+    /// Creates the next execution of `run` without entering it.
+    pub fn new(backend: Backend, run: Arc<RunShared>) -> Arc<Exec> {
+        let number = run.begin_execution();
+        Arc::new(Exec {
+            backend,
+            run,
+            number,
+            ghost: Mutex::new(Ghost {
+                threads: vec![ThreadGhost {
+                    name: "main",
+                    ..Default::default()
+                }],
+                ..Default::default()
+            }),
+            signals: OnceLock::new(),
+        })
+    }
+
+    /// Makes this execution current on the calling OS thread, as thread 0.
+    pub fn enter(self: &Arc<Self>) {
+        super::enter_execution(self.clone());
+        set_tid(self.backend, 0);
+    }
+
+    /// The execution's table of pending signals (created on first use).
+    pub(crate) fn signals(&self) -> Arc<SignalTable> {
+        self.signals
+            .get_or_init(|| Arc::new(SignalTable::new()))
+            .clone()
+    }
+
+    fn g(&self) -> MutexGuard<'_, Ghost> {
+        self.ghost.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Registers a modelled object and returns its id.
+    pub fn register(&self, name: ObjName) -> ObjId {
+        let mut g = self.g();
+        g.objs.push(ObjGhost {
+            name,
+            holders: Vec::new(),
+        });
+        ObjId(g.objs.len() as u32 - 1)
+    }
+
+    pub fn obj_name(&self, id: ObjId) -> ObjName {
+        self.g().objs[id.0 as usize].name
+    }
+
+    /// Allocates the next thread id (spawn order).
+    pub(crate) fn new_thread(&self, name: &'static str) -> Tid {
+        let mut g = self.g();
+        g.threads.push(ThreadGhost {
+            name,
+            ..Default::default()
+        });
+        g.threads.len() - 1
+    }
+
+    pub(crate) fn thread_done(&self, tid: Tid) {
+        let mut g = self.g();
+        let t = &mut g.threads[tid];
+        t.done = true;
+        t.waiting = None;
+    }
+
+    pub(crate) fn set_seed(&self, tid: Tid, line: &'static str) {
+        if let Some(t) = self.g().threads.get_mut(tid) {
+            t.seed = Some(line);
+        }
+    }
+
+    /// Appends an event of thread `tid` to the log.
+    pub fn event(
+        &self,
+        tid: Tid,
+        op: Op,
+        obj: ObjName,
+        a: u64,
+        b: u64,
+        site: &'static Location<'static>,
+    ) {
+        let mut g = self.g();
+        let seed = g.threads.get(tid).and_then(|t| t.seed);
+        let ev = Event {
+            tid,
+            op,
+            obj,
+            a,
+            b,
+            site,
+            seed,
+        };
+        if let Some(t) = g.threads.get_mut(tid) {
+            t.last = Some(ev);
+        }
+        g.events.push(ev);
+    }
+
+    /// The events of this execution so far.
+    pub fn events(&self) -> Vec<Event> {
+        self.g().events.clone()
+    }
+
+    /// How many events this execution has logged (the guide scheduler uses
+    /// it to follow a recorded trace).
+    pub fn event_count(&self) -> usize {
+        self.g().events.len()
+    }
+
+    /// Records that `tid` now holds lock `obj`.
+    pub(crate) fn hold(&self, tid: Tid, held: Held) {
+        let mut g = self.g();
+        g.objs[held.obj.0 as usize].holders.push(tid);
+        g.threads[tid].held.push(held);
+    }
+
+    /// Records that `tid` released lock `obj`; returns whether it held it.
+    pub(crate) fn release(&self, tid: Tid, obj: ObjId) -> bool {
+        let mut g = self.g();
+        let holders = &mut g.objs[obj.0 as usize].holders;
+        if let Some(i) = holders.iter().position(|&t| t == tid) {
+            holders.swap_remove(i);
+        }
+        let held = &mut g.threads[tid].held;
+        match held.iter().rposition(|h| h.obj == obj) {
+            Some(i) => {
+                held.remove(i);
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// Locks `tid` holds, oldest first.
+    pub fn held(&self, tid: Tid) -> Vec<Held> {
+        self.g().threads[tid].held.clone()
+    }
+
+    /// Threads holding lock `obj`.
+    pub fn holders(&self, obj: ObjId) -> Vec<Tid> {
+        self.g().objs[obj.0 as usize].holders.clone()
+    }
+
+    pub(crate) fn set_waiting(&self, tid: Tid, w: Option<WaitFor>) {
+        self.g().threads[tid].waiting = w;
+    }
+
+    /// If `tid`, about to wait for lock `obj`, would close a cycle of
+    /// threads each waiting for a lock the next one holds, returns the cycle
+    /// as (thread, lock it waits for) pairs starting with `tid`.
+    pub(crate) fn lock_cycle(&self, tid: Tid, obj: ObjId) -> Option<Vec<(Tid, ObjId)>> {
+        let g = self.g();
+        let mut path = vec![(tid, obj)];
+        let mut frontier = obj;
+        // Depth is bounded by the thread count: each step visits a new thread.
+        for _ in 0..g.threads.len() {
+            let holders = &g.objs[frontier.0 as usize].holders;
+            if holders.contains(&tid) {
+                return Some(path);
+            }
+            let next = holders.iter().find_map(|&h| match g.threads[h].waiting {
+                Some(WaitFor::Lock(o)) if !path.iter().any(|&(t, _)| t == h) => Some((h, o)),
+                _ => None,
+            })?;
+            path.push(next);
+            frontier = next.1;
+        }
+        None
+    }
+
+    /// Every thread's state, for a report.
+    pub fn snapshot(&self) -> Vec<ThreadSnapshot> {
+        let g = self.g();
+        g.threads
+            .iter()
+            .enumerate()
+            .map(|(tid, t)| ThreadSnapshot {
+                tid,
+                name: t.name,
+                holds: t
+                    .held
+                    .iter()
+                    .map(|h| {
+                        let how = if h.by_try { " (try)" } else { "" };
+                        format!("{}{}", h.name, how)
+                    })
+                    .collect(),
+                waits: t.waiting.map(|w| match w {
+                    WaitFor::Lock(o) => {
+                        let o = &g.objs[o.0 as usize];
+                        let by: Vec<String> =
+                            o.holders.iter().map(|h| format!("thread {h}")).collect();
+                        format!("{} (held by {})", o.name, by.join(", "))
+                    }
+                    WaitFor::Cv(o) | WaitFor::Callout(o) => g.objs[o.0 as usize].name.to_string(),
+                    WaitFor::Join(t) => format!("thread {t} to exit (join)"),
+                }),
+                last: t.last.map(|e| e.to_string()),
+                done: t.done,
+            })
+            .collect()
+    }
+
+    /// Builds a violation of `check` detected by the calling thread.
+    pub fn violation(&self, check: &'static str, message: String, fatal: bool) -> Violation {
+        Violation {
+            check,
+            message,
+            tid: super::tid(),
+            fatal,
+            threads: self.snapshot(),
+        }
+    }
+}

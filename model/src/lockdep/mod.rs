@@ -1,0 +1,115 @@
+//! Lock-order validation with lockdep semantics.
+//!
+//! Each thread's held locks live in the execution's ghost state; every
+//! acquisition adds class-level edges *held -> taken* to the run's
+//! [`LockGraph`], which accumulates over all executions of a run. A blocking
+//! acquisition must agree with the subsystem's declared [`LockOrder`] table
+//! and must not close a cycle in the graph; a try acquisition adds no
+//! ordering edge (it cannot deadlock) but must still be declared, as a rank
+//! or a listed exception, so that the table documents every nesting the code
+//! performs. Violations are recorded, not fatal: the execution goes on, so a
+//! potential deadlock is reported even when the explored execution did not
+//! deadlock, and an actual deadlock later in the run is reported too.
+
+mod graph;
+mod order;
+mod report;
+
+pub use graph::{Edge, EdgeInfo, LockGraph};
+pub use order::{Exception, LockOrder, Nesting, Verdict};
+pub use report::{proof, unsafe_scenario};
+
+use crate::check::{report, SYNC_LOCKORDER};
+use crate::exec::{Exec, Held, Tid};
+use std::panic::Location;
+
+/// How a lock is being acquired.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum How {
+    /// May block: adds edges and must follow the declared order.
+    Blocking,
+    /// A successful try: held, adds no ordering edge.
+    Try,
+}
+
+/// Validates and records the acquisition of `taken` by `tid` (called before
+/// a blocking acquisition blocks, and after a try succeeds).
+pub(crate) fn acquire(
+    exec: &Exec,
+    tid: Tid,
+    taken: crate::trace::ObjName,
+    how: How,
+    site: &'static Location<'static>,
+) {
+    let held = exec.held(tid);
+    if held.is_empty() {
+        return;
+    }
+    let orders = &exec.run.config.orders;
+    let mut problems = Vec::new();
+    {
+        let mut graph = exec.run.graph();
+        let chain: Vec<&'static str> = held.iter().map(|h| h.name.class).collect();
+        graph.note_chain(chain, taken.class);
+        for h in &held {
+            let edge = Edge {
+                from: h.name.class,
+                to: taken.class,
+                by_try: how == How::Try,
+            };
+            let first = graph.add(
+                edge,
+                &exec.run.config.scenario,
+                exec.number,
+                tid,
+                h.site,
+                site,
+            );
+            if !first {
+                continue;
+            }
+            let verdict = order::judge(orders, h.name.class, taken.class, how);
+            if let Verdict::Violates(why) = verdict {
+                problems.push(describe(h, taken, how, &why, &graph));
+            } else if how == How::Blocking {
+                if let Some(cycle) = graph.cycle_through(h.name.class, taken.class) {
+                    problems.push(format!(
+                        "acquiring {} while holding {} closes a cycle in the observed lock order:\n{}\n{}",
+                        taken.class,
+                        h.name.class,
+                        graph.describe_chain(&cycle),
+                        unsafe_scenario(&cycle)
+                    ));
+                }
+            }
+        }
+    }
+    for p in problems {
+        report(SYNC_LOCKORDER, p);
+    }
+}
+
+fn describe(
+    held: &Held,
+    taken: crate::trace::ObjName,
+    how: How,
+    why: &str,
+    graph: &LockGraph,
+) -> String {
+    let verb = match how {
+        How::Blocking => "acquiring",
+        How::Try => "try-acquiring",
+    };
+    let mut s = format!(
+        "{verb} {} ({}) while holding {} (taken at {}) {why}",
+        taken.class, taken, held.name.class, held.site
+    );
+    if let Some(cycle) = graph.cycle_through(held.name.class, taken.class) {
+        s.push_str(&format!(
+            "\nit also closes a cycle in the observed order:\n{}\n{}",
+            graph.describe_chain(&cycle),
+            unsafe_scenario(&cycle)
+        ));
+    }
+    s
+}

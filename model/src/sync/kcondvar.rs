@@ -1,0 +1,170 @@
+//! `kcondvar_t`: a kernel condition variable with FIFO waiters.
+
+use super::kmutex::KMutex;
+use super::monitor::Monitor;
+use crate::exec::{self, Exec, ObjId, WaitFor};
+use crate::trace::{ObjName, Op};
+use std::panic::Location;
+use std::sync::Arc;
+
+/// How a wait ended.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Wakeup {
+    /// Chosen by `signal` or `broadcast`.
+    Signalled,
+    /// A signal was pending (`cv_wait_sig` returned 0). If `signal` had
+    /// chosen this waiter too, that wakeup is consumed.
+    Interrupted,
+}
+
+struct Waiter {
+    tid: usize,
+    woken: bool,
+}
+
+#[derive(Default)]
+struct CvState {
+    waiters: Vec<Waiter>,
+}
+
+/// The waiter list, shared with the signal table so a posted signal can
+/// wake a `wait_sig` sleeper.
+pub(crate) struct CvShared(Monitor<CvState>);
+
+impl CvShared {
+    pub(crate) fn wake_all(&self) {
+        self.0.with(|_| ((), true));
+    }
+}
+
+/// A kernel condition variable (`cv_wait`, `cv_wait_sig`, `cv_signal`,
+/// `cv_broadcast`).
+///
+/// Backend mapping: a FIFO list of waiters in a backend monitor; `signal`
+/// marks exactly one waiter (the oldest not yet chosen) and `broadcast`
+/// marks all, so a signal where a broadcast is needed strands the other
+/// waiters and shows as a deadlock. A waiter joins the list before it
+/// releases the mutex, so no wakeup is lost between the two. Deviation from
+/// illumos: no spurious wakeups (callers' loops are still exercised by
+/// broadcasts and interrupted waits); wake order is FIFO, not by priority.
+pub struct KCondvar {
+    st: Arc<CvShared>,
+    name: ObjName,
+    id: ObjId,
+    exec: Option<Arc<Exec>>,
+}
+
+impl KCondvar {
+    pub fn new(class: &'static str, index: u32) -> Self {
+        let name = ObjName {
+            kind: "cv",
+            class,
+            index,
+        };
+        let exec = exec::current();
+        let id = exec.as_ref().map_or(ObjId(0), |e| e.register(name));
+        KCondvar {
+            st: Arc::new(CvShared(Monitor::new(CvState::default()))),
+            name,
+            id,
+            exec,
+        }
+    }
+
+    /// `cv_wait`: releases `m`, sleeps until signalled, re-acquires `m`.
+    #[track_caller]
+    pub fn wait(&self, m: &KMutex) {
+        self.wait_inner(m, false, Location::caller());
+    }
+
+    /// `cv_wait_sig`: like [`KCondvar::wait`], but returns
+    /// [`Wakeup::Interrupted`] if a signal is pending for the caller
+    /// (checked before sleeping and at every wakeup, with priority over a
+    /// `cv_signal` that chose it).
+    #[track_caller]
+    pub fn wait_sig(&self, m: &KMutex) -> Wakeup {
+        self.wait_inner(m, true, Location::caller())
+    }
+
+    fn wait_inner(&self, m: &KMutex, sig: bool, site: &'static Location<'static>) -> Wakeup {
+        let me = exec::tid();
+        self.st.0.with(|s| {
+            s.waiters.push(Waiter {
+                tid: me,
+                woken: false,
+            });
+            ((), false)
+        });
+        let signals = if sig {
+            self.exec.as_ref().map(|e| {
+                let t = e.signals();
+                t.sleep_on(me, Some(self.st.clone()));
+                t
+            })
+        } else {
+            None
+        };
+        if let Some(e) = &self.exec {
+            e.event(me, Op::CvWait, self.name, 0, 0, site);
+            e.set_waiting(me, Some(WaitFor::Cv(self.id)));
+        }
+        m.release_for_wait(me);
+        let how = self.st.0.wait_until(|s| {
+            let i = s.waiters.iter().position(|w| w.tid == me)?;
+            if signals.as_ref().is_some_and(|t| t.pending(me)) {
+                s.waiters.remove(i);
+                Some(Wakeup::Interrupted)
+            } else if s.waiters[i].woken {
+                s.waiters.remove(i);
+                Some(Wakeup::Signalled)
+            } else {
+                None
+            }
+        });
+        if let Some(t) = &signals {
+            t.sleep_on(me, None);
+        }
+        if let Some(e) = &self.exec {
+            e.set_waiting(me, None);
+            let op = match how {
+                Wakeup::Signalled => Op::CvWoken,
+                Wakeup::Interrupted => Op::CvInterrupted,
+            };
+            e.event(me, op, self.name, 0, 0, site);
+        }
+        m.reacquire(me, site);
+        how
+    }
+
+    /// `cv_signal`: wakes the oldest waiter not yet chosen, if any.
+    #[track_caller]
+    pub fn signal(&self) {
+        self.st
+            .0
+            .with(|s| match s.waiters.iter_mut().find(|w| !w.woken) {
+                Some(w) => {
+                    w.woken = true;
+                    ((), true)
+                }
+                None => ((), false),
+            });
+        self.trace(Op::CvSignal);
+    }
+
+    /// `cv_broadcast`: wakes every waiter.
+    #[track_caller]
+    pub fn broadcast(&self) {
+        self.st.0.with(|s| {
+            s.waiters.iter_mut().for_each(|w| w.woken = true);
+            ((), !s.waiters.is_empty())
+        });
+        self.trace(Op::CvBroadcast);
+    }
+
+    #[track_caller]
+    fn trace(&self, op: Op) {
+        if let Some(e) = &self.exec {
+            e.event(exec::tid(), op, self.name, 0, 0, Location::caller());
+        }
+    }
+}

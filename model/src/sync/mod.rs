@@ -1,0 +1,28 @@
+//! The kernel sync facade. One API, three backends, chosen at run time by
+//! the execution a primitive is created in (see [`crate::exec`]).
+//!
+//! | facade | illumos | std / loom / shuttle mapping |
+//! |---|---|---|
+//! | [`KMutex`] | `kmutex_t` | owner word in a backend `Mutex` + `Condvar` |
+//! | [`KCondvar`] | `kcondvar_t` | FIFO waiter list in a backend `Mutex` + `Condvar` |
+//! | [`KRwLock`] | `krwlock_t` | reader count / writer in a monitor, writers preferred |
+//! | [`PageLock`] | `page_lock`, `page_trylock`, `page_tryupgrade`... | shared/exclusive count in a monitor |
+//! | [`IoLock`] | `page_io_lock` family | a flag in a monitor |
+//! | atomics | `atomic_*`, `CAS_PTE` | backend atomics |
+//! | [`spawn`], [`JoinHandle`] | threads | backend threads |
+//! | [`Callouts`] | `timeout` / `untimeout` | an actor thread |
+//! | [`retry`] | `goto retry` | backend `yield_now` |
+
+mod atomic;
+mod kcondvar;
+mod kmutex;
+mod monitor;
+mod signal;
+mod thread;
+
+pub use atomic::{AtomicBool, AtomicU16, AtomicU32, AtomicU64, AtomicUsize, Ordering};
+pub use kcondvar::{KCondvar, Wakeup};
+pub use kmutex::KMutex;
+pub use signal::post_signal;
+pub(crate) use signal::SignalTable;
+pub use thread::{retry, spawn, JoinHandle};

@@ -1,0 +1,12 @@
+//! Scenario programs per subsystem, and the registry the `vmspec` command
+//! and the tests run.
+#![forbid(unsafe_code)]
+
+pub mod proto;
+
+use harness::Scenario;
+
+/// Every scenario, in listing order.
+pub fn all() -> Vec<Scenario> {
+    proto::SCENARIOS.to_vec()
+}

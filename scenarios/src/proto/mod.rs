@@ -1,0 +1,9 @@
+//! Protocol scenarios: each proves one primitive of the model right, or
+//! one check able to fail.
+
+mod inversion;
+
+use harness::Scenario;
+
+/// The proto scenarios.
+pub const SCENARIOS: &[Scenario] = &[inversion::TRYENTER, inversion::ENTER, inversion::APART];
