@@ -9,12 +9,17 @@ fn scen(id: &str) -> &'static harness::Scenario {
 
 #[test]
 fn smoke() {
-    for id in [
-        "proto/tryenter-inversion",
-        "proto/enter-inversion",
-        "proto/order-inversion-apart",
+    for (id, mutant) in [
+        ("proto/signal-lost-wakeup", None),
+        ("proto/signal-lost-wakeup", Some("signal-not-broadcast")),
+        ("proto/wait-sig-eats-signal", None),
+        ("proto/wait-sig-eats-signal", Some("no-resignal")),
     ] {
         for sched in [
+            Sched::Loom {
+                bound: 2,
+                max: None,
+            },
             Sched::Loom {
                 bound: 3,
                 max: None,
@@ -29,9 +34,11 @@ fn smoke() {
                 watchdog: Duration::from_secs(2),
             },
         ] {
-            let o = run(&RunSpec::new(scen(id), sched.clone()));
+            let mut spec = RunSpec::new(scen(id), sched.clone());
+            spec.mutant = mutant.map(String::from);
+            let o = run(&spec);
             println!(
-                "{id} {} execs={} {:?} {:?}",
+                "{id} {mutant:?} {} execs={} {:?} {:?}",
                 sched.describe(),
                 o.executions,
                 o.elapsed,
@@ -39,10 +46,6 @@ fn smoke() {
             );
             for f in &o.found {
                 println!("{}", f.captured.violation);
-                println!(
-                    "sched: {:?}",
-                    f.schedule.as_ref().map(|s| (s.len(), s.preemptions()))
-                );
             }
         }
     }

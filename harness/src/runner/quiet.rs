@@ -57,7 +57,7 @@ pub(crate) fn install() {
                     .unwrap_or_default();
                 (PANIC, format!("{msg}{at}"))
             };
-            let v = exec.violation(check, message, true);
+            let v = exec.violation_by(None, check, message, true);
             exec.run.record(v, exec.events());
         }));
     });

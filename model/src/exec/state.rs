@@ -316,10 +316,23 @@ impl Exec {
 
     /// Builds a violation of `check` detected by the calling thread.
     pub fn violation(&self, check: &'static str, message: String, fatal: bool) -> Violation {
+        self.violation_by(Some(super::tid()), check, message, fatal)
+    }
+
+    /// Builds a violation detected by thread `tid`, or by the backend's
+    /// scheduler (`None`: a panic hook must not ask the backend which
+    /// thread runs, since the backend may be mid-update).
+    pub fn violation_by(
+        &self,
+        tid: Option<Tid>,
+        check: &'static str,
+        message: String,
+        fatal: bool,
+    ) -> Violation {
         Violation {
             check,
             message,
-            tid: super::tid(),
+            tid,
             fatal,
             threads: self.snapshot(),
         }
