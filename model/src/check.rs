@@ -25,6 +25,10 @@ pub const MMU_REFMOD_LOST: &str = "MMU-REFMOD-LOST";
 /// A CPU still caches a translation through an entry or table that software
 /// has invalidated and relies on being gone.
 pub const MMU_STALE_TLB: &str = "MMU-STALE-TLB";
+/// An execution ran longer than the explorer allows: a retry loop spun
+/// under an unfair schedule (shuttle's step limit, loom's branch limit).
+/// Not a protocol bug by itself; use loom's preemption bound or PCT.
+pub const SCHED_BOUND: &str = "SCHED-BOUND";
 /// A panic that is not a check (a bug in the scenario or the port).
 pub const PANIC: &str = "PANIC";
 

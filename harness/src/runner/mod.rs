@@ -81,7 +81,8 @@ impl RunSpec {
         }
     }
 
-    pub(crate) fn shared(&self) -> Arc<RunShared> {
+    /// Fresh run state for this spec.
+    pub fn shared(&self) -> Arc<RunShared> {
         Arc::new(RunShared::new(RunConfig {
             scenario: self.scenario.id.to_string(),
             mutant: self.mutant.clone(),
@@ -138,8 +139,12 @@ pub(crate) fn execute(backend: Backend, run: &Arc<RunShared>, body: fn()) -> Arc
 
 /// Runs `spec` to completion (or to its first fatal violation).
 pub fn run(spec: &RunSpec) -> Outcome {
+    run_with(spec, spec.shared())
+}
+
+/// Runs `spec` on `shared`, which the caller may watch (progress).
+pub fn run_with(spec: &RunSpec, shared: Arc<RunShared>) -> Outcome {
     quiet::install();
-    let shared = spec.shared();
     let start = Instant::now();
     let schedules = match &spec.sched {
         Sched::Loom { bound, max } => {

@@ -8,7 +8,7 @@
 //! hook, and [`Silence`] holds stderr while shuttle runs (unless logging
 //! is on).
 
-use model::check::{ViolationPanic, PANIC, SYNC_DEADLOCK};
+use model::check::{ViolationPanic, PANIC, SCHED_BOUND, SYNC_DEADLOCK};
 use model::exec;
 use std::sync::Once;
 
@@ -49,6 +49,11 @@ pub(crate) fn install() {
                 (
                     SYNC_DEADLOCK,
                     format!("every live thread is blocked ({blocked})"),
+                )
+            } else if msg.contains("exceeded max_steps") || msg.contains("maximum number of branches") {
+                (
+                    SCHED_BOUND,
+                    format!("the execution exceeded the explorer's step limit ({msg}); a retry loop spun under an unfair schedule: use loom with a preemption bound, or PCT"),
                 )
             } else {
                 let at = info
