@@ -27,7 +27,11 @@ pub fn render(title: &str, events: &[Event]) -> String {
         s,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" font-family="monospace" font-size="11">"#
     );
-    let _ = writeln!(s, r#"<text x="4" y="16" font-weight="bold">{}</text>"#, esc(title));
+    let _ = writeln!(
+        s,
+        r#"<text x="4" y="16" font-weight="bold">{}</text>"#,
+        esc(title)
+    );
     for t in 0..lanes {
         let y = TOP + t * LANE;
         let _ = writeln!(
@@ -53,7 +57,10 @@ pub fn render(title: &str, events: &[Event]) -> String {
             _ => {}
         }
     }
-    spans.extend(open.into_iter().map(|((t, o), start)| (t, o, start, events.len())));
+    spans.extend(
+        open.into_iter()
+            .map(|((t, o), start)| (t, o, start, events.len())),
+    );
     for (t, obj, a, b) in spans {
         let x = LEFT + a * COL + COL / 2;
         let w = (b - a).max(1) * COL;

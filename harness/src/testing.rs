@@ -31,7 +31,8 @@ pub fn scenario(all: Vec<Scenario>, id: &str) -> &'static Scenario {
 /// else at most [`CI_LOOM_BOUND`].
 pub fn loom_bound(s: &Scenario) -> Option<usize> {
     let full = cfg!(loom);
-    s.loom_bound.map(|b| if full { b } else { b.min(CI_LOOM_BOUND) })
+    s.loom_bound
+        .map(|b| if full { b } else { b.min(CI_LOOM_BOUND) })
 }
 
 /// The explorers a scenario must satisfy in tests: loom (if it declares a

@@ -84,8 +84,16 @@ pub fn judge(outcome: &Outcome) -> Verdict {
         };
     }
     let expected = scenario.expect.checks();
-    let unexpected: Vec<_> = seen.iter().copied().filter(|c| !expected.contains(c)).collect();
-    let missing: Vec<_> = expected.iter().copied().filter(|c| !seen.contains(c)).collect();
+    let unexpected: Vec<_> = seen
+        .iter()
+        .copied()
+        .filter(|c| !expected.contains(c))
+        .collect();
+    let missing: Vec<_> = expected
+        .iter()
+        .copied()
+        .filter(|c| !seen.contains(c))
+        .collect();
     if !unexpected.is_empty() || !missing.is_empty() {
         return Verdict::Fail {
             unexpected,

@@ -81,7 +81,16 @@ fn shards_split_the_scenarios() {
     let mut total = 0;
     for i in 1..=2 {
         let o = vmspec(
-            &["check", "proto/*", "--shard", &format!("{i}/2"), "--sched", "pct", "--iterations", "50"],
+            &[
+                "check",
+                "proto/*",
+                "--shard",
+                &format!("{i}/2"),
+                "--sched",
+                "pct",
+                "--iterations",
+                "50",
+            ],
             &d,
         );
         assert!(o.status.success());
@@ -96,14 +105,22 @@ fn shards_split_the_scenarios() {
 fn replay_round_trip() {
     let d = tmp("replay");
     let o = vmspec(
-        &["check", "proto/signal-lost-wakeup", "--mutant", "signal-not-broadcast", "--sched", "pct"],
+        &[
+            "check",
+            "proto/signal-lost-wakeup",
+            "--mutant",
+            "signal-not-broadcast",
+            "--sched",
+            "pct",
+        ],
         &d,
     );
     assert_eq!(o.status.code(), Some(1), "a violation was found");
     let out = text(&o.stdout);
     assert!(out.contains("violation SYNC-DEADLOCK"), "{out}");
     assert!(out.contains("minimized to"), "{out}");
-    let file = "target/vmspec/failures/proto-signal-lost-wakeup--signal-not-broadcast--SYNC-DEADLOCK.json";
+    let file =
+        "target/vmspec/failures/proto-signal-lost-wakeup--signal-not-broadcast--SYNC-DEADLOCK.json";
     assert!(out.contains(&format!("vmspec replay {file}")), "{out}");
     let a = vmspec(&["replay", file, "--trace", "--svg", "a.svg"], &d);
     let b = vmspec(&["replay", file, "--trace"], &d);
@@ -117,7 +134,11 @@ fn replay_round_trip() {
 
     // A file from another version, and a truncated one, are refused.
     let json = std::fs::read_to_string(d.join(file)).unwrap();
-    std::fs::write(d.join("old.json"), json.replace(env!("CARGO_PKG_VERSION"), "0.0.0-old")).unwrap();
+    std::fs::write(
+        d.join("old.json"),
+        json.replace(env!("CARGO_PKG_VERSION"), "0.0.0-old"),
+    )
+    .unwrap();
     assert_bad(&["replay", "old.json"], &d, "written by vmspec 0.0.0-old");
     std::fs::write(d.join("cut.json"), &json[..json.len() / 2]).unwrap();
     assert_bad(&["replay", "cut.json"], &d, "not a valid replay file");
@@ -143,19 +164,35 @@ fn lockorder_proves_passing_scenarios_and_reports_the_inversion() {
     assert!(out.contains("violation reproduced as expected (negative control)"));
     assert!(out.contains("acyclic, every edge declared"));
     let dot = std::fs::read_to_string(d.join("g.dot")).unwrap();
-    assert!(dot.contains("style=dashed") && dot.contains("color=red"), "{dot}");
+    assert!(
+        dot.contains("style=dashed") && dot.contains("color=red"),
+        "{dot}"
+    );
 }
 
 #[test]
 fn mutants_are_all_caught() {
     let d = tmp("mutants");
-    let o = vmspec(&["mutants", "proto/*", "--iterations", "2000", "--json", "m.json"], &d);
+    let o = vmspec(
+        &[
+            "mutants",
+            "proto/*",
+            "--iterations",
+            "2000",
+            "--json",
+            "m.json",
+        ],
+        &d,
+    );
     let out = text(&o.stdout);
     assert!(o.status.success(), "{out}");
     assert!(out.contains("0 missed"), "{out}");
     let rows: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(d.join("m.json")).unwrap()).unwrap();
     let rows = rows.as_array().unwrap();
-    let mutants: usize = scenarios::proto::SCENARIOS.iter().map(|s| s.mutants.len()).sum();
+    let mutants: usize = scenarios::proto::SCENARIOS
+        .iter()
+        .map(|s| s.mutants.len())
+        .sum();
     assert_eq!(rows.len(), 2 * mutants, "each mutant under loom and PCT");
 }

@@ -32,8 +32,15 @@ fn tryenter_inversion_passes_at_bounds_1_2_3() {
 fn enter_inversion_reports_both_classes_and_who_waits() {
     let s = proto("proto/enter-inversion");
     for sched in [
-        Sched::Loom { bound: 2, max: None },
-        Sched::Pct { depth: 3, iterations: 1000, seed: 7 },
+        Sched::Loom {
+            bound: 2,
+            max: None,
+        },
+        Sched::Pct {
+            depth: 3,
+            iterations: 1000,
+            seed: 7,
+        },
     ] {
         let o = assert_expectation(s, sched);
         let d = &o.find(SYNC_DEADLOCK).expect("deadlock").captured.violation;
@@ -41,15 +48,28 @@ fn enter_inversion_reports_both_classes_and_who_waits() {
         let waiting: Vec<_> = d.threads.iter().filter(|t| t.waits.is_some()).collect();
         assert_eq!(waiting.len(), 2, "both threads wait: {d}");
         assert!(waiting.iter().all(|t| t.holds.len() == 1), "{d}");
-        let lo = &o.find(SYNC_LOCKORDER).expect("lock order").captured.violation;
-        assert!(lo.message.contains("possible unsafe locking scenario"), "{lo}");
+        let lo = &o
+            .find(SYNC_LOCKORDER)
+            .expect("lock order")
+            .captured
+            .violation;
+        assert!(
+            lo.message.contains("possible unsafe locking scenario"),
+            "{lo}"
+        );
     }
 }
 
 #[test]
 fn order_inversion_apart_reports_the_cycle_without_deadlock() {
     let s = proto("proto/order-inversion-apart");
-    let o = assert_expectation(s, Sched::Loom { bound: 2, max: None });
+    let o = assert_expectation(
+        s,
+        Sched::Loom {
+            bound: 2,
+            max: None,
+        },
+    );
     assert!(o.find(SYNC_DEADLOCK).is_none());
     let lo = &o.find(SYNC_LOCKORDER).unwrap().captured.violation;
     assert!(lo.message.contains("closes a cycle"), "{lo}");
@@ -58,6 +78,13 @@ fn order_inversion_apart_reports_the_cycle_without_deadlock() {
 #[test]
 fn mutants_are_caught_with_their_own_check_only() {
     let s = proto("proto/tryenter-inversion");
-    let o = assert_caught(s, "blocking-enter", Sched::Loom { bound: 2, max: None });
+    let o = assert_caught(
+        s,
+        "blocking-enter",
+        Sched::Loom {
+            bound: 2,
+            max: None,
+        },
+    );
     assert!(o.checks().contains(&SYNC_DEADLOCK));
 }

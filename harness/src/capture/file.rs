@@ -108,12 +108,14 @@ impl ReplayFile {
 
     /// Reads and validates `path`.
     pub fn read(path: &Path) -> Result<ReplayFile, ReplayError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|e| ReplayError::Io(format!("cannot read replay file {}: {e}", path.display())))?;
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            ReplayError::Io(format!("cannot read replay file {}: {e}", path.display()))
+        })?;
         Self::parse(&text).map_err(|e| match e {
-            ReplayError::Malformed(m) => {
-                ReplayError::Malformed(format!("{} is not a valid replay file: {m}", path.display()))
-            }
+            ReplayError::Malformed(m) => ReplayError::Malformed(format!(
+                "{} is not a valid replay file: {m}",
+                path.display()
+            )),
             other => other,
         })
     }
@@ -123,7 +125,10 @@ impl ReplayFile {
         let f: ReplayFile =
             serde_json::from_str(text).map_err(|e| ReplayError::Malformed(e.to_string()))?;
         if f.format != FORMAT {
-            return Err(ReplayError::Malformed(format!("format is '{}', not '{FORMAT}'", f.format)));
+            return Err(ReplayError::Malformed(format!(
+                "format is '{}', not '{FORMAT}'",
+                f.format
+            )));
         }
         if f.format_version != FORMAT_VERSION {
             return Err(ReplayError::Version(format!(

@@ -7,8 +7,8 @@
 macro_rules! bare {
     ($name:ident, $backend:ident) => {
         pub mod $name {
-            use $backend::sync::{Condvar, Mutex};
             use std::sync::Arc;
+            use $backend::sync::{Condvar, Mutex};
 
             struct KMutex {
                 st: Mutex<(Option<usize>, u32)>,

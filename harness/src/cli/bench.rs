@@ -10,7 +10,9 @@ use crate::runner::{self, RunSpec, Sched};
 use crate::scenario::Scenario;
 use serde::Serialize;
 use shuttle::scheduler::PctScheduler;
-use std::time::Instant;
+use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 #[derive(Serialize)]
 struct Rate {
@@ -39,15 +41,31 @@ struct Bench {
     mutants: Vec<MutantRow>,
 }
 
+/// Each measurement repeats its run until it has taken this long, so that
+/// small scenarios are not measured by their setup.
+const MIN_MEASURE: Duration = Duration::from_millis(500);
+
+/// Repeats `f` (which returns the executions it ran) for at least
+/// [`MIN_MEASURE`]; returns executions of one run and seconds per run.
+fn measure(mut f: impl FnMut() -> u64) -> (u64, f64) {
+    let start = Instant::now();
+    let (mut runs, mut executions) = (0u32, 0);
+    while runs == 0 || start.elapsed() < MIN_MEASURE {
+        executions = f();
+        runs += 1;
+    }
+    (executions, start.elapsed().as_secs_f64() / f64::from(runs))
+}
+
 fn rate(s: &'static Scenario, sched: Sched) -> Rate {
-    let o = runner::run(&RunSpec::new(s, sched.clone()));
-    let secs = o.elapsed.as_secs_f64();
+    let spec = RunSpec::new(s, sched.clone());
+    let (executions, secs) = measure(|| runner::run(&spec).executions);
     Rate {
         scenario: s.id.to_string(),
         sched: sched.describe(),
-        executions: o.executions,
+        executions,
         seconds: secs,
-        per_second: o.executions as f64 / secs.max(1e-9),
+        per_second: executions as f64 / secs.max(1e-9),
     }
 }
 
@@ -55,29 +73,29 @@ fn rate(s: &'static Scenario, sched: Sched) -> Rate {
 fn overhead(s: &'static Scenario, iterations: usize) -> Vec<Overhead> {
     let bound = s.loom_bound.unwrap_or(3);
     let facade_loom = rate(s, Sched::Loom { bound, max: None });
-    let runs = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(0));
-    let r2 = runs.clone();
-    let t = Instant::now();
-    let mut b = loom::model::Builder::new();
-    b.preemption_bound = Some(bound);
-    b.check(move || {
-        r2.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        bare::on_loom::body();
+    let (loom_runs, bare_loom) = measure(|| {
+        let runs = Arc::new(AtomicU64::new(0));
+        let r2 = runs.clone();
+        let mut b = loom::model::Builder::new();
+        b.preemption_bound = Some(bound);
+        b.check(move || {
+            r2.fetch_add(1, Relaxed);
+            bare::on_loom::body();
+        });
+        runs.load(Relaxed)
     });
-    let bare_loom = t.elapsed().as_secs_f64();
-    let loom_runs = runs.load(std::sync::atomic::Ordering::Relaxed);
     let pct = Sched::Pct {
         depth: s.pct_depth,
         iterations,
         seed: 0,
     };
     let facade_pct = rate(s, pct);
-    let t = Instant::now();
-    let mut c = shuttle::Config::new();
-    c.silence_warnings = true;
-    let n = shuttle::Runner::new(PctScheduler::new_from_seed(0, s.pct_depth, iterations), c)
-        .run(bare::on_shuttle::body);
-    let bare_pct = t.elapsed().as_secs_f64();
+    let (n, bare_pct) = measure(|| {
+        let mut c = shuttle::Config::new();
+        c.silence_warnings = true;
+        shuttle::Runner::new(PctScheduler::new_from_seed(0, s.pct_depth, iterations), c)
+            .run(bare::on_shuttle::body) as u64
+    });
     vec![
         Overhead {
             program: s.id.to_string(),
@@ -94,7 +112,7 @@ fn overhead(s: &'static Scenario, iterations: usize) -> Vec<Overhead> {
             facade_seconds: facade_pct.seconds,
             bare_seconds: bare_pct,
             facade_executions: facade_pct.executions,
-            bare_executions: n as u64,
+            bare_executions: n,
             ratio: facade_pct.seconds / bare_pct.max(1e-9),
         },
     ]
@@ -111,7 +129,10 @@ pub fn run(all: &'static [Scenario], args: &BenchArgs) -> CmdResult {
         mutants: Vec::new(),
     };
     println!("executions per second");
-    println!("{:<36} {:<22} {:>11} {:>9} {:>12}", "scenario", "explorer", "executions", "seconds", "exec/s");
+    println!(
+        "{:<36} {:<22} {:>11} {:>9} {:>12}",
+        "scenario", "explorer", "executions", "seconds", "exec/s"
+    );
     for s in &selected {
         let mut scheds = Vec::new();
         if let Some(bound) = s.loom_bound {
@@ -133,11 +154,20 @@ pub fn run(all: &'static [Scenario], args: &BenchArgs) -> CmdResult {
     }
     if let Some(base) = selected.iter().find(|s| s.id == "proto/tryenter-inversion") {
         println!("\nfacade overhead against the same program on bare loom / shuttle (goal: at most 1.5x)");
-        println!("{:<28} {:<16} {:>10} {:>10} {:>8}", "program", "explorer", "facade s", "bare s", "ratio");
+        println!(
+            "{:<28} {:<16} {:>10} {:>10} {:>8}",
+            "program", "explorer", "facade s", "bare s", "ratio"
+        );
         for o in overhead(base, args.iterations) {
             println!(
                 "{:<28} {:<16} {:>10.3} {:>10.3} {:>7.2}x  ({} vs {} executions)",
-                o.program, o.explorer, o.facade_seconds, o.bare_seconds, o.ratio, o.facade_executions, o.bare_executions
+                o.program,
+                o.explorer,
+                o.facade_seconds,
+                o.bare_seconds,
+                o.ratio,
+                o.facade_executions,
+                o.bare_executions
             );
             out.overhead.push(o);
         }

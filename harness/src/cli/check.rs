@@ -170,7 +170,11 @@ pub fn run(all: &'static [Scenario], args: &CheckArgs) -> CmdResult {
     }
     let mut specs = Vec::new();
     for s in selected {
-        if args.mutant.as_deref().is_some_and(|m| s.mutant(m).is_none()) {
+        if args
+            .mutant
+            .as_deref()
+            .is_some_and(|m| s.mutant(m).is_none())
+        {
             continue;
         }
         match plan::sched(&args.explore, s) {
@@ -193,7 +197,10 @@ pub fn run(all: &'static [Scenario], args: &CheckArgs) -> CmdResult {
                 let Some((i, spec)) = next else { break };
                 let (row, text) = run_one(spec, args, &multi);
                 multi.suspend(|| print!("{text}"));
-                results.lock().unwrap_or_else(|e| e.into_inner()).push((i, row));
+                results
+                    .lock()
+                    .unwrap_or_else(|e| e.into_inner())
+                    .push((i, row));
             });
         }
     });

@@ -51,13 +51,17 @@ pub fn run(all: &'static [Scenario], args: &LockorderArgs) -> CmdResult {
                             b.1 += outcome.executions;
                             b.2.push(sched.describe());
                         }
-                        None => basis.push((o.subsystem, outcome.executions, vec![sched.describe()])),
+                        None => {
+                            basis.push((o.subsystem, outcome.executions, vec![sched.describe()]))
+                        }
                     }
                 }
             }
             (true, true) => {
                 ok = false;
-                println!("   EXPECTED a lock-order violation (negative control) but the order holds");
+                println!(
+                    "   EXPECTED a lock-order violation (negative control) but the order holds"
+                );
             }
             (false, true) => {
                 println!("   violation reproduced as expected (negative control)");
@@ -127,7 +131,9 @@ pub fn run(all: &'static [Scenario], args: &LockorderArgs) -> CmdResult {
 /// Graphviz of the observed order: solid blocking edges, dashed try edges,
 /// red edges that violate a table (from the failing scenarios).
 fn dot(good: &LockGraph, bad: &LockGraph, orders: &[&LockOrder]) -> String {
-    let mut s = String::from("digraph lockorder {\n  rankdir=LR;\n  node [shape=box, fontname=monospace];\n");
+    let mut s = String::from(
+        "digraph lockorder {\n  rankdir=LR;\n  node [shape=box, fontname=monospace];\n",
+    );
     for (g, failing) in [(good, false), (bad, true)] {
         for (e, info) in &g.edges {
             if failing && good.edges.contains_key(e) {
@@ -142,7 +148,13 @@ fn dot(good: &LockGraph, bad: &LockGraph, orders: &[&LockOrder]) -> String {
             if violates {
                 attrs.push("color=red, fontcolor=red".into());
             }
-            let _ = writeln!(s, "  \"{}\" -> \"{}\" [{}];", e.from, e.to, attrs.join(", "));
+            let _ = writeln!(
+                s,
+                "  \"{}\" -> \"{}\" [{}];",
+                e.from,
+                e.to,
+                attrs.join(", ")
+            );
         }
     }
     s.push_str("}\n");

@@ -61,7 +61,10 @@ pub fn main(scenarios: Vec<Scenario>, args: Vec<String>) -> ExitCode {
                 let bound = s
                     .loom_bound
                     .map_or("pct only".to_string(), |b| format!("loom bound {b}"));
-                println!("{:<36} {} threads  {:<13} {}", s.id, s.threads, bound, s.summary);
+                println!(
+                    "{:<36} {} threads  {:<13} {}",
+                    s.id, s.threads, bound, s.summary
+                );
             }
             Ok(true)
         }

@@ -87,7 +87,12 @@ pub fn run(all: &'static [Scenario], args: &MutantsArgs) -> CmdResult {
         }
     }
     let missed = rows.iter().filter(|r| !r.caught).count();
-    println!("\n{} mutant runs: {} caught, {} missed", rows.len(), rows.len() - missed, missed);
+    println!(
+        "\n{} mutant runs: {} caught, {} missed",
+        rows.len(),
+        rows.len() - missed,
+        missed
+    );
     if let Some(path) = &args.json {
         let json = serde_json::to_string_pretty(&rows).expect("rows serialize");
         std::fs::write(path, json + "\n")

@@ -32,7 +32,9 @@ pub fn validate(e: &Explore) -> Result<(), BadInput> {
     }
     if let Some(d) = e.depth {
         if !(1..=10).contains(&d) {
-            return bad(format!("--depth {d} is out of range: PCT depths go from 1 to 10"));
+            return bad(format!(
+                "--depth {d} is out of range: PCT depths go from 1 to 10"
+            ));
         }
     }
     if e.iterations == Some(0) {
@@ -75,9 +77,16 @@ pub fn sched(e: &Explore, s: &Scenario) -> Option<Sched> {
 }
 
 /// Selects scenarios by patterns (default `all`).
-pub fn select(all: &'static [Scenario], patterns: &[String]) -> Result<Vec<&'static Scenario>, BadInput> {
+pub fn select(
+    all: &'static [Scenario],
+    patterns: &[String],
+) -> Result<Vec<&'static Scenario>, BadInput> {
     let default = vec!["all".to_string()];
-    let patterns = if patterns.is_empty() { &default } else { patterns };
+    let patterns = if patterns.is_empty() {
+        &default
+    } else {
+        patterns
+    };
     scenario::select(all, patterns).map_err(BadInput)
 }
 
@@ -88,10 +97,14 @@ pub fn shard<T>(items: Vec<T>, spec: Option<&str>) -> Result<Vec<T>, BadInput> {
         .split_once('/')
         .and_then(|(i, n)| Some((i.parse::<usize>().ok()?, n.parse::<usize>().ok()?)));
     let Some((i, n)) = parsed else {
-        return bad(format!("--shard '{spec}' is not of the form I/N (e.g. 1/4)"));
+        return bad(format!(
+            "--shard '{spec}' is not of the form I/N (e.g. 1/4)"
+        ));
     };
     if n == 0 || i == 0 || i > n {
-        return bad(format!("--shard {i}/{n}: I must be between 1 and N, and N at least 1"));
+        return bad(format!(
+            "--shard {i}/{n}: I must be between 1 and N, and N at least 1"
+        ));
     }
     Ok(items
         .into_iter()

@@ -18,8 +18,10 @@ impl Bar {
     pub fn start(multi: &MultiProgress, label: String, shared: Arc<RunShared>) -> Bar {
         let bar = multi.add(ProgressBar::new_spinner());
         bar.set_style(
-            ProgressStyle::with_template("{spinner} {prefix:<40} {pos:>9} executions {per_sec:>12} {elapsed:>4}")
-                .expect("valid template"),
+            ProgressStyle::with_template(
+                "{spinner} {prefix:<40} {pos:>9} executions {per_sec:>12} {elapsed:>4}",
+            )
+            .expect("valid template"),
         );
         bar.set_prefix(label);
         let done = Arc::new(AtomicBool::new(false));

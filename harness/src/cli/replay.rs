@@ -70,7 +70,11 @@ pub fn run(all: &'static [Scenario], args: &ReplayArgs) -> CmdResult {
                     .diverged_at
                     .map(|s| format!(" and diverged from the file at step {s}"))
                     .unwrap_or_default(),
-                if seen.is_empty() { "none".to_string() } else { seen.join(", ") }
+                if seen.is_empty() {
+                    "none".to_string()
+                } else {
+                    seen.join(", ")
+                }
             );
             Ok(true)
         }

@@ -249,6 +249,16 @@ impl Exec {
         self.g().threads[tid].held.clone()
     }
 
+    /// Whether `tid` holds no lock (cheaper than [`Exec::held`]).
+    pub fn holds_nothing(&self, tid: Tid) -> bool {
+        self.g().threads[tid].held.is_empty()
+    }
+
+    /// The first thread holding lock `obj`, if any.
+    pub fn holder(&self, obj: ObjId) -> Option<Tid> {
+        self.g().objs[obj.0 as usize].holders.first().copied()
+    }
+
     /// Threads holding lock `obj`.
     pub fn holders(&self, obj: ObjId) -> Vec<Tid> {
         self.g().objs[obj.0 as usize].holders.clone()

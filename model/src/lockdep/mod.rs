@@ -41,10 +41,10 @@ pub(crate) fn acquire(
     how: How,
     site: &'static Location<'static>,
 ) {
-    let held = exec.held(tid);
-    if held.is_empty() {
+    if exec.holds_nothing(tid) {
         return;
     }
+    let held = exec.held(tid);
     let orders = &exec.run.config.orders;
     let mut problems = Vec::new();
     {
