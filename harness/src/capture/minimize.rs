@@ -41,6 +41,13 @@ pub fn minimize(spec: &RunSpec, check: &str, schedule: Schedule) -> (Schedule, u
                     || (r.schedule.preemptions() == best.preemptions()
                         && r.schedule.len() < best.len());
                 if r.checks.contains(&check) && better {
+                    tracing::debug!(
+                        check,
+                        steps = r.schedule.len(),
+                        preemptions = r.schedule.preemptions(),
+                        attempts,
+                        "smaller failing schedule"
+                    );
                     best = r.schedule;
                     continue 'improve;
                 }

@@ -25,11 +25,20 @@ pub struct BadInput(pub String);
 
 pub(crate) type CmdResult = Result<bool, BadInput>;
 
+/// `VMSPEC_LOG=info` logs vmspec's own crates at that level (loom and
+/// shuttle log every step at info); a full directive list (`loom=debug`)
+/// or `RUST_LOG` is used as given.
 fn logging() {
     use tracing_subscriber::EnvFilter;
-    let filter = std::env::var("VMSPEC_LOG")
-        .or_else(|_| std::env::var("RUST_LOG"))
-        .unwrap_or_else(|_| "off".to_string());
+    let filter = match std::env::var("VMSPEC_LOG") {
+        Ok(v) if !v.contains('=') && !v.contains(',') => {
+            ["harness", "model", "scenarios", "subsys", "vmspec"]
+                .map(|c| format!("{c}={v}"))
+                .join(",")
+        }
+        Ok(v) => v,
+        Err(_) => std::env::var("RUST_LOG").unwrap_or_else(|_| "off".to_string()),
+    };
     let _ = tracing_subscriber::fmt()
         .with_env_filter(EnvFilter::new(filter))
         .with_writer(std::io::stderr)

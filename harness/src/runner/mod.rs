@@ -145,6 +145,12 @@ pub fn run(spec: &RunSpec) -> Outcome {
 /// Runs `spec` on `shared`, which the caller may watch (progress).
 pub fn run_with(spec: &RunSpec, shared: Arc<RunShared>) -> Outcome {
     quiet::install();
+    tracing::info!(
+        scenario = spec.scenario.id,
+        explorer = %spec.sched.describe(),
+        mutant = ?spec.mutant,
+        "run starts"
+    );
     let start = Instant::now();
     let schedules = match &spec.sched {
         Sched::Loom { bound, max } => {
@@ -162,7 +168,7 @@ pub fn run_with(spec: &RunSpec, shared: Arc<RunShared>) -> Outcome {
     };
     exec::exit_execution();
     let elapsed = start.elapsed();
-    let found = shared
+    let found: Vec<Found> = shared
         .violations()
         .into_iter()
         .map(|captured| {
@@ -174,6 +180,13 @@ pub fn run_with(spec: &RunSpec, shared: Arc<RunShared>) -> Outcome {
         })
         .collect();
     let graph = shared.graph().clone();
+    tracing::info!(
+        scenario = spec.scenario.id,
+        executions = shared.executions(),
+        seconds = elapsed.as_secs_f64(),
+        violations = ?found.iter().map(Found::check).collect::<Vec<_>>(),
+        "run ends"
+    );
     Outcome {
         spec: spec.clone(),
         executions: shared.executions(),
