@@ -191,9 +191,7 @@ pub fn run(all: &'static [Scenario], args: &BenchArgs) -> CmdResult {
         }
     }
     if let Some(path) = &args.json {
-        let json = serde_json::to_string_pretty(&out).expect("bench serializes");
-        std::fs::write(path, json + "\n")
-            .map_err(|e| BadInput(format!("cannot write {}: {e}", path.display())))?;
+        super::write_json(path, &out)?;
     }
     Ok(true)
 }

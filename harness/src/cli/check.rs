@@ -230,9 +230,7 @@ pub fn run(all: &'static [Scenario], args: &CheckArgs) -> CmdResult {
         failed
     );
     if let Some(path) = &args.json {
-        let json = serde_json::to_string_pretty(&rows).expect("rows serialize");
-        std::fs::write(path, json + "\n")
-            .map_err(|e| BadInput(format!("cannot write {}: {e}", path.display())))?;
+        super::write_json(path, &rows)?;
     }
     Ok(failed == 0)
 }

@@ -25,6 +25,16 @@ pub struct BadInput(pub String);
 
 pub(crate) type CmdResult = Result<bool, BadInput>;
 
+/// Writes `value` as pretty JSON to `path` (for `--json`).
+pub(crate) fn write_json(
+    path: &std::path::Path,
+    value: &impl serde::Serialize,
+) -> Result<(), BadInput> {
+    let json = serde_json::to_string_pretty(value).expect("results serialize");
+    std::fs::write(path, json + "\n")
+        .map_err(|e| BadInput(format!("cannot write {}: {e}", path.display())))
+}
+
 /// `VMSPEC_LOG=info` logs vmspec's own crates at that level (loom and
 /// shuttle log every step at info); a full directive list (`loom=debug`)
 /// or `RUST_LOG` is used as given.

@@ -94,9 +94,7 @@ pub fn run(all: &'static [Scenario], args: &MutantsArgs) -> CmdResult {
         missed
     );
     if let Some(path) = &args.json {
-        let json = serde_json::to_string_pretty(&rows).expect("rows serialize");
-        std::fs::write(path, json + "\n")
-            .map_err(|e| BadInput(format!("cannot write {}: {e}", path.display())))?;
+        super::write_json(path, &rows)?;
     }
     Ok(missed == 0)
 }
