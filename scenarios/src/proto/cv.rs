@@ -4,7 +4,7 @@
 //! both classic lost-wakeup bugs are observable.
 
 use harness::{Expect, Mutant, Scenario};
-use model::check::SYNC_DEADLOCK;
+use model::check::{SYNC_DEADLOCK, SYNC_UNLOCKED};
 use model::lockdep::LockOrder;
 use model::sync::{post_signal, spawn, KCondvar, KMutex, Locked, Wakeup};
 use std::sync::Arc;
@@ -41,6 +41,10 @@ fn pool() -> Arc<Pool> {
 impl Pool {
     /// Takes one item, sleeping until there is one.
     fn take(&self) {
+        if model::mutant("peek-unlocked") && *self.items.get(&self.m) > 0 {
+            // A racy fast path: reads the count without the pool mutex.
+            model::cover("proto.peek");
+        }
         self.m.enter();
         while *self.items.get(&self.m) == 0 {
             self.cv.wait(&self.m);
@@ -79,11 +83,18 @@ pub const SIGNAL_LOST_WAKEUP: Scenario = Scenario {
     loom_bound: Some(3),
     pct_depth: 3,
     expect: Expect::Pass,
-    mutants: &[Mutant {
-        name: "signal-not-broadcast",
-        catches: SYNC_DEADLOCK,
-        summary: "cv_signal where cv_broadcast is needed",
-    }],
+    mutants: &[
+        Mutant {
+            name: "signal-not-broadcast",
+            catches: SYNC_DEADLOCK,
+            summary: "cv_signal where cv_broadcast is needed",
+        },
+        Mutant {
+            name: "peek-unlocked",
+            catches: SYNC_UNLOCKED,
+            summary: "a consumer reads the item count before taking the pool mutex",
+        },
+    ],
     orders: &[&ORDER],
     body: lost_wakeup_body,
 };
