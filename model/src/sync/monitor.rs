@@ -10,6 +10,9 @@
 
 use crate::exec::{self, Backend};
 
+// One variant per backend, fixed for the primitive's lifetime; boxing the
+// larger shuttle pair would add an indirection to every operation.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Monitor<T> {
     Std(std::sync::Mutex<T>, std::sync::Condvar),
     Loom(loom::sync::Mutex<T>, loom::sync::Condvar),
