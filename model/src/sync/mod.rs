@@ -23,6 +23,7 @@ mod thread;
 pub use atomic::{AtomicBool, AtomicU16, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 pub use kcondvar::{KCondvar, Wakeup};
 pub use kmutex::KMutex;
+pub(crate) use monitor::Monitor;
 pub use signal::post_signal;
 pub(crate) use signal::SignalTable;
 pub use thread::{retry, spawn, JoinHandle};
