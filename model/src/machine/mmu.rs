@@ -230,6 +230,26 @@ impl Mmu {
         }
     }
 
+    /// What some CPU caches or is walking through table `h` (a link to it
+    /// or an entry read from it), as [`Mmu::free_table`] would report it;
+    /// `None` if nothing. Ghost: adds no scheduling point, for checks that
+    /// must hold before the table is freed (htable.c H5 after
+    /// `unlink_ptp`'s shootdown, 1098-1109).
+    pub fn cached_through(&self, h: Handle) -> Option<String> {
+        self.cpus.iter().find_map(|c| c.through(h))
+    }
+
+    /// Every leaf translation some CPU caches that was read from entry
+    /// `entry` of `table`: the cached entry and a description. Ghost, for
+    /// checks after a shootdown (H5 after `x86pte_set`, `x86pte_inval`,
+    /// `x86pte_update`, htable.c:2147-2148, 2273-2274, 2304).
+    pub fn cached_leaves(&self, table: Handle, entry: u32) -> Vec<(u64, String)> {
+        self.cpus
+            .iter()
+            .flat_map(|c| c.leaves_from(table, entry))
+            .collect()
+    }
+
     /// The index of `va`'s entry in a table of `level` (`htable_va2entry`).
     pub fn va2entry(&self, va: u64, level: u32) -> usize {
         let per = (1u64 << self.cfg.entry_bits) - 1;

@@ -313,6 +313,19 @@ impl Tlb {
         None
     }
 
+    /// Leaf translations this CPU caches that were read from entry `entry`
+    /// of `table`: the cached entry and a description (ghost; no
+    /// scheduling point).
+    pub(crate) fn leaves_from(&self, table: Handle, entry: u32) -> Vec<(u64, String)> {
+        let g = self.g();
+        g.leaf
+            .iter()
+            .flatten()
+            .filter(|c| c.table == table && c.entry == entry)
+            .map(|c| (c.pte, format!("cpu {} caches {c}", self.cpu)))
+            .collect()
+    }
+
     /// A cached translation to page `pfn` (ghost; no scheduling point).
     pub(crate) fn translating(&self, pfn: u64) -> Option<String> {
         let g = self.g();
