@@ -1,0 +1,296 @@
+//! Allocating and freeing htables and their page-table pages:
+//! `ptable_alloc` / `ptable_free`, `htable_alloc`, `htable_free`,
+//! `htable_purge_hat` (htable.c:262-351, 756-1068).
+
+use super::ghost::Listed;
+use super::hat::Hat;
+use super::ht::{Ident, HTABLE_SHARED_PFN};
+use super::world::{HatId, Ht, World};
+use super::HTABLE_H3;
+use model::check;
+use model::kernel::Handle;
+use model::sync::{retry, Ordering::Relaxed};
+
+impl World {
+    /// `ptable_alloc` (267-311): a page for a page table of `level`, or
+    /// `None` when free memory is at the throttle (284). The on-CPU hat's
+    /// top table is the machine's own top table (adapter: the machine has
+    /// one address space).
+    #[track_caller]
+    fn ptable_alloc(&self, hat: &Hat, level: u32) -> Option<Handle> {
+        loop {
+            let free = self.free_ptables.load(Relaxed);
+            if free == 0 {
+                model::cover("htable.ptable_alloc.fails");
+                return None;
+            }
+            if self
+                .free_ptables
+                .compare_exchange(free, free - 1, Relaxed, Relaxed)
+                .is_ok()
+            {
+                break;
+            }
+            retry();
+        }
+        let pfn = if hat.on_cpu && level == self.top_level() {
+            self.mmu.top()
+        } else {
+            self.mmu.alloc_table(level)
+        };
+        self.active_ptables.fetch_add(1, Relaxed);
+        model::cover("htable.hs_ptable_allocs");
+        Some(pfn)
+    }
+
+    /// `ptable_free` (317-351): the machine checks that no CPU still
+    /// caches anything through the table (MMU-STALE-TLB).
+    #[track_caller]
+    fn ptable_free(&self, pfn: Handle) {
+        model::cover("htable.hs_ptable_frees");
+        self.active_ptables.fetch_sub(1, Relaxed);
+        self.mmu.free_table(pfn);
+        self.free_ptables.fetch_add(1, Relaxed);
+    }
+
+    /// `htable_alloc` (759-952): an htable for (`hat`, `vaddr`, `level`)
+    /// with busy 1, from the hat's cache, from kmem with a fresh page, or
+    /// stolen. `shared`: the htable whose page a shared table uses.
+    #[track_caller]
+    pub(crate) fn htable_alloc(&self, h: HatId, vaddr: u64, level: u32, shared: Option<Ht>) -> Ht {
+        let hat = self.hat(h);
+        let is_bare = shared.is_some();
+        let mut need_to_zero = true;
+        let mut ht = None;
+        // The unlocked look at the cache head is a hint, re-read under the
+        // hat mutex (783-793): a purge may have emptied it meanwhile.
+        let head = hat.cached_head.load(Relaxed);
+        if head != 0 && !is_bare {
+            self.hat_enter(&hat);
+            let cached = if model::mutant("alloc-stale-hint") {
+                // Uses the head seen without the mutex.
+                Handle::from_bits(head).map(|c| self.cached_take(&hat, h, Ht(c)))
+            } else {
+                self.cached_pop(&hat)
+            };
+            match cached {
+                Some(c) => {
+                    need_to_zero = false;
+                    ht = Some(c);
+                }
+                None => model::cover("htable.alloc.cache_raced"),
+            }
+            self.hat_exit(&hat);
+        }
+        if ht.is_none() {
+            // Donate kmem allocations to the reserve until it is full
+            // (805-814; USE_HAT_RESERVES() is false for these threads).
+            let n = loop {
+                let n = self.kmem_alloc_htable();
+                self.ht(n).id.update(|i| i.pfn = None);
+                if self.reserve_cnt.load(Relaxed) >= self.cfg.reserve_amount {
+                    break n;
+                }
+                self.htable_put_reserve(n);
+            };
+            // The page table page (820-830).
+            if !is_bare {
+                let t = self.ht(n);
+                t.id.update(|i| i.hat = Some(h));
+                let pfn = self.ptable_alloc(&hat, level);
+                t.id.update(|i| i.pfn = pfn);
+                if pfn.is_some() {
+                    ht = Some(n);
+                } else {
+                    self.kmem_free_htable(n);
+                }
+            } else {
+                ht = Some(n);
+            }
+        }
+        // Out of memory: steal (841-864; kmem_reap() only schedules the
+        // caches' reclaim callbacks and is left to the scenarios).
+        while ht.is_none() {
+            let stolen = self.htable_steal(1, false);
+            model::cover("htable.hs_steals");
+            if let Some(&s) = stolen.first() {
+                self.ghost.set_listed(s, None);
+                if is_bare {
+                    let t = self.ht(s);
+                    if let Some(pfn) = t.id.get().pfn {
+                        self.ptable_free(pfn);
+                    }
+                    t.id.update(|i| i.pfn = None);
+                }
+                ht = Some(s);
+            } else {
+                retry();
+            }
+        }
+        let ht = ht.expect("htable_alloc(): couldn't steal");
+        let t = self.ht(ht);
+        // Fill in the htable (902-935).
+        let pfn = match shared {
+            Some(s) => {
+                model::cover("htable.alloc.shared");
+                self.ht(s).id.get().pfn
+            }
+            None => t.id.get().pfn,
+        };
+        t.id.update(|i| {
+            *i = Ident {
+                hat: Some(h),
+                vaddr,
+                level,
+                flags: if shared.is_some() {
+                    HTABLE_SHARED_PFN
+                } else {
+                    0
+                },
+                pfn,
+                parent: None,
+                shares: shared,
+            }
+        });
+        t.lock_cnt.store(0, Relaxed);
+        t.valid.store(0, Relaxed);
+        t.busy.store(1, Relaxed);
+        self.ghost.hold(ht);
+        if need_to_zero && shared.is_none() {
+            self.x86pte_zero(ht, 0, self.ptes());
+        }
+        ht
+    }
+
+    /// Pops the head of `hat`'s cached list (hat mutex held).
+    #[track_caller]
+    pub(crate) fn cached_pop(&self, hat: &Hat) -> Option<Ht> {
+        let mut list = hat.cached.get(&hat.mutex);
+        if list.is_empty() {
+            return None;
+        }
+        let ht = list.remove(0);
+        hat.cached_head
+            .store(list.first().map_or(0, |c| c.0.to_bits()), Relaxed);
+        drop(list);
+        self.ghost.set_listed(ht, None);
+        Some(ht)
+    }
+
+    /// Takes `ht`, believed to head `hat`'s cached list, off it (hat mutex
+    /// held); H3 if it is no longer on that list.
+    #[track_caller]
+    fn cached_take(&self, hat: &Hat, h: HatId, ht: Ht) -> Ht {
+        let on = self.ghost.listed(ht);
+        check!(
+            on == Some(Listed::Cached(h)),
+            HTABLE_H3,
+            "thread {} takes htable {} from hat {}'s cache, but it is {}",
+            model::exec::tid(),
+            ht.0,
+            h.0,
+            match on {
+                Some(l) => format!("on list {l:?}"),
+                None => "on no list".to_string(),
+            }
+        );
+        let mut list = hat.cached.get(&hat.mutex);
+        list.retain(|&c| c != ht);
+        hat.cached_head
+            .store(list.first().map_or(0, |c| c.0.to_bits()), Relaxed);
+        drop(list);
+        self.ghost.set_listed(ht, None);
+        ht
+    }
+
+    /// `htable_free` (958-1007): onto the hat's cached list unless the
+    /// hat is going away or a stealer / reaper asked not to cache; else the
+    /// page goes back (not a shared one) and the htable to the reserve or
+    /// kmem.
+    #[track_caller]
+    pub(crate) fn htable_free(&self, ht: Ht) {
+        let t = self.ht(ht);
+        let id = t.id.get();
+        let hat = id.hat.map(|h| self.hat(h));
+        if let Some(hat) = &hat {
+            if id.flags & HTABLE_SHARED_PFN == 0
+                && !hat.freeing()
+                && self.dont_cache.load(Relaxed) == 0
+            {
+                self.h3_unlisted(ht, "cached");
+                self.hat_enter(hat);
+                hat.cached.get(&hat.mutex).insert(0, ht);
+                hat.cached_head.store(ht.0.to_bits(), Relaxed);
+                self.ghost.set_listed(
+                    ht,
+                    Some(Listed::Cached(id.hat.expect("cached htable has a hat"))),
+                );
+                self.hat_exit(hat);
+                return;
+            }
+        }
+        if id.flags & HTABLE_SHARED_PFN == 0 {
+            if let Some(pfn) = id.pfn {
+                self.ptable_free(pfn);
+            }
+        }
+        t.id.update(|i| i.pfn = None);
+        if self.reserve_cnt.load(Relaxed) < self.cfg.reserve_amount {
+            self.htable_put_reserve(ht);
+        } else {
+            self.kmem_free_htable(ht);
+            self.htable_adjust_reserve();
+        }
+    }
+
+    /// `htable_purge_hat` (1017-1068): frees the hat's cached htables; if
+    /// the hat is being freed, every htable left in its hash too, without
+    /// unlinking or shootdowns (no CPU runs it any more).
+    ///
+    /// Deviation: for a freeing hat the seed takes no lock (1043-1044: no
+    /// other thread can reach the hat); the port takes the hat and bucket
+    /// mutexes its `Locked` fields demand. They are uncontended in a
+    /// correct program; HTABLE-H8 checks that no stealer is still on the
+    /// hat.
+    #[track_caller]
+    pub fn htable_purge_hat(&self, h: HatId) {
+        let hat = self.hat(h);
+        if !hat.freeing() {
+            self.dont_cache.fetch_add(1, Relaxed);
+            loop {
+                self.hat_enter(&hat);
+                let ht = self.cached_pop(&hat);
+                self.hat_exit(&hat);
+                match ht {
+                    Some(ht) => self.htable_free(ht),
+                    None => break,
+                }
+            }
+            self.dont_cache.fetch_sub(1, Relaxed);
+            return;
+        }
+        loop {
+            self.hat_enter(&hat);
+            let ht = self.cached_pop(&hat);
+            self.hat_exit(&hat);
+            match ht {
+                Some(ht) => self.htable_free(ht),
+                None => break,
+            }
+        }
+        for b in 0..self.cfg.hash as usize {
+            loop {
+                self.htable_enter(b);
+                let head = self.chain(&hat, b).first().copied();
+                if let Some(ht) = head {
+                    self.hashout(&hat, b, ht);
+                }
+                self.htable_exit(b);
+                match head {
+                    Some(ht) => self.htable_free(ht),
+                    None => break,
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,178 @@
+//! `hat_t` as htable.c uses it, and the hat_i86.c stand-ins around it:
+//! `hat_alloc`, `hat_free_start`, `hat_free_end`, `hat_enter` / `hat_exit`,
+//! the hat list and `hat_tlb_inval`.
+
+use super::order::{BUCKET, HAT};
+use super::owned::Owned;
+use super::world::{HatId, Ht, World};
+use super::HTABLE_H8;
+use model::check;
+use model::machine::Demap;
+use model::sync::{AtomicU32, AtomicU64, KMutex, Locked, Ordering::Relaxed};
+use std::sync::Arc;
+
+/// `HAT_FREEING`: the address space is being torn down.
+pub(crate) const HAT_FREEING: u32 = 0x0001;
+/// `HAT_VICTIM`: a stealer is working on this hat.
+pub(crate) const HAT_VICTIM: u32 = 0x0004;
+/// `HAT_SHARED`: a dummy hat hosting ISM shared tables.
+pub(crate) const HAT_SHARED: u32 = 0x0008;
+
+/// A hat: an address space's page tables.
+pub(crate) struct Hat {
+    /// `hat_mutex` (`hat_enter`): protects `cached`.
+    pub(crate) mutex: KMutex,
+    /// (L, a) `hat_flags`: `HAT_VICTIM` and `HAT_FREEING` change only with
+    /// `hat_list_lock` held (htable.c:622, 692; `hat_free_start`); read
+    /// without it wherever the seed tests HAT_FREEING (971, 1026, 1106,
+    /// 1199, `hat_tlb_inval`, `hat_pte_unmap`).
+    pub(crate) flags: AtomicU32,
+    /// (H) `hat_ht_cached`: free htables kept for reuse, head first.
+    pub(crate) cached: Locked<Vec<Ht>>,
+    /// (H, a) the head of `cached` (`Handle::to_bits`, 0 for none):
+    /// written with the hat mutex held, read without it as the hint at
+    /// htable.c:783 (re-read under the mutex at 785-786).
+    pub(crate) cached_head: AtomicU64,
+    /// (B) `hat_ht_hash`: chain `h` under `htable_mutex[h % mutexes]`.
+    pub(crate) hash: Vec<Locked<Vec<Ht>>>,
+    /// (o) `hat_htable`: set by `hat_alloc` before the hat is published.
+    pub(crate) top: Owned<Option<Ht>>,
+    /// (c) whether the machine's CPUs run this address space (its top
+    /// table is the machine's top table).
+    pub(crate) on_cpu: bool,
+    /// (c) the hat's bits in `HTABLE_HASH` (the hat pointer in C).
+    pub(crate) hash_id: u64,
+}
+
+impl Hat {
+    pub(crate) fn flags(&self) -> u32 {
+        self.flags.load(Relaxed)
+    }
+
+    pub(crate) fn freeing(&self) -> bool {
+        self.flags() & HAT_FREEING != 0
+    }
+}
+
+impl World {
+    /// `hat_alloc` (hat_i86.c): a hat with its top-level table, put at the
+    /// head of the hat list. `on_cpu`: the machine's CPUs run it (at most
+    /// one hat; its top table is the machine's).
+    #[track_caller]
+    pub fn hat_alloc(&self, on_cpu: bool) -> HatId {
+        let serial = self.hat_serial.fetch_add(1, Relaxed);
+        let mutex = KMutex::new(HAT, serial);
+        let cached = Locked::new(&mutex, Vec::new());
+        let hash = (0..self.cfg.hash)
+            .map(|h| Locked::new(&self.buckets[(h % self.cfg.mutexes) as usize], Vec::new()))
+            .collect();
+        debug_assert!(self.buckets.iter().all(|b| b.name().class == BUCKET));
+        let hat = HatId(self.hats.alloc(Hat {
+            mutex,
+            flags: AtomicU32::new("htable.hat_flags", serial, 0),
+            cached,
+            cached_head: AtomicU64::new("htable.hat_cached", serial, 0),
+            hash,
+            top: Owned::new(None),
+            on_cpu,
+            hash_id: u64::from(serial),
+        }));
+        self.ghost.hat_alive(hat, true);
+        let top = self.htable_create(hat, 0, self.top_level(), None);
+        self.hat(hat).top.update(|t| *t = Some(top));
+        // The creating thread's hold on the top table becomes the hat's.
+        self.ghost.drop_hold(top);
+        self.hat_list_lock.enter();
+        self.hat_list.get(&self.hat_list_lock).insert(0, hat);
+        self.hat_list_lock.exit();
+        hat
+    }
+
+    /// The hat behind `h` (a use: MEM-UAF once it was freed).
+    #[track_caller]
+    pub(crate) fn hat(&self, h: HatId) -> Arc<Hat> {
+        self.hats.get(h.0)
+    }
+
+    /// `hat_free_start` (hat_i86.c): waits while a stealer has the hat
+    /// marked HAT_VICTIM, then marks it HAT_FREEING; from then on
+    /// `htable_steal` skips it (htable.c:610-613).
+    #[track_caller]
+    pub fn hat_free_start(&self, h: HatId) {
+        let hat = self.hat(h);
+        self.hat_list_lock.enter();
+        while hat.flags() & HAT_VICTIM != 0 {
+            model::cover("htable.hat_free_start.waits");
+            self.hat_list_cv.wait(&self.hat_list_lock);
+        }
+        hat.flags.fetch_or(HAT_FREEING, Relaxed);
+        self.hat_list_lock.exit();
+    }
+
+    /// `hat_free_end` (hat_i86.c): takes the hat off the hat list, frees
+    /// its htables (`htable_purge_hat`) and the hat. No CPU may run it any
+    /// more (the scenario's CPUs left it, see [`World::cpus_leave`]).
+    #[track_caller]
+    pub fn hat_free_end(&self, h: HatId) {
+        let hat = self.hat(h);
+        self.no_stealer(h, "torn down");
+        self.hat_list_lock.enter();
+        self.hat_list.get(&self.hat_list_lock).retain(|&x| x != h);
+        self.hat_list_lock.exit();
+        self.htable_purge_hat(h);
+        self.no_stealer(h, "freed");
+        hat.flags.store(0, Relaxed);
+        self.ghost.hat_alive(h, false);
+        self.hats.free(h.0);
+    }
+
+    /// H8: no stealer may work on a hat once `hat_free_start` returned.
+    fn no_stealer(&self, h: HatId, what: &str) {
+        if let Some(who) = self.ghost.victim_of(h) {
+            check::fail(
+                HTABLE_H8,
+                format!(
+                    "hat {} {what} by thread {} while thread {who} steals from it",
+                    h.0,
+                    model::exec::tid()
+                ),
+            );
+        }
+    }
+
+    /// `hat_enter`.
+    #[track_caller]
+    pub(crate) fn hat_enter(&self, hat: &Hat) {
+        hat.mutex.enter();
+    }
+
+    /// `hat_exit`.
+    #[track_caller]
+    pub(crate) fn hat_exit(&self, hat: &Hat) {
+        hat.mutex.exit();
+    }
+
+    /// `hat_tlb_inval` (hat_i86.c): nothing for a hat being freed (it has
+    /// no users); otherwise a shootdown on the CPUs running the hat. Only
+    /// the on-CPU hat has CPUs; a shootdown needs none of the caller's
+    /// locks.
+    #[track_caller]
+    pub(crate) fn hat_tlb_inval(&self, hat: &Hat, what: Demap) {
+        if hat.freeing() {
+            return;
+        }
+        if hat.on_cpu {
+            self.mmu.hat_tlb_inval(what);
+        }
+    }
+
+    /// The CPUs switch away from every user address space (`hat_switch`
+    /// to the kernel hat reloads CR3, which empties their caches), as
+    /// they do before an address space is torn down. A stand-in: the
+    /// machine model has one address space and no CR3, so this is a
+    /// shootdown of everything.
+    #[track_caller]
+    pub fn cpus_leave(&self) {
+        self.mmu.hat_tlb_inval(Demap::All);
+    }
+}

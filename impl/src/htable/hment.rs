@@ -1,0 +1,250 @@
+//! The hat_i86.c / hment.c stand-ins htable.c calls or races with: pages
+//! and their mapping lists (`x86_hm_enter`, `hment_*`), `hat_memload`
+//! (`hati_load_common` + `hati_pte_map`), `hat_unload` of one page,
+//! `hat_pte_unmap`, `hat_pageunload` (`hati_page_unmap`),
+//! `hati_page_clrwrt` / `hati_update_pte`, `hati_sync_pte_to_page`, and the
+//! CPUs' accesses.
+
+use super::order::HMENT;
+use super::pte::{pte_equiv, LPAGE_ERROR};
+use super::world::{HatId, Ht, PageId, World, PFN_BASE};
+use model::machine::pte::{make_pte, pte_pfn, pte_valid, PT_MOD, PT_REF, PT_USER, PT_WRITABLE};
+use model::machine::Fault;
+use model::sync::{retry, AtomicU32, KMutex, Locked, Ordering::Relaxed};
+
+/// `P_MOD` in `p_nrm`.
+pub const P_MOD: u32 = 0x01;
+/// `P_REF` in `p_nrm`.
+pub const P_REF: u32 = 0x02;
+
+/// `HAT_UNLOAD_UNLOCK`: the mapping being unloaded was loaded locked.
+pub const HAT_UNLOAD_UNLOCK: u32 = 0x04;
+
+/// A mappable page (`page_t`), as the hat layer uses it.
+pub(crate) struct Page {
+    /// The page's mapping-list mutex (`x86_hm_enter`; hashed by page in
+    /// hment.c, one per page here).
+    pub(crate) mlist: KMutex,
+    /// (M) the page's mappings (hments): (htable, entry).
+    pub(crate) hments: Locked<Vec<(Ht, u32)>>,
+    /// (a) `p_nrm`: software REF/MOD (`PP_SETRM` is an atomic OR).
+    pub(crate) nrm: AtomicU32,
+    /// (c) `p_pagenum`.
+    pub(crate) pfn: u64,
+}
+
+impl Page {
+    pub(crate) fn new(i: u32) -> Self {
+        let mlist = KMutex::new(HMENT, i);
+        let hments = Locked::new(&mlist, Vec::new());
+        Page {
+            mlist,
+            hments,
+            nrm: AtomicU32::new("page.p_nrm", i, 0),
+            pfn: PFN_BASE + u64::from(i),
+        }
+    }
+}
+
+impl World {
+    /// `hat_memload` for a page-size mapping (`hati_load_common`,
+    /// `hati_pte_map`): finds or creates the leaf table, installs the PTE
+    /// under the page's mapping-list mutex, adds the hment and counts the
+    /// entry. `lock`: `HAT_LOAD_LOCK`.
+    #[track_caller]
+    pub fn hat_memload(&self, hat: HatId, va: u64, page: PageId, writable: bool, lock: bool) {
+        let ht = match self.htable_lookup(hat, va, 0) {
+            Some(ht) => ht,
+            None => self.htable_create(hat, va, 0, None),
+        };
+        let entry = self.va2entry(va, 0);
+        let flags = PT_USER | if writable { PT_WRITABLE } else { 0 };
+        let pte = make_pte(self.page(page).pfn, flags);
+        self.hati_pte_map(ht, entry, page, pte, lock);
+        self.htable_release(Some(ht));
+    }
+
+    /// `hati_pte_map` (hat_i86.c).
+    #[track_caller]
+    fn hati_pte_map(&self, ht: Ht, entry: u32, page: PageId, pte: u64, lock: bool) {
+        let t = self.ht(ht);
+        let pp = self.page(page);
+        if lock {
+            t.lock_cnt.fetch_add(1, Relaxed);
+        }
+        pp.mlist.enter();
+        let old = self.x86pte_set(ht, entry, pte);
+        if old != LPAGE_ERROR && !pte_equiv(pte, old) {
+            if !pte_valid(old) {
+                pp.hments.get(&pp.mlist).push((ht, entry));
+                pp.mlist.exit();
+                if !model::mutant("memload-no-count") {
+                    t.valid.fetch_add(1, Relaxed);
+                }
+                return;
+            }
+            // A remap may change only permission bits, never the frame.
+            assert_eq!(
+                pte_pfn(old),
+                pte_pfn(pte),
+                "hati_pte_map: remap of a consistent mapping"
+            );
+        }
+        pp.mlist.exit();
+    }
+
+    /// `hat_unload` of one page (the single-page case of
+    /// `hat_unload_callback`): `htable_getpte`, `hat_pte_unmap`,
+    /// `htable_release`.
+    #[track_caller]
+    pub fn hat_unload(&self, hat: HatId, va: u64, flags: u32) {
+        if let Some((ht, entry, old)) = self.htable_getpte(hat, va, 0) {
+            if pte_valid(old) {
+                self.hat_pte_unmap(ht, entry, flags, old, true);
+            }
+            self.htable_release(Some(ht));
+        }
+    }
+
+    /// `hat_pte_unmap` (hat_i86.c): invalidates the entry under the page's
+    /// mapping-list mutex (retrying if it changed), syncs REF/MOD to the
+    /// page, removes the hment and uncounts the entry. While the hat is
+    /// being freed the entry is only read, not cleared (the reason
+    /// `htable_steal` skips freeing hats, htable.c:604-608).
+    #[track_caller]
+    pub(crate) fn hat_pte_unmap(&self, ht: Ht, entry: u32, flags: u32, old_pte: u64, tlb: bool) {
+        let t = self.ht(ht);
+        let id = t.id.get();
+        let hat = self.hat(id.hat.expect("hat_pte_unmap: htable without a hat"));
+        if flags & HAT_UNLOAD_UNLOCK != 0 {
+            t.lock_cnt.fetch_sub(1, Relaxed);
+        }
+        let mut old_pte = old_pte;
+        let mut held = None;
+        while pte_valid(old_pte) {
+            let pfn = pte_pfn(old_pte);
+            let pp = self.page_of(pfn).expect("hat_pte_unmap: no page_t");
+            pp.mlist.enter();
+            old_pte = if hat.freeing() {
+                self.x86pte_get(ht, entry)
+            } else {
+                self.x86pte_inval(ht, entry, old_pte, tlb)
+            };
+            if pte_valid(old_pte) && pte_pfn(old_pte) == pfn {
+                held = Some(pp);
+                break;
+            }
+            // Someone (hat_pageunload) unmapped or remapped it meanwhile.
+            model::cover("htable.hat_pte_unmap.raced");
+            pp.mlist.exit();
+            retry();
+        }
+        let Some(pp) = held else { return };
+        self.hati_sync_pte_to_page(pp, old_pte);
+        pp.hments.get(&pp.mlist).retain(|&h| h != (ht, entry));
+        pp.mlist.exit();
+        t.valid.fetch_sub(1, Relaxed);
+    }
+
+    /// `hat_pageunload` (`hati_pageunload`, `hati_page_unmap`): removes
+    /// every mapping of `page`. Each one is reached from its hment, held by
+    /// `htable_acquire` under the mapping-list mutex (hment -> bucket), and
+    /// invalidated with a shootdown.
+    #[track_caller]
+    pub fn hat_pageunload(&self, page: PageId) {
+        let pp = self.page(page);
+        loop {
+            pp.mlist.enter();
+            let first = pp.hments.get(&pp.mlist).first().copied();
+            let Some((ht, entry)) = first else {
+                pp.mlist.exit();
+                return;
+            };
+            self.htable_acquire(ht);
+            let old = self.x86pte_inval(ht, entry, 0, true);
+            assert_eq!(pte_pfn(old), pp.pfn, "x86pte_inval() failure");
+            let t = self.ht(ht);
+            t.valid.fetch_sub(1, Relaxed);
+            self.hati_sync_pte_to_page(pp, old);
+            pp.hments.get(&pp.mlist).retain(|&h| h != (ht, entry));
+            pp.mlist.exit();
+            self.htable_release(Some(ht));
+        }
+    }
+
+    /// `hati_page_clrwrt` (hat_i86.c): write-protects every mapping of
+    /// `page`, clearing REF/MOD (synced to the page) with
+    /// `hati_update_pte`, which uses `x86pte_update`.
+    #[track_caller]
+    pub fn hati_page_clrwrt(&self, page: PageId) {
+        let pp = self.page(page);
+        pp.mlist.enter();
+        let hments = pp.hments.get(&pp.mlist).clone();
+        for (ht, entry) in hments {
+            let mut old = self.x86pte_get(ht, entry);
+            while pte_pfn(old) == pp.pfn && old & PT_WRITABLE != 0 {
+                let new = old & !(PT_REF | PT_MOD | PT_WRITABLE);
+                old = self.hati_update_pte(ht, entry, old, new);
+                if old == 0 {
+                    break;
+                }
+                retry();
+            }
+        }
+        pp.mlist.exit();
+    }
+
+    /// `hati_update_pte` (hat_i86.c): `x86pte_update`, then the old
+    /// REF/MOD go to the page. Returns 0 on success, else the entry found.
+    #[track_caller]
+    fn hati_update_pte(&self, ht: Ht, entry: u32, expected: u64, new: u64) -> u64 {
+        let mut rm = 0;
+        let mut new = new;
+        if expected & (PT_MOD | PT_REF) != 0 {
+            if expected & PT_MOD != 0 {
+                rm |= P_MOD;
+            }
+            if expected & PT_REF != 0 {
+                rm |= P_REF;
+            }
+            new &= !(PT_MOD | PT_REF);
+        }
+        let replaced = self.x86pte_update(ht, entry, expected, new);
+        if replaced != expected {
+            return replaced;
+        }
+        if rm != 0 {
+            let pp = self
+                .page_of(pte_pfn(expected))
+                .expect("hati_update_pte: no page_t");
+            pp.nrm.fetch_or(rm, Relaxed);
+        }
+        0
+    }
+
+    /// `hati_sync_pte_to_page` (hat_i86.c): the PTE's REF/MOD into
+    /// `p_nrm` (mapping-list mutex held).
+    fn hati_sync_pte_to_page(&self, pp: &Page, pte: u64) {
+        let mut rm = 0;
+        if pte & PT_REF != 0 {
+            rm |= P_REF;
+        }
+        if pte & PT_MOD != 0 {
+            rm |= P_MOD;
+        }
+        if rm != 0 {
+            pp.nrm.fetch_or(rm, Relaxed);
+        }
+    }
+
+    /// CPU `cpu` reads or writes `va` (a CPU actor's step): the machine's
+    /// access, with the pages it wrote remembered for H6.
+    #[track_caller]
+    pub fn cpu_access(&self, cpu: usize, va: u64, write: bool) -> Result<u64, Fault> {
+        let r = self.mmu.access(cpu, va, write);
+        if let (true, Ok(pfn)) = (write, r) {
+            self.ghost.wrote(pfn);
+        }
+        r
+    }
+}

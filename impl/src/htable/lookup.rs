@@ -1,0 +1,278 @@
+//! Finding, creating and releasing htables: `htable_lookup`,
+//! `htable_acquire`, `htable_create`, `htable_release`, `htable_getpte`
+//! (htable.c:1148-1460, 1754-1786).
+
+use super::hat::Hat;
+use super::ht::{Htable, HTABLE_SHARED_PFN};
+use super::world::{HatId, Ht, World};
+use super::{HTABLE_H2, HTABLE_H3, HTABLE_H4};
+use model::check;
+use model::machine::pte::pte_valid;
+use model::sync::Ordering::Relaxed;
+use std::sync::Arc;
+
+impl World {
+    /// The htable behind `h` (a use: MEM-UAF once kmem freed it).
+    #[track_caller]
+    pub(crate) fn ht(&self, h: Ht) -> Arc<Htable> {
+        self.htables.get(h.0)
+    }
+
+    /// The base address of the level-`level` table covering `va`.
+    fn base(&self, va: u64, level: u32) -> u64 {
+        if level == self.top_level() {
+            0
+        } else {
+            va & self.level_mask(level + 1)
+        }
+    }
+
+    /// Searches chain `h` for the table (`hat`, `base`, `level`) (bucket
+    /// held).
+    #[track_caller]
+    fn search(&self, hat: &Hat, hid: HatId, h: usize, base: u64, level: u32) -> Option<Ht> {
+        self.chain(hat, h).into_iter().find(|&ht| {
+            let id = self.ht(ht).id.get();
+            id.hat == Some(hid) && id.vaddr == base && id.level == level
+        })
+    }
+
+    /// `htable_lookup` (1267-1304): the htable for `va` at `level`, with
+    /// a hold, if it exists.
+    #[track_caller]
+    pub fn htable_lookup(&self, hid: HatId, va: u64, level: u32) -> Option<Ht> {
+        let hat = self.hat(hid);
+        let base = self.base(va, level);
+        let h = self.hash(&hat, base, level);
+        self.htable_enter(h);
+        let ht = self.search(&hat, hid, h, base, level);
+        if let Some(ht) = ht {
+            self.busy_inc(ht, &self.ht(ht));
+        }
+        self.htable_exit(h);
+        ht
+    }
+
+    /// `htable_acquire` (1309-1334): a hold on an htable known from a
+    /// mapping (an hment, under the page's mapping-list mutex). The seed's
+    /// DEBUG walk that the htable is hashed is check H3 here.
+    #[track_caller]
+    pub(crate) fn htable_acquire(&self, ht: Ht) {
+        let t = self.ht(ht);
+        let id = t.id.get();
+        let hid = id.hat.expect("htable_acquire: htable without a hat");
+        let hat = self.hat(hid);
+        let h = self.hash(&hat, id.vaddr, id.level);
+        self.htable_enter(h);
+        check!(
+            self.chain(&hat, h).contains(&ht),
+            HTABLE_H3,
+            "thread {} acquires htable {} through a mapping, but it is not hashed",
+            model::exec::tid(),
+            ht.0
+        );
+        self.busy_inc(ht, &t);
+        self.htable_exit(h);
+    }
+
+    /// `htable_create` (1345-1460): finds or creates the tables from the
+    /// top down to `level` and returns the one at `level` with a hold. A
+    /// table is allocated with its bucket mutex dropped and the search
+    /// redone (1341-1343, 1416-1420); a new table keeps the hold on its
+    /// parent (1440-1443).
+    #[track_caller]
+    pub fn htable_create(&self, hid: HatId, vaddr: u64, level: u32, shared: Option<Ht>) -> Ht {
+        let hat = self.hat(hid);
+        let top = self.top_level();
+        let mut higher: Option<Ht> = None;
+        let mut ht = None;
+        for l in (level..=top).rev() {
+            let base = self.base(vaddr, l);
+            let h = self.hash(&hat, base, l);
+            let mut new: Option<Ht> = None;
+            loop {
+                self.htable_enter(h);
+                let found = if l == top {
+                    hat.top.get()
+                } else {
+                    self.search(&hat, hid, h, base, l)
+                };
+                if let Some(f) = found {
+                    let t = self.ht(f);
+                    if l == level && shared.is_some() {
+                        let s = t.id.get().shares;
+                        assert!(s.is_none() || s == shared, "htable shared from wrong place");
+                    }
+                    self.busy_inc(f, &t);
+                    self.htable_exit(h);
+                    if let Some(n) = new {
+                        // Another thread created it while we allocated.
+                        model::cover("htable.create.lost_race");
+                        self.ghost.drop_hold(n);
+                        self.htable_free(n);
+                    }
+                    if let Some(hi) = higher {
+                        self.htable_release(Some(hi));
+                    }
+                    higher = Some(f);
+                    ht = Some(f);
+                    break;
+                }
+                if new.is_none() && !model::mutant("create-no-research") {
+                    self.htable_exit(h);
+                    new = Some(self.htable_alloc(
+                        hid,
+                        base,
+                        l,
+                        if l == level { shared } else { None },
+                    ));
+                    continue;
+                }
+                let n = match new {
+                    Some(n) => n,
+                    None => {
+                        // The mutant allocates with the bucket mutex
+                        // dropped but never searches again.
+                        self.htable_exit(h);
+                        let n =
+                            self.htable_alloc(hid, base, l, if l == level { shared } else { None });
+                        self.htable_enter(h);
+                        n
+                    }
+                };
+                let t = self.ht(n);
+                self.h1_unique(&hat, h, n, &t);
+                if let Some(hi) = higher {
+                    self.link_ptp(hi, n, base);
+                    t.id.update(|i| i.parent = Some(hi));
+                    // The hold on the parent is now the child's.
+                    self.ghost.drop_hold(hi);
+                }
+                self.hashin(&hat, h, n);
+                self.htable_exit(h);
+                if model::mutant("create-release-higher") {
+                    if let Some(hi) = higher {
+                        self.ghost.hold(hi);
+                        self.htable_release(Some(hi));
+                    }
+                }
+                higher = Some(n);
+                ht = Some(n);
+                if l == level {
+                    if let Some(s) = shared {
+                        // The shared table is pinned by its sharer.
+                        let sid = self.ht(s).id.get();
+                        let hs = sid.hat.expect("shared htable without a hat");
+                        let pinned = self.htable_lookup(hs, sid.vaddr, sid.level);
+                        if let Some(p) = pinned {
+                            self.ghost.drop_hold(p);
+                        }
+                        model::cover("htable.hs_htable_shared");
+                    }
+                }
+                break;
+            }
+        }
+        ht.expect("htable_create: no level")
+    }
+
+    /// `htable_release` (1159-1261): drops a hold; the last hold on an
+    /// empty table (not a freeing hat's, not at or above the largest page
+    /// level) unlinks, unhashes and frees it, then releases its parent in
+    /// turn.
+    #[track_caller]
+    pub fn htable_release(&self, ht: Option<Ht>) {
+        let mut cur = ht;
+        while let Some(mut ht) = cur {
+            let mut shared = None;
+            let h = loop {
+                let t = self.ht(ht);
+                let id = t.id.get();
+                let hid = id.hat.expect("htable_release: htable without a hat");
+                let hat = self.hat(hid);
+                let h = self.hash(&hat, id.vaddr, id.level);
+                self.htable_enter(h);
+                if t.valid.load(Relaxed) > 0 || t.busy.load(Relaxed) > 1 {
+                    break h;
+                }
+                if id.flags & HTABLE_SHARED_PFN == 0 {
+                    // Teardown frees everything at the end (1199-1200);
+                    // user tables at and above the largest page level stay
+                    // (1206-1208).
+                    if hat.freeing() || id.level >= self.cfg.max_page_level {
+                        break h;
+                    }
+                } else {
+                    shared = id.shares;
+                    model::cover("htable.hs_htable_unshared");
+                }
+                self.h2_last_hold(ht, &t, "htable_release");
+                self.h4_empty(ht, &id);
+                let higher = id.parent.expect("htable_release: no parent");
+                self.unlink_ptp(higher, ht, id.vaddr);
+                self.hashout(&hat, h, ht);
+                self.ghost.drop_hold(ht);
+                // The child's hold on its parent is now ours.
+                self.ghost.hold(higher);
+                self.htable_exit(h);
+                self.htable_free(ht);
+                ht = higher;
+            };
+            let t = self.ht(ht);
+            self.busy_dec(ht, &t);
+            self.htable_exit(h);
+            if let Some(s) = shared {
+                self.ghost.hold(s);
+            }
+            cur = shared;
+        }
+    }
+
+    /// `htable_getpte` (1760-1786): the lowest table with an entry for
+    /// `va` up to `level`, held, with the entry index and its PTE.
+    #[track_caller]
+    pub fn htable_getpte(&self, hid: HatId, va: u64, level: u32) -> Option<(Ht, u32, u64)> {
+        for l in 0..=level {
+            if let Some(ht) = self.htable_lookup(hid, va, l) {
+                let e = self.va2entry(va, l);
+                return Some((ht, e, self.x86pte_get(ht, e)));
+            }
+        }
+        None
+    }
+
+    /// H2 when `ht` is about to be unhashed by the calling thread: busy is
+    /// 1 and that hold is the caller's (bucket mutex held).
+    #[track_caller]
+    pub(crate) fn h2_last_hold(&self, ht: Ht, t: &Htable, what: &str) {
+        let busy = t.busy.load(Relaxed);
+        let holders = self.ghost.holders(ht);
+        let me = model::exec::tid();
+        check!(
+            busy == 1 && holders == [me],
+            HTABLE_H2,
+            "{what}: thread {me} unhashes htable {} with busy {busy} held by threads {holders:?}",
+            ht.0
+        );
+    }
+
+    /// H4 when an htable with valid count 0 is about to be unlinked: none
+    /// of its entries is valid.
+    #[track_caller]
+    pub(crate) fn h4_empty(&self, ht: Ht, id: &super::ht::Ident) {
+        let pt = self.x86pte_access_pagetable(id);
+        let valid = (0..self.ptes())
+            .filter(|&e| pte_valid(pt.pte(e as usize).load()))
+            .count();
+        self.x86pte_release_pagetable();
+        check!(
+            valid == 0,
+            HTABLE_H4,
+            "thread {} unlinks htable {} (va {:#x} level {}) with valid count 0 but {valid} valid entries",
+            model::exec::tid(),
+            ht.0,
+            id.vaddr,
+            id.level
+        );
+    }
+}

@@ -1,0 +1,75 @@
+//! htable.c (illumos `usr/src/uts/i86pc/vm/htable.c`, seed
+//! `004_5ca0992373f9d22d.txt`; line numbers are the seed's): x86 page
+//! table management, ported against the model's machine (PTEs as atomics,
+//! per-CPU TLBs and paging-structure caches, shootdowns) and its
+//! lifetime-tracked kmem caches.
+//!
+//! # State and locks
+//!
+//! Lock keys used in the field docs:
+//!
+//! * (B) the bucket mutex `htable_mutex[h % mutexes]` of the htable's hash
+//!   `h`: hash chains, `ht_busy`.
+//! * (H) the hat's `hat_mutex`: the hat's cached list.
+//! * (L) `hat_list_lock`: the hat list, HAT_VICTIM / HAT_FREEING changes.
+//! * (R) `htable_reserve_mutex`: the reserve pool and count.
+//! * (M) a page's mapping-list mutex (`x86_hm_enter`): its hments.
+//! * (a) atomic; (o) changed only by the htable's exclusive owner (see
+//!   `Owned`); (c) constant after creation.
+//!
+//! The lock order is [`ORDER`]; the checks are [`HTABLE_H1`] to
+//! [`HTABLE_H9`].
+//!
+//! # Seed functions
+//!
+//! | seed (htable.c lines) | port |
+//! |---|---|
+//! | `ptable_alloc` 267-311, `ptable_free` 317-351 | `World::ptable_alloc`, `World::ptable_free` |
+//! | `htable_put_reserve` 356-367, `htable_get_reserve` 372-388 | `World::htable_put_reserve`, `World::htable_get_reserve` |
+//! | `htable_initial_reserve` 393-408, `htable_adjust_reserve` 413-429 | [`World::htable_initial_reserve`], [`World::htable_adjust_reserve`] |
+//! | `htable_steal_active` 435-532, `move_victim` 537-561 | `World::htable_steal_active`, `World::move_victim` |
+//! | `htable_steal` 567-707, `htable_reap` 714-754 | `World::htable_steal`, [`World::htable_reap`] |
+//! | `htable_alloc` 759-952, `htable_free` 958-1007 | `World::htable_alloc`, `World::htable_free` |
+//! | `htable_purge_hat` 1017-1068 | [`World::htable_purge_hat`] |
+//! | `unlink_ptp` 1074-1112, `link_ptp` 1118-1146 | `World::unlink_ptp`, `World::link_ptp` |
+//! | `htable_release` 1159-1261 | [`World::htable_release`] |
+//! | `htable_lookup` 1267-1304, `htable_acquire` 1309-1334 | [`World::htable_lookup`], `World::htable_acquire` |
+//! | `htable_create` 1345-1460 | [`World::htable_create`] |
+//! | `htable_getpte` 1760-1786 | [`World::htable_getpte`] |
+//! | `htable_va2entry` 1839-1847, `htable_e2va` 1853-1871 | `World::va2entry`, `World::e2va` |
+//! | `x86pte_access_pagetable` / `x86pte_mapin` 1927-2006, `x86pte_release_pagetable` / `x86pte_mapout` 2011-2047 | `World::x86pte_access_pagetable`, `World::x86pte_release_pagetable` |
+//! | `x86pte_get` 2052-2066, `x86pte_set` 2078-2154 | [`World::x86pte_get`], [`World::x86pte_set`] |
+//! | `x86pte_cas` 2162-2208 | `World::x86pte_cas` |
+//! | `x86pte_inval` 2218-2280, `x86pte_update` 2285-2328 | [`World::x86pte_inval`], [`World::x86pte_update`] |
+//! | `x86pte_zero` 2424-2474 | `World::x86pte_zero` |
+//!
+//! Stand-ins for hat_i86.c / hment.c: [`World::hat_alloc`],
+//! [`World::hat_free_start`], [`World::hat_free_end`], `hat_enter` /
+//! `hat_exit`, `hat_tlb_inval`, [`World::hat_memload`] (`hati_load_common`
+//! with `hati_pte_map`), [`World::hat_unload`] (single page),
+//! `hat_pte_unmap`, [`World::hat_pageunload`] (`hati_page_unmap`),
+//! [`World::hati_page_clrwrt`] (`hati_update_pte`),
+//! `hati_sync_pte_to_page`.
+
+mod alloc;
+mod checks;
+mod ghost;
+mod hash;
+mod hat;
+mod hment;
+mod ht;
+mod lookup;
+mod order;
+mod owned;
+mod pte;
+mod ptp;
+mod quiescent;
+mod reserve;
+mod steal;
+mod world;
+
+pub use checks::*;
+pub use hment::{HAT_UNLOAD_UNLOCK, P_MOD, P_REF};
+pub use order::ORDER;
+pub use pte::LPAGE_ERROR;
+pub use world::{Config, HatId, Ht, PageId, World, PFN_BASE};

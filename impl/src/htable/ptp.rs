@@ -1,0 +1,75 @@
+//! Links between tables: `link_ptp` and `unlink_ptp` (htable.c:1070-1146).
+//! Both run with the child's bucket mutex held and change the parent's
+//! entry only by compare-and-swap between 0 and the link (H7).
+
+use super::world::{Ht, World};
+use super::{HTABLE_H5, HTABLE_H7};
+use model::check;
+use model::machine::pte::{make_ptp, PT_REF};
+use model::machine::Demap;
+use model::sync::Ordering::Relaxed;
+
+impl World {
+    /// `unlink_ptp` (1074-1112): clears `higher`'s link to `old`, then
+    /// (unless the hat is being freed) shoots down the address so that no
+    /// CPU keeps a paging-structure entry through `old` (1098-1109), then
+    /// uncounts the entry.
+    #[track_caller]
+    pub(crate) fn unlink_ptp(&self, higher: Ht, old: Ht, vaddr: u64) {
+        let hid = self.ht(higher).id.get();
+        let oid = self.ht(old).id.get();
+        let entry = self.va2entry(vaddr, hid.level);
+        let opfn = oid.pfn.expect("unlink_ptp: PFN_INVALID");
+        let expect = make_ptp(opfn);
+        let hat = self.hat(oid.hat.expect("unlink_ptp: htable without a hat"));
+        let found = self.x86pte_cas(&hid, entry, expect, 0);
+        check!(
+            found == expect,
+            HTABLE_H7,
+            "unlink_ptp by thread {}: entry {entry} of htable {} is {found:#x}, not the link {expect:#x} to htable {}",
+            model::exec::tid(),
+            higher.0,
+            old.0
+        );
+        if !hat.freeing() {
+            if !model::mutant("unlink-no-inval") {
+                self.hat_tlb_inval(&hat, Demap::Va(oid.vaddr));
+            }
+            if hat.on_cpu {
+                if let Some(why) = self.mmu.cached_through(opfn) {
+                    check::fail(
+                        HTABLE_H5,
+                        format!(
+                            "after unlink_ptp of htable {} (va {:#x}) and its shootdown by thread {}, {why}",
+                            old.0,
+                            oid.vaddr,
+                            model::exec::tid()
+                        ),
+                    );
+                }
+            }
+        }
+        self.ht(higher).valid.fetch_sub(1, Relaxed);
+    }
+
+    /// `link_ptp` (1118-1146): counts the entry first, then installs the
+    /// link to `new` where `higher`'s entry must be 0.
+    #[track_caller]
+    pub(crate) fn link_ptp(&self, higher: Ht, new: Ht, vaddr: u64) {
+        let hi = self.ht(higher);
+        let hid = hi.id.get();
+        let nid = self.ht(new).id.get();
+        let entry = self.va2entry(vaddr, hid.level);
+        let newptp = make_ptp(nid.pfn.expect("link_ptp: PFN_INVALID"));
+        hi.valid.fetch_add(1, Relaxed);
+        let found = self.x86pte_cas(&hid, entry, 0, newptp);
+        check!(
+            found & !PT_REF == 0,
+            HTABLE_H7,
+            "link_ptp by thread {}: entry {entry} of htable {} is {found:#x}, not 0, where htable {} is linked",
+            model::exec::tid(),
+            higher.0,
+            new.0
+        );
+    }
+}

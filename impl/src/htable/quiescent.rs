@@ -1,0 +1,237 @@
+//! The invariants over the whole state, at a quiescent point: no thread
+//! is inside an htable operation (after the scenario joined its threads).
+
+use super::ghost::Listed;
+use super::hat::{Hat, HAT_VICTIM};
+use super::hment::P_MOD;
+use super::ht::{Ident, HTABLE_SHARED_PFN};
+use super::world::{HatId, Ht, World};
+use super::{
+    HTABLE_H1, HTABLE_H2, HTABLE_H3, HTABLE_H4, HTABLE_H6, HTABLE_H7, HTABLE_H8, HTABLE_H9,
+};
+use model::check;
+use model::machine::pte::{make_ptp, pte_pfn, pte_valid, PT_MOD};
+use model::sync::Ordering::Relaxed;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// A hashed htable as the check sees it.
+struct Seen {
+    hat: HatId,
+    id: Ident,
+    busy: u32,
+    valid: u16,
+}
+
+impl World {
+    /// Checks H1-H4 and H6-H9 over the whole state. Call only when no
+    /// other thread runs htable code (it takes the bucket, hat and reserve
+    /// mutexes one at a time to read what they protect).
+    #[track_caller]
+    pub fn check_quiescent(&self) {
+        let mut hashed: BTreeMap<Ht, Seen> = BTreeMap::new();
+        let mut listed: BTreeMap<Ht, Listed> = BTreeMap::new();
+        let hats: Vec<(HatId, Arc<Hat>)> = self
+            .ghost
+            .hats()
+            .into_iter()
+            .map(|h| (h, self.hat(h)))
+            .collect();
+        for (hid, hat) in &hats {
+            for b in 0..self.cfg.hash as usize {
+                self.htable_enter(b);
+                for ht in self.chain(hat, b) {
+                    let t = self.ht(ht);
+                    let id = t.id.get();
+                    check!(
+                        id.hat == Some(*hid) && self.hash(hat, id.vaddr, id.level) == b,
+                        HTABLE_H3,
+                        "htable {} on chain {b} of hat {} names hat {:?} va {:#x} level {}",
+                        ht.0,
+                        hid.0,
+                        id.hat.map(|h| h.0),
+                        id.vaddr,
+                        id.level
+                    );
+                    let dup = hashed.iter().find(|(_, s)| {
+                        s.hat == *hid && s.id.vaddr == id.vaddr && s.id.level == id.level
+                    });
+                    if let Some((other, _)) = dup {
+                        check::fail(
+                            HTABLE_H1,
+                            format!(
+                                "htables {} and {} are both hashed for va {:#x} level {} of hat {}",
+                                other.0, ht.0, id.vaddr, id.level, hid.0
+                            ),
+                        );
+                    }
+                    let seen = Seen {
+                        hat: *hid,
+                        id,
+                        busy: t.busy.load(Relaxed),
+                        valid: t.valid.load(Relaxed),
+                    };
+                    hashed.insert(ht, seen);
+                }
+                self.htable_exit(b);
+            }
+            self.hat_enter(hat);
+            for &ht in hat.cached.get(&hat.mutex).iter() {
+                self.once(&mut listed, &hashed, ht, Listed::Cached(*hid));
+            }
+            self.hat_exit(hat);
+            check!(
+                hat.flags() & HAT_VICTIM == 0,
+                HTABLE_H8,
+                "hat {} is still marked HAT_VICTIM at rest",
+                hid.0
+            );
+        }
+        self.reserve_mutex.enter();
+        let pool = self.reserve_pool.get(&self.reserve_mutex).clone();
+        let cnt = self.reserve_cnt.load(Relaxed);
+        self.reserve_mutex.exit();
+        check!(
+            cnt as usize == pool.len(),
+            HTABLE_H9,
+            "htable_reserve_cnt is {cnt} but the reserve list holds {}",
+            pool.len()
+        );
+        for ht in pool {
+            self.once(&mut listed, &hashed, ht, Listed::Reserve);
+        }
+        for ht in self.ghost.live() {
+            check!(
+                hashed.contains_key(&ht) || listed.contains_key(&ht),
+                HTABLE_H3,
+                "htable {} is allocated but on no chain and no list (leaked)",
+                ht.0
+            );
+        }
+        let victims = self.ghost.victims();
+        check!(
+            victims.is_empty(),
+            HTABLE_H8,
+            "stealers still registered at rest: {victims:?}"
+        );
+        self.quiescent_counts(&hats, &hashed);
+        self.quiescent_dirty(&hashed);
+    }
+
+    /// H3: `ht` is on no chain and on no other list.
+    fn once(
+        &self,
+        listed: &mut BTreeMap<Ht, Listed>,
+        hashed: &BTreeMap<Ht, Seen>,
+        ht: Ht,
+        l: Listed,
+    ) {
+        check!(
+            !hashed.contains_key(&ht),
+            HTABLE_H3,
+            "htable {} is hashed and on list {l:?}",
+            ht.0
+        );
+        if let Some(prev) = listed.insert(ht, l) {
+            check::fail(
+                HTABLE_H3,
+                format!("htable {} is on lists {prev:?} and {l:?}", ht.0),
+            );
+        }
+    }
+
+    /// H2, H4 and H7 over the hashed tables.
+    fn quiescent_counts(&self, hats: &[(HatId, Arc<Hat>)], hashed: &BTreeMap<Ht, Seen>) {
+        for (&ht, s) in hashed {
+            let children: Vec<(Ht, &Seen)> = hashed
+                .iter()
+                .filter(|(_, c)| c.id.parent == Some(ht))
+                .map(|(&c, cs)| (c, cs))
+                .collect();
+            let pins = hashed.values().filter(|c| c.id.shares == Some(ht)).count();
+            let top = hats.iter().any(|(_, h)| h.top.get() == Some(ht));
+            let holds = self.ghost.holders(ht).len();
+            let want = holds + children.len() + pins + usize::from(top);
+            check!(
+                s.busy as usize == want,
+                HTABLE_H2,
+                "htable {} (va {:#x} level {}) has busy {} but {holds} thread holds, {} hashed children, {pins} sharers{}",
+                ht.0,
+                s.id.vaddr,
+                s.id.level,
+                s.busy,
+                children.len(),
+                if top { " and is its hat's top table" } else { "" }
+            );
+            if s.id.flags & HTABLE_SHARED_PFN != 0 {
+                continue;
+            }
+            let freeing = hats
+                .iter()
+                .find(|(h, _)| *h == s.hat)
+                .is_some_and(|(_, h)| h.freeing());
+            let pt = self.x86pte_access_pagetable(&s.id);
+            let ptes: Vec<u64> = (0..self.ptes())
+                .map(|e| pt.pte(e as usize).load())
+                .collect();
+            self.x86pte_release_pagetable();
+            let valid = ptes.iter().filter(|&&p| pte_valid(p)).count();
+            check!(
+                freeing || usize::from(s.valid) == valid,
+                HTABLE_H4,
+                "htable {} (va {:#x} level {}) counts {} valid entries but has {valid}",
+                ht.0,
+                s.id.vaddr,
+                s.id.level,
+                s.valid
+            );
+            if s.id.level == 0 {
+                continue;
+            }
+            for (e, &p) in ptes.iter().enumerate() {
+                let child = children
+                    .iter()
+                    .find(|(_, c)| self.va2entry(c.id.vaddr, s.id.level) == e as u32);
+                let ok = match child {
+                    Some((_, c)) => c.id.pfn.is_some_and(|pfn| p == make_ptp(pfn)),
+                    None => p == 0,
+                };
+                check!(
+                    ok,
+                    HTABLE_H7,
+                    "entry {e} of htable {} (level {}) is {p:#x}, but its hashed child there is {:?}",
+                    ht.0,
+                    s.id.level,
+                    child.map(|(c, _)| c.0)
+                );
+            }
+        }
+    }
+
+    /// H6: every page a CPU wrote is modified in its page_t or in a leaf
+    /// PTE of a hashed table that maps it.
+    fn quiescent_dirty(&self, hashed: &BTreeMap<Ht, Seen>) {
+        for pfn in self.ghost.written() {
+            let Some(pp) = self.page_of(pfn) else {
+                continue;
+            };
+            if pp.nrm.load(Relaxed) & P_MOD != 0 {
+                continue;
+            }
+            let in_pte = hashed.values().filter(|s| s.id.level == 0).any(|s| {
+                let pt = self.x86pte_access_pagetable(&s.id);
+                let hit = (0..self.ptes()).any(|e| {
+                    let p = pt.pte(e as usize).load();
+                    pte_valid(p) && pte_pfn(p) == pfn && p & PT_MOD != 0
+                });
+                self.x86pte_release_pagetable();
+                hit
+            });
+            check!(
+                in_pte,
+                HTABLE_H6,
+                "page {pfn:#x} was written by a CPU, but neither its page_t nor any PTE mapping it is modified: the MOD bit was lost"
+            );
+        }
+    }
+}

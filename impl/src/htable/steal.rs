@@ -1,0 +1,281 @@
+//! Stealing and reaping: `htable_steal_active`, `move_victim`,
+//! `htable_steal`, `htable_reap` (htable.c:431-754).
+
+use super::ghost::Listed;
+use super::hat::{Hat, HAT_FREEING, HAT_SHARED, HAT_VICTIM};
+use super::ht::HTABLE_SHARED_PFN;
+use super::world::{HatId, Ht, World};
+use super::HTABLE_H8;
+use model::check;
+use model::machine::pte::pte_valid;
+use model::sync::Ordering::Relaxed;
+
+/// `HAT_UNLOAD`.
+const HAT_UNLOAD: u32 = 0;
+
+impl World {
+    /// `htable_steal_active` (435-532): scans the hat's buckets from a
+    /// rotating start for idle leaf tables with at most `threshold` valid
+    /// entries, unmaps them with the bucket mutex dropped, and takes those
+    /// still idle and empty when the mutex is back. At most one per bucket
+    /// visit; the parent's hold is released after the bucket mutex.
+    #[track_caller]
+    fn htable_steal_active(
+        &self,
+        hat: &Hat,
+        cnt: u32,
+        threshold: u32,
+        stolen: &mut u32,
+        list: &mut Vec<Ht>,
+    ) {
+        let n = self.cfg.hash as usize;
+        let h_start = self.h_seed.fetch_add(1, Relaxed) as usize % n;
+        let mut h = h_start;
+        loop {
+            let mut higher = None;
+            self.htable_enter(h);
+            let mut cur = self.chain(hat, h).first().copied();
+            while let Some(ht) = cur {
+                let t = self.ht(ht);
+                let id = t.id.get();
+                // Can we rule out reaping? (454-458)
+                if t.busy.load(Relaxed) != 0
+                    || id.flags & HTABLE_SHARED_PFN != 0
+                    || id.level > 0
+                    || u32::from(t.valid.load(Relaxed)) > threshold
+                    || t.lock_cnt.load(Relaxed) != 0
+                {
+                    cur = self.chain_next(hat, h, ht);
+                    continue;
+                }
+                // A hold keeps it from disappearing while the bucket mutex
+                // is dropped: hat_pte_unmap takes the page's mapping-list
+                // mutex, and hat_pageunload holds that one when it takes a
+                // bucket mutex (461-467).
+                self.busy_inc(ht, &t);
+                let keep = model::mutant("steal-unmap-under-bucket");
+                if !keep {
+                    self.htable_exit(h);
+                }
+                // Unmap everything, as long as nobody else holds or locks
+                // it (unlocked hints, 473-482).
+                let mut e = 0;
+                while e < self.ptes()
+                    && t.valid.load(Relaxed) > 0
+                    && t.busy.load(Relaxed) == 1
+                    && t.lock_cnt.load(Relaxed) == 0
+                {
+                    let pte = self.x86pte_get(ht, e);
+                    if pte_valid(pte) {
+                        self.hat_pte_unmap(ht, e, HAT_UNLOAD, pte, true);
+                    }
+                    e += 1;
+                }
+                // Re-check with the mutex: a thread may have taken a hold,
+                // added a mapping or locked one behind us (484-494).
+                if !keep {
+                    self.htable_enter(h);
+                }
+                if !model::mutant("steal-no-recheck")
+                    && (t.busy.load(Relaxed) != 1
+                        || t.valid.load(Relaxed) != 0
+                        || t.lock_cnt.load(Relaxed) != 0)
+                {
+                    model::cover("htable.steal_active.gave_up");
+                    self.busy_dec(ht, &t);
+                    cur = self.chain_next(hat, h, ht);
+                    continue;
+                }
+                // Steal it: unlink and unhash (496-524).
+                self.h2_last_hold(ht, &t, "htable_steal_active");
+                self.h4_empty(ht, &id);
+                let hi = id.parent.expect("htable_steal_active: no parent");
+                self.unlink_ptp(hi, ht, id.vaddr);
+                self.hashout(hat, h, ht);
+                self.ghost.drop_hold(ht);
+                self.ghost.hold(hi);
+                self.ghost
+                    .set_listed(ht, Some(Listed::Stolen(model::exec::tid())));
+                list.insert(0, ht);
+                *stolen += 1;
+                higher = Some(hi);
+                model::cover("htable.steal_active.stole");
+                break;
+            }
+            self.htable_exit(h);
+            if higher.is_some() {
+                self.htable_release(higher);
+            }
+            h = (h + 1) % n;
+            if !(*stolen < cnt && h != h_start) {
+                break;
+            }
+        }
+    }
+
+    /// `move_victim` (537-561): the hat goes to the end of the hat list
+    /// (`hat_list_lock` held).
+    #[track_caller]
+    fn move_victim(&self, hid: HatId) {
+        let mut l = self.hat_list.get(&self.hat_list_lock);
+        l.retain(|&x| x != hid);
+        l.push(hid);
+    }
+
+    /// The hat after `hid` on the hat list (`hat->hat_next`;
+    /// `hat_list_lock` held).
+    #[track_caller]
+    fn hat_next(&self, hid: HatId) -> Option<HatId> {
+        let l = self.hat_list.get(&self.hat_list_lock);
+        let i = l.iter().position(|&x| x == hid)?;
+        l.get(i + 1).copied()
+    }
+
+    /// `htable_steal` (567-707): takes up to `cnt` htables from the user
+    /// hats: their cached ones first, then (later passes) idle tables with
+    /// growing valid counts. Each hat is marked HAT_VICTIM while it is
+    /// worked on, so that it is not freed meanwhile; a reaper forgets the
+    /// hat in the tables it took before clearing the mark.
+    #[track_caller]
+    pub(crate) fn htable_steal(&self, cnt: u32, reap: bool) -> Vec<Ht> {
+        let passes = self.cfg.steal_passes.clamp(1, self.ptes());
+        let mut list: Vec<Ht> = Vec::new();
+        let mut stolen = 0;
+        self.dont_cache.fetch_add(1, Relaxed);
+        let mut pass = 0;
+        while pass <= passes && stolen < cnt {
+            let threshold = pass * self.ptes() / passes;
+            self.hat_list_lock.enter();
+            let mut cur = self.hat_list.get(&self.hat_list_lock).first().copied();
+            loop {
+                // Skip hats already being stolen from, ISM dummies and
+                // hats being freed (598-616).
+                let skip = HAT_VICTIM
+                    | HAT_SHARED
+                    | if model::mutant("steal-freeing-hat") {
+                        0
+                    } else {
+                        HAT_FREEING
+                    };
+                while let Some(h) = cur {
+                    if self.hat(h).flags() & skip == 0 {
+                        break;
+                    }
+                    model::cover("htable.steal.skips_hat");
+                    cur = self.hat_next(h);
+                }
+                let Some(hid) = cur else { break };
+                let hat = self.hat(hid);
+                // The mark keeps as_free() from freeing the hat under us
+                // (618-623).
+                if !model::mutant("steal-no-victim") {
+                    hat.flags.fetch_or(HAT_VICTIM, Relaxed);
+                }
+                if let Some(other) = self.ghost.victim(hid) {
+                    check::fail(
+                        HTABLE_H8,
+                        format!(
+                            "thread {} steals from hat {} while thread {other} does",
+                            model::exec::tid(),
+                            hid.0
+                        ),
+                    );
+                }
+                self.hat_list_lock.exit();
+                // The hat's cached htables (628-636).
+                self.hat_enter(&hat);
+                while stolen < cnt {
+                    let Some(ht) = self.cached_pop(&hat) else {
+                        break;
+                    };
+                    self.ghost
+                        .set_listed(ht, Some(Listed::Stolen(model::exec::tid())));
+                    list.insert(0, ht);
+                    stolen += 1;
+                    model::cover("htable.steal.cached");
+                }
+                self.hat_exit(&hat);
+                if pass != 0 && stolen < cnt {
+                    self.htable_steal_active(&hat, cnt, threshold, &mut stolen, &mut list);
+                }
+                // A reaper forgets the hat now, while HAT_VICTIM still
+                // keeps it alive (645-666): htable_free would otherwise
+                // look at a hat that may be freed by then.
+                if reap && !model::mutant("reap-no-forget") {
+                    self.forget_hat(&list, hid);
+                }
+                self.hat_list_lock.enter();
+                if stolen == cnt && pass >= 1 && cnt == 1 {
+                    let last = self.hat_list.get(&self.hat_list_lock).last().copied();
+                    if last != Some(hid) {
+                        self.move_victim(hid);
+                    }
+                }
+                // The hat may go away once the lock is dropped (686-694).
+                if hat.flags() & HAT_VICTIM != 0 || model::mutant("steal-no-victim") {
+                    if reap {
+                        self.h8_forgotten(&list, hid);
+                    }
+                    hat.flags.fetch_and(!HAT_VICTIM, Relaxed);
+                    self.ghost.unvictim(hid);
+                    if !model::mutant("steal-no-broadcast") {
+                        self.hat_list_cv.broadcast();
+                    }
+                }
+                cur = self.hat_next(hid);
+            }
+            self.hat_list_lock.exit();
+            pass += 1;
+        }
+        self.dont_cache.fetch_sub(1, Relaxed);
+        list
+    }
+
+    /// Forgets `hid` in the tables a reaper took from it (651-666).
+    #[track_caller]
+    fn forget_hat(&self, list: &[Ht], hid: HatId) {
+        for &ht in list {
+            let t = self.ht(ht);
+            let Some(h) = t.id.get().hat else { continue };
+            debug_assert_eq!(h, hid);
+            t.id.update(|i| i.hat = None);
+        }
+    }
+
+    /// H8 when a reaper clears HAT_VICTIM: no table it took still names
+    /// the hat.
+    #[track_caller]
+    fn h8_forgotten(&self, list: &[Ht], hid: HatId) {
+        for &ht in list {
+            let named = self.htables.get(ht.0).id.get().hat;
+            check!(
+                named != Some(hid),
+                HTABLE_H8,
+                "thread {} clears HAT_VICTIM on hat {} while the reaped htable {} still names it",
+                model::exec::tid(),
+                hid.0,
+                ht.0
+            );
+        }
+    }
+
+    /// `htable_reap` (714-754): the kmem reclaim callback: steals at least
+    /// ten htables (a twentieth of the page tables, bounded by a twentieth
+    /// of memory), frees them, trims the reserve.
+    #[track_caller]
+    pub fn htable_reap(&self) {
+        model::cover("htable.hs_reap_attempts");
+        let active = self.active_ptables.load(Relaxed);
+        let physmem = self.cfg.pages + self.cfg.ptables;
+        let reap_cnt = (physmem / 20).min(active / 20).max(10);
+        self.dont_cache.fetch_add(1, Relaxed);
+        let list = self.htable_steal(reap_cnt, true);
+        for ht in list {
+            model::cover("htable.hs_reaped");
+            self.ghost.set_listed(ht, None);
+            self.htable_free(ht);
+        }
+        self.dont_cache.fetch_sub(1, Relaxed);
+        self.htable_adjust_reserve();
+    }
+}
