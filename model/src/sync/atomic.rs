@@ -2,6 +2,19 @@
 //! reads are `Relaxed` loads of these, so no checker flags a race the C code
 //! tolerates on purpose. Under shuttle every ordering behaves as SeqCst;
 //! loom explores the C11 model (treating SeqCst as AcqRel, GUIDE trap 3).
+//!
+//! loom 0.7.2 misses interleavings after a load (tokio-rs/loom#392,
+//! #166): its DPOR keeps only the *last* access of an atomic, and a load
+//! is independent of another load, so in "thread A loads x; thread B loads
+//! x, then stores x" B's own load hides A's load from B's store, and loom
+//! never runs B's store before A's load (a one-execution "exhaustive"
+//! run; reproduced in `model/tests/loom_load_masking.rs`). Under loom each
+//! atomic therefore has a companion counter, and every load first does a
+//! relaxed read-modify-write on it: loads of one atomic become mutually
+//! dependent, so no access is hidden. The companion orders nothing (a
+//! relaxed RMW on another location adds no happens-before edge), so the
+//! values a load may return are loom's C11 ones; the cost is an extra
+//! scheduling point per load and some redundant load-load reorderings.
 
 use crate::exec::{self, Backend, Exec};
 use crate::trace::{ObjName, Op};
@@ -26,7 +39,8 @@ macro_rules! atomic {
 
         enum Inner {
             Std(std::sync::atomic::$name),
-            Loom(loom::sync::atomic::$name),
+            /// The atomic and its DPOR companion (see the module doc).
+            Loom(loom::sync::atomic::$name, loom::sync::atomic::AtomicUsize),
             Shuttle(shuttle::sync::atomic::$name),
         }
 
@@ -34,7 +48,7 @@ macro_rules! atomic {
             ($self:ident, $a:ident => $e:expr) => {
                 match &$self.inner {
                     Inner::Std($a) => $e,
-                    Inner::Loom($a) => $e,
+                    Inner::Loom($a, _) => $e,
                     Inner::Shuttle($a) => $e,
                 }
             };
@@ -52,7 +66,10 @@ macro_rules! atomic {
                 let exec = exec::current();
                 let inner = match exec.as_ref().map_or(Backend::Std, |e| e.backend) {
                     Backend::Std => Inner::Std(std::sync::atomic::$name::new(v)),
-                    Backend::Loom => Inner::Loom(loom::sync::atomic::$name::new(v)),
+                    Backend::Loom => Inner::Loom(
+                        loom::sync::atomic::$name::new(v),
+                        loom::sync::atomic::AtomicUsize::new(0),
+                    ),
                     Backend::Shuttle => Inner::Shuttle(shuttle::sync::atomic::$name::new(v)),
                 };
                 $name { inner, name, exec }
@@ -60,6 +77,9 @@ macro_rules! atomic {
 
             #[track_caller]
             pub fn load(&self, o: Ordering) -> $t {
+                if let Inner::Loom(_, companion) = &self.inner {
+                    companion.fetch_add(1, Ordering::Relaxed);
+                }
                 let v = dispatch!(self, a => a.load(o));
                 trace(&self.exec, self.name, Op::Load, v as u64, 0);
                 v
