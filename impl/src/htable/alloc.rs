@@ -6,7 +6,7 @@ use super::ghost::Listed;
 use super::hat::Hat;
 use super::ht::{Ident, HTABLE_SHARED_PFN};
 use super::world::{HatId, Ht, World};
-use super::HTABLE_H3;
+use super::{windows, HTABLE_H3};
 use model::check;
 use model::kernel::Handle;
 use model::sync::{retry, Ordering::Relaxed};
@@ -78,7 +78,7 @@ impl World {
                     need_to_zero = false;
                     ht = Some(c);
                 }
-                None => model::cover("htable.alloc.cache_raced"),
+                None => model::cover(windows::ALLOC_CACHE_RACED),
             }
             self.hat_exit(&hat);
         }

@@ -102,7 +102,7 @@ impl World {
         let hat = self.hat(h);
         self.hat_list_lock.enter();
         while hat.flags() & HAT_VICTIM != 0 {
-            model::cover("htable.hat_free_start.waits");
+            model::cover(super::windows::FREE_START_WAITS);
             self.hat_list_cv.wait(&self.hat_list_lock);
         }
         hat.flags.fetch_or(HAT_FREEING, Relaxed);

@@ -135,7 +135,7 @@ impl World {
                 break;
             }
             // Someone (hat_pageunload) unmapped or remapped it meanwhile.
-            model::cover("htable.hat_pte_unmap.raced");
+            model::cover(super::windows::UNMAP_RACED);
             pp.mlist.exit();
             retry();
         }

@@ -107,7 +107,7 @@ impl World {
                     self.htable_exit(h);
                     if let Some(n) = new {
                         // Another thread created it while we allocated.
-                        model::cover("htable.create.lost_race");
+                        model::cover(super::windows::CREATE_LOST);
                         self.ghost.drop_hold(n);
                         self.htable_free(n);
                     }
@@ -143,6 +143,7 @@ impl World {
                 let t = self.ht(n);
                 self.h1_unique(&hat, h, n, &t);
                 if let Some(hi) = higher {
+                    model::cover(super::windows::CREATE_LINKS);
                     self.link_ptp(hi, n, base);
                     t.id.update(|i| i.parent = Some(hi));
                     // The hold on the parent is now the child's.
@@ -207,7 +208,7 @@ impl World {
                     model::cover("htable.hs_htable_unshared");
                 }
                 self.h2_last_hold(ht, &t, "htable_release");
-                self.h4_empty(ht, &id);
+                self.h4_covered(ht, &t, &id);
                 let higher = id.parent.expect("htable_release: no parent");
                 self.unlink_ptp(higher, ht, id.vaddr);
                 self.hashout(&hat, h, ht);
@@ -241,34 +242,38 @@ impl World {
         None
     }
 
-    /// H2 when `ht` is about to be unhashed by the calling thread: busy is
-    /// 1 and that hold is the caller's (bucket mutex held).
+    /// H2 when `ht` is about to be unhashed by the calling thread (bucket
+    /// mutex held): busy is 1 and that hold is the caller's, and the table
+    /// has no valid and no locked entries by its counts.
     #[track_caller]
     pub(crate) fn h2_last_hold(&self, ht: Ht, t: &Htable, what: &str) {
         let busy = t.busy.load(Relaxed);
+        let valid = t.valid.load(Relaxed);
+        let locked = t.lock_cnt.load(Relaxed);
         let holders = self.ghost.holders(ht);
         let me = model::exec::tid();
         check!(
-            busy == 1 && holders == [me],
+            busy == 1 && holders == [me] && valid == 0 && locked == 0,
             HTABLE_H2,
-            "{what}: thread {me} unhashes htable {} with busy {busy} held by threads {holders:?}",
+            "{what}: thread {me} unhashes htable {} with busy {busy} (held by threads {holders:?}), valid count {valid}, lock count {locked}",
             ht.0
         );
     }
 
-    /// H4 when an htable with valid count 0 is about to be unlinked: none
-    /// of its entries is valid.
+    /// H4 when an htable is about to be unlinked: its valid count covers
+    /// its valid entries.
     #[track_caller]
-    pub(crate) fn h4_empty(&self, ht: Ht, id: &super::ht::Ident) {
+    pub(crate) fn h4_covered(&self, ht: Ht, t: &Htable, id: &super::ht::Ident) {
+        let count = usize::from(t.valid.load(Relaxed));
         let pt = self.x86pte_access_pagetable(id);
         let valid = (0..self.ptes())
             .filter(|&e| pte_valid(pt.pte(e as usize).load()))
             .count();
         self.x86pte_release_pagetable();
         check!(
-            valid == 0,
+            valid <= count,
             HTABLE_H4,
-            "thread {} unlinks htable {} (va {:#x} level {}) with valid count 0 but {valid} valid entries",
+            "thread {} unlinks htable {} (va {:#x} level {}) with valid count {count} but {valid} valid entries",
             model::exec::tid(),
             ht.0,
             id.vaddr,

@@ -66,10 +66,12 @@ mod ptp;
 mod quiescent;
 mod reserve;
 mod steal;
+mod windows;
 mod world;
 
 pub use checks::*;
 pub use hment::{HAT_UNLOAD_UNLOCK, P_MOD, P_REF};
 pub use order::ORDER;
 pub use pte::LPAGE_ERROR;
+pub use windows::{Window, WINDOWS};
 pub use world::{Config, HatId, Ht, PageId, World, PFN_BASE};

@@ -7,7 +7,7 @@
 use super::hat::Hat;
 use super::ht::Ident;
 use super::world::{Ht, World};
-use super::{HTABLE_H5, HTABLE_H6};
+use super::{windows, HTABLE_H5, HTABLE_H6};
 use model::check;
 use model::machine::pte::{
     pte_valid, same_frame, PT_MOD, PT_PAGESIZE, PT_REF, PT_REFMOD, PT_WRITABLE,
@@ -108,12 +108,13 @@ impl World {
                 break;
             }
             // The MMU set REF/MOD between the load and the CAS.
-            model::cover("htable.x86pte_set.hw_race");
+            model::cover(windows::SET_HW_RACE);
             retry();
         }
         // The old entry can be cached only if the MMU set its REF bit
         // (2147-2148).
         if old & PT_REF != 0 && !model::mutant("set-no-inval") {
+            model::cover(windows::SET_INVAL);
             self.hat_tlb_inval(&hat, Demap::Va(addr));
         }
         if old & PT_REF != 0 {
@@ -155,12 +156,13 @@ impl World {
             if ptep.cas(oldpte, 0) == oldpte {
                 break oldpte;
             }
-            model::cover("htable.x86pte_inval.hw_race");
+            model::cover(windows::INVAL_HW_RACE);
             retry();
         };
         if tlb && oldpte & PT_REFMOD != 0 {
             let hat = self.hat(id.hat.expect("x86pte_inval: htable without a hat"));
             if !model::mutant("inval-no-tlb") {
+                model::cover(windows::INVAL_INVAL);
                 self.hat_tlb_inval(&hat, Demap::Va(self.e2va(&id, entry)));
             }
             self.h5_only(&hat, &id, entry, None, "x86pte_inval");
@@ -186,11 +188,12 @@ impl World {
         if found == expect {
             let hat = self.hat(id.hat.expect("x86pte_update: htable without a hat"));
             if !model::mutant("update-no-inval") {
+                model::cover(windows::UPDATE_INVAL);
                 self.hat_tlb_inval(&hat, Demap::Va(self.e2va(&id, entry)));
             }
             self.h5_only(&hat, &id, entry, Some(new), "x86pte_update");
             if clears_write && !model::mutant("update-no-recheck") && ptep.load() & PT_MOD != 0 {
-                model::cover("htable.x86pte_update.stale_write");
+                model::cover(windows::UPDATE_STALE_WRITE);
                 loop {
                     let f = ptep.load();
                     found = ptep.cas(f, f | PT_WRITABLE);

@@ -22,7 +22,11 @@ impl World {
         let opfn = oid.pfn.expect("unlink_ptp: PFN_INVALID");
         let expect = make_ptp(opfn);
         let hat = self.hat(oid.hat.expect("unlink_ptp: htable without a hat"));
-        let found = self.x86pte_cas(&hid, entry, expect, 0);
+        let found = if model::mutant("unlink-keep-link") {
+            expect
+        } else {
+            self.x86pte_cas(&hid, entry, expect, 0)
+        };
         check!(
             found == expect,
             HTABLE_H7,
@@ -33,6 +37,7 @@ impl World {
         );
         if !hat.freeing() {
             if !model::mutant("unlink-no-inval") {
+                model::cover(super::windows::UNLINK_INVAL);
                 self.hat_tlb_inval(&hat, Demap::Va(oid.vaddr));
             }
             if hat.on_cpu {

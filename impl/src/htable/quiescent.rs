@@ -175,20 +175,7 @@ impl World {
                 .map(|e| pt.pte(e as usize).load())
                 .collect();
             self.x86pte_release_pagetable();
-            let valid = ptes.iter().filter(|&&p| pte_valid(p)).count();
-            check!(
-                freeing || usize::from(s.valid) == valid,
-                HTABLE_H4,
-                "htable {} (va {:#x} level {}) counts {} valid entries but has {valid}",
-                ht.0,
-                s.id.vaddr,
-                s.id.level,
-                s.valid
-            );
-            if s.id.level == 0 {
-                continue;
-            }
-            for (e, &p) in ptes.iter().enumerate() {
+            for (e, &p) in ptes.iter().enumerate().filter(|_| s.id.level > 0) {
                 let child = children
                     .iter()
                     .find(|(_, c)| self.va2entry(c.id.vaddr, s.id.level) == e as u32);
@@ -205,6 +192,16 @@ impl World {
                     child.map(|(c, _)| c.0)
                 );
             }
+            let valid = ptes.iter().filter(|&&p| pte_valid(p)).count();
+            check!(
+                freeing || usize::from(s.valid) == valid,
+                HTABLE_H4,
+                "htable {} (va {:#x} level {}) counts {} valid entries but has {valid}",
+                ht.0,
+                s.id.vaddr,
+                s.id.level,
+                s.valid
+            );
         }
     }
 

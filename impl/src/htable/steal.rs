@@ -5,7 +5,7 @@ use super::ghost::Listed;
 use super::hat::{Hat, HAT_FREEING, HAT_SHARED, HAT_VICTIM};
 use super::ht::HTABLE_SHARED_PFN;
 use super::world::{HatId, Ht, World};
-use super::HTABLE_H8;
+use super::{windows, HTABLE_H8};
 use model::check;
 use model::machine::pte::pte_valid;
 use model::sync::Ordering::Relaxed;
@@ -67,6 +67,7 @@ impl World {
                 {
                     let pte = self.x86pte_get(ht, e);
                     if pte_valid(pte) {
+                        model::cover(windows::STEAL_UNMAPS);
                         self.hat_pte_unmap(ht, e, HAT_UNLOAD, pte, true);
                     }
                     e += 1;
@@ -81,17 +82,19 @@ impl World {
                         || t.valid.load(Relaxed) != 0
                         || t.lock_cnt.load(Relaxed) != 0)
                 {
-                    model::cover("htable.steal_active.gave_up");
+                    model::cover(windows::STEAL_GAVE_UP);
                     self.busy_dec(ht, &t);
                     cur = self.chain_next(hat, h, ht);
                     continue;
                 }
                 // Steal it: unlink and unhash (496-524).
                 self.h2_last_hold(ht, &t, "htable_steal_active");
-                self.h4_empty(ht, &id);
+                self.h4_covered(ht, &t, &id);
                 let hi = id.parent.expect("htable_steal_active: no parent");
                 self.unlink_ptp(hi, ht, id.vaddr);
-                self.hashout(hat, h, ht);
+                if !model::mutant("steal-no-unhash") {
+                    self.hashout(hat, h, ht);
+                }
                 self.ghost.drop_hold(ht);
                 self.ghost.hold(hi);
                 self.ghost
@@ -161,7 +164,7 @@ impl World {
                     if self.hat(h).flags() & skip == 0 {
                         break;
                     }
-                    model::cover("htable.steal.skips_hat");
+                    model::cover(windows::STEAL_SKIPS);
                     cur = self.hat_next(h);
                 }
                 let Some(hid) = cur else { break };
@@ -238,6 +241,7 @@ impl World {
             let t = self.ht(ht);
             let Some(h) = t.id.get().hat else { continue };
             debug_assert_eq!(h, hid);
+            model::cover(windows::REAP_FORGETS);
             t.id.update(|i| i.hat = None);
         }
     }

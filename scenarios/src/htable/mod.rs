@@ -1,9 +1,40 @@
 //! htable scenarios: small thread programs over the htable.c port that
-//! reach the race windows its comments describe.
+//! reach the race windows its comments describe. Every scenario ends
+//! with [`subsys::htable::World::check_quiescent`] after joining its
+//! threads.
 
+mod cache;
 mod create;
+mod steal;
+mod teardown;
+mod tlb;
 
 use harness::Scenario;
+use model::sync::{spawn, JoinHandle};
+use std::sync::Arc;
+use subsys::htable::World;
 
 /// The htable scenarios.
-pub const SCENARIOS: &[Scenario] = &[create::CREATE_SAME];
+pub const SCENARIOS: &[Scenario] = &[
+    create::CREATE_SAME,
+    steal::STEAL_VS_MAP,
+    steal::STEAL_VS_PAGEUNLOAD,
+    teardown::REAP_VS_TEARDOWN,
+    tlb::UNLINK_VS_CPU,
+    tlb::SET_VS_CPU,
+    tlb::INVAL_VS_CPU,
+    tlb::UPDATE_VS_CPU,
+    cache::PURGE_VS_ALLOC,
+    cache::RESERVE,
+];
+
+/// A CPU actor: CPU 0 performs `ops` (address, write?) in order; faults
+/// are ignored (the scenario's software threads decide what is mapped).
+fn cpu(w: &Arc<World>, ops: &'static [(u64, bool)]) -> JoinHandle<()> {
+    let w = w.clone();
+    spawn("cpu0", move || {
+        for &(va, write) in ops {
+            let _ = w.cpu_access(0, va, write);
+        }
+    })
+}

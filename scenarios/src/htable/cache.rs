@@ -1,0 +1,62 @@
+//! The hat's cache of free htables and the reserve pool: a purge racing
+//! an allocation from the cache (htable.c:783-793, 1026-1040), and the
+//! reserve count against its list (356-429).
+
+use harness::{Expect, Mutant, Scenario};
+use model::sync::spawn;
+use subsys::htable::{Config, PageId, World, HTABLE_H3, HTABLE_H9, ORDER};
+
+fn purge_body() {
+    let w = World::new(Config::default());
+    let hat = w.hat_alloc(true);
+    // A leaf table that ends up on the hat's cached list.
+    w.hat_memload(hat, 0, PageId(0), true, false);
+    w.hat_unload(hat, 0, 0);
+    let w2 = w.clone();
+    let t = spawn("purge", move || w2.htable_purge_hat(hat));
+    w.hat_memload(hat, 0x2000, PageId(1), true, false);
+    t.join();
+    w.check_quiescent();
+}
+
+pub const PURGE_VS_ALLOC: Scenario = Scenario {
+    id: "htable/purge-vs-alloc",
+    summary: "htable_purge_hat empties the hat's cache while htable_alloc takes from it",
+    threads: 2,
+    loom_bound: Some(2),
+    pct_depth: 3,
+    expect: Expect::Pass,
+    mutants: &[Mutant {
+        name: "alloc-stale-hint",
+        catches: HTABLE_H3,
+        summary: "htable_alloc takes the cache head it read without the hat mutex instead of re-reading it (783-787)",
+    }],
+    orders: &[&ORDER],
+    body: purge_body,
+};
+
+fn reserve_body() {
+    let w = World::new(Config::default());
+    let w2 = w.clone();
+    let t = spawn("fill", move || w2.htable_initial_reserve(2));
+    w.htable_adjust_reserve();
+    t.join();
+    w.check_quiescent();
+}
+
+pub const RESERVE: Scenario = Scenario {
+    id: "htable/reserve",
+    summary: "the reserve is filled and trimmed at once: its count follows its list",
+    threads: 2,
+    loom_bound: Some(2),
+    pct_depth: 3,
+    expect: Expect::Pass,
+    mutants: &[Mutant {
+        name: "reserve-count-unlocked",
+        catches: HTABLE_H9,
+        summary:
+            "htable_put_reserve bumps htable_reserve_cnt after dropping the reserve mutex (362-366)",
+    }],
+    orders: &[&ORDER],
+    body: reserve_body,
+};

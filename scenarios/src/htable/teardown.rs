@@ -1,0 +1,61 @@
+//! Reaping races address-space teardown: HAT_VICTIM keeps the hat alive,
+//! `hat_free_start` waits for it to clear, and the reaper forgets the hat
+//! before clearing it (htable.c:599-622, 651-694).
+
+use harness::{Expect, Mutant, Scenario};
+use model::check::SYNC_DEADLOCK;
+use model::sync::spawn;
+use subsys::htable::{Config, PageId, World, HTABLE_H4, HTABLE_H8, ORDER};
+
+fn body() {
+    let w = World::new(Config::default());
+    let hat = w.hat_alloc(true);
+    w.hat_memload(hat, 0, PageId(0), true, false);
+    let reapers: Vec<_> = (0..2)
+        .map(|_| {
+            let w = w.clone();
+            spawn("reap", move || w.htable_reap())
+        })
+        .collect();
+    // as_free(): the process is gone, no CPU runs the hat.
+    w.hat_free_start(hat);
+    w.hat_unload(hat, 0, 0);
+    w.hat_free_end(hat);
+    for r in reapers {
+        r.join();
+    }
+    w.check_quiescent();
+}
+
+pub const REAP_VS_TEARDOWN: Scenario = Scenario {
+    id: "htable/reap-vs-teardown",
+    summary: "two htable_reap threads steal from a hat while it is torn down (hat_free_start waits for HAT_VICTIM)",
+    threads: 3,
+    loom_bound: Some(2),
+    pct_depth: 3,
+    expect: Expect::Pass,
+    mutants: &[
+        Mutant {
+            name: "steal-no-victim",
+            catches: HTABLE_H8,
+            summary: "htable_steal does not mark the hat HAT_VICTIM (618-622)",
+        },
+        Mutant {
+            name: "steal-freeing-hat",
+            catches: HTABLE_H4,
+            summary: "htable_steal does not skip HAT_FREEING hats, whose entries hat_pte_unmap only reads: it unlinks a table with stale valid entries (604-613)",
+        },
+        Mutant {
+            name: "reap-no-forget",
+            catches: HTABLE_H8,
+            summary: "a reaper clears HAT_VICTIM while its tables still name the hat (651-666)",
+        },
+        Mutant {
+            name: "steal-no-broadcast",
+            catches: SYNC_DEADLOCK,
+            summary: "htable_steal clears HAT_VICTIM without cv_broadcast(&hat_list_cv) (690-694)",
+        },
+    ],
+    orders: &[&ORDER],
+    body,
+};

@@ -1,0 +1,137 @@
+//! Software changes entries while a CPU translates through them: links
+//! (`unlink_ptp`, htable.c:1098-1109) and leaf entries (`x86pte_set`
+//! 2097-2146, `x86pte_inval` 2262-2274, `x86pte_update` 2306-2324).
+
+use super::cpu;
+use harness::{Expect, Mutant, Scenario};
+use model::check::MMU_REFMOD_LOST;
+use subsys::htable::{Config, PageId, World, HTABLE_H5, HTABLE_H6, HTABLE_H7, ORDER};
+
+/// Page 0 mapped writable at address 0.
+fn mapped() -> (std::sync::Arc<World>, subsys::htable::HatId) {
+    let w = World::new(Config::default());
+    let hat = w.hat_alloc(true);
+    w.hat_memload(hat, 0, PageId(0), true, false);
+    (w, hat)
+}
+
+fn unlink_body() {
+    let (w, hat) = mapped();
+    let c = cpu(&w, &[(0, true), (0, false)]);
+    // The last mapping goes; htable_release unlinks and frees the table.
+    w.hat_unload(hat, 0, 0);
+    c.join();
+    w.check_quiescent();
+}
+
+pub const UNLINK_VS_CPU: Scenario = Scenario {
+    id: "htable/unlink-vs-cpu",
+    summary: "the last mapping of a leaf table is unloaded and the table unlinked while a CPU walks through it",
+    threads: 2,
+    loom_bound: Some(2),
+    pct_depth: 3,
+    expect: Expect::Pass,
+    mutants: &[
+        Mutant {
+            name: "unlink-no-inval",
+            catches: HTABLE_H5,
+            summary: "unlink_ptp skips the shootdown, leaving paging-structure entries through the unlinked table (1098-1109)",
+        },
+        Mutant {
+            name: "unlink-keep-link",
+            catches: HTABLE_H7,
+            summary: "unlink_ptp uncounts the parent entry without clearing it (1085)",
+        },
+    ],
+    orders: &[&ORDER],
+    body: unlink_body,
+};
+
+fn set_body() {
+    let (w, hat) = mapped();
+    let c = cpu(&w, &[(0, false), (0, true)]);
+    // The same page again, read-only: x86pte_set keeps REF/MOD and shoots
+    // down the writable translation.
+    w.hat_memload(hat, 0, PageId(0), false, false);
+    c.join();
+    w.check_quiescent();
+}
+
+pub const SET_VS_CPU: Scenario = Scenario {
+    id: "htable/set-vs-cpu",
+    summary: "x86pte_set write-protects a mapping of the same page while a CPU reads and writes it",
+    threads: 2,
+    loom_bound: Some(2),
+    pct_depth: 3,
+    expect: Expect::Pass,
+    mutants: &[
+        Mutant {
+            name: "set-drop-refmod",
+            catches: HTABLE_H6,
+            summary: "x86pte_set does not carry REF/MOD over to the new entry of the same frame (2101-2105)",
+        },
+        Mutant {
+            name: "set-no-inval",
+            catches: HTABLE_H5,
+            summary: "x86pte_set skips the shootdown of a referenced entry (2147-2148)",
+        },
+    ],
+    orders: &[&ORDER],
+    body: set_body,
+};
+
+fn inval_body() {
+    let (w, hat) = mapped();
+    let c = cpu(&w, &[(0, false), (0, true)]);
+    w.hat_unload(hat, 0, 0);
+    c.join();
+    w.check_quiescent();
+}
+
+pub const INVAL_VS_CPU: Scenario = Scenario {
+    id: "htable/inval-vs-cpu",
+    summary: "hat_unload invalidates a mapping (x86pte_inval) while a CPU reads then writes it",
+    threads: 2,
+    loom_bound: Some(2),
+    pct_depth: 3,
+    expect: Expect::Pass,
+    mutants: &[
+        Mutant {
+            name: "inval-plain-store",
+            catches: MMU_REFMOD_LOST,
+            summary:
+                "x86pte_inval reads the entry and stores 0 instead of the CAS loop (2265-2272)",
+        },
+        Mutant {
+            name: "inval-no-tlb",
+            catches: HTABLE_H5,
+            summary: "x86pte_inval skips the shootdown of a referenced entry (2273-2274)",
+        },
+    ],
+    orders: &[&ORDER],
+    body: inval_body,
+};
+
+fn update_body() {
+    let (w, _hat) = mapped();
+    let c = cpu(&w, &[(0, false), (0, true)]);
+    w.hati_page_clrwrt(PageId(0));
+    c.join();
+    w.check_quiescent();
+}
+
+pub const UPDATE_VS_CPU: Scenario = Scenario {
+    id: "htable/update-vs-cpu",
+    summary: "hati_page_clrwrt write-protects a page and clears REF/MOD (x86pte_update) while a CPU reads then writes it",
+    threads: 2,
+    loom_bound: Some(2),
+    pct_depth: 3,
+    expect: Expect::Pass,
+    mutants: &[Mutant {
+        name: "update-no-inval",
+        catches: HTABLE_H5,
+        summary: "x86pte_update skips the shootdown after a successful CAS (2304)",
+    }],
+    orders: &[&ORDER],
+    body: update_body,
+};
