@@ -2,8 +2,18 @@
 //! one check able to fail.
 
 mod inversion;
+mod pte_hw;
+mod stale_tlb;
+mod uaf;
 
 use harness::Scenario;
 
 /// The proto scenarios.
-pub const SCENARIOS: &[Scenario] = &[inversion::TRYENTER, inversion::ENTER, inversion::APART];
+pub const SCENARIOS: &[Scenario] = &[
+    inversion::TRYENTER,
+    inversion::ENTER,
+    inversion::APART,
+    pte_hw::PTE_CAS_VS_HW,
+    stale_tlb::STALE_TLB,
+    uaf::USE_AFTER_FREE,
+];
