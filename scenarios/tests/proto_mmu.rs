@@ -212,6 +212,66 @@ fn loom_runs_reach_the_race_windows() {
     }
 }
 
+/// A CPU reads then writes a clean page while software invalidates its PTE
+/// (`x86pte_inval`'s loop, htable.c:2265-2274): with checked MOD setting
+/// the MMU writes REF/MOD only into a valid entry, so the entry stays 0
+/// after the invalidation and a write that succeeded is in the harvested
+/// old value.
+fn inval_vs_hw() {
+    use model::machine::pte::{make_pte, make_ptp, PT_MOD, PT_USER, PT_WRITABLE};
+    use model::machine::{Demap, Mmu, MmuConfig};
+    const VA: u64 = 0x1000;
+    let mmu = Mmu::new(MmuConfig::default());
+    let leaf = mmu.alloc_table(0);
+    let top = mmu.table(mmu.top());
+    top.pte(mmu.va2entry(VA, 1)).cas(0, make_ptp(leaf));
+    let t = mmu.table(leaf);
+    let e = mmu.va2entry(VA, 0);
+    t.pte(e).cas(0, make_pte(0x42, PT_WRITABLE | PT_USER));
+    let m = mmu.clone();
+    let cpu = model::sync::spawn("cpu0", move || {
+        let _ = m.access(0, VA, false);
+        m.access(0, VA, true).is_ok()
+    });
+    let old = loop {
+        let old = t.pte(e).load();
+        if t.pte(e).cas(old, 0) == old {
+            break old;
+        }
+        model::sync::retry();
+    };
+    mmu.hat_tlb_inval(Demap::Va(VA));
+    let wrote = cpu.join();
+    let last = t.pte(e).load();
+    assert_eq!(last, 0, "the MMU wrote into an invalidated entry");
+    model::check!(
+        !wrote || old & PT_MOD != 0,
+        MMU_REFMOD_LOST,
+        "a write succeeded but the harvested entry {old:#x} has no MOD"
+    );
+}
+
+static INVAL_VS_HW: Scenario = Scenario {
+    id: "test/inval-vs-hw",
+    summary: "the MMU's REF/MOD update lands only on a valid entry",
+    threads: 2,
+    loom_bound: Some(3),
+    pct_depth: 3,
+    expect: Expect::Pass,
+    mutants: &[],
+    orders: &[],
+    body: inval_vs_hw,
+};
+
+#[test]
+fn mmu_sets_ref_mod_only_on_valid_entries() {
+    let s = &INVAL_VS_HW;
+    let o = go(s, loom(s), None, &[]);
+    assert_passes(&o);
+    assert!(o.coverage.get("mmu.hw-cas-raced").copied().unwrap_or(0) > 0);
+    assert_passes(&go(s, pct(s), None, &[]));
+}
+
 // ---- focused tests: one thread, one execution ------------------------------
 
 mod solo {

@@ -1,13 +1,13 @@
 //! Tearing down a page table while a CPU caches translations through it.
 //!
-//! Before the race the CPU has read the page, so it caches the leaf
-//! translation and the link to the leaf table. Then software, as
+//! Two CPUs. Before the race each has read the page, so each caches the
+//! leaf translation and the link to the leaf table. Then software, as
 //! `htable_release` does for an emptied table (htable.c:1226-1247):
 //! invalidates the last PTE with `x86pte_inval` (2265-2274, shooting down
 //! the referenced translation), releases the page, unlinks the table with
 //! `unlink_ptp` (1085-1109, shooting down cached links) and frees it. The
-//! CPU keeps reading the page meanwhile, re-walking whenever its caches
-//! are empty.
+//! CPUs keep reading the page meanwhile, re-walking whenever their caches
+//! are empty, so a shootdown may flush one CPU while the other refills.
 //!
 //! Each mutant skips one shootdown, and the check that fires first is
 //! always [`MMU_STALE_TLB`]: a table or page is only freed after the
@@ -60,7 +60,10 @@ fn unlink_ptp(mmu: &Mmu, link: &Pte, expect: u64, va: u64) {
 }
 
 fn body() {
-    let mmu = Mmu::new(MmuConfig::default());
+    let mmu = Mmu::new(MmuConfig {
+        cpus: 2,
+        ..MmuConfig::default()
+    });
     let top = mmu.table(mmu.top());
     let leaf_h = mmu.alloc_table(0);
     let link = top.pte(mmu.va2entry(VA, 1));
@@ -68,28 +71,34 @@ fn body() {
     let leaf = mmu.table(leaf_h);
     let pte = leaf.pte(mmu.va2entry(VA, 0));
     pte.cas(0, make_pte(PFN, PT_WRITABLE | PT_USER));
-    // Warm the caches: a leaf translation and a link.
-    let warm = mmu.access(0, VA, false);
-    model::check!(warm == Ok(PFN), PANIC, "warm-up read failed: {warm:?}");
-
-    let m = mmu.clone();
-    let cpu = spawn("cpu0", move || {
-        for _ in 0..2 {
-            let _ = m.access(0, VA, false);
-        }
-    });
+    // Warm both CPUs' caches: a leaf translation and a link each.
+    for c in 0..2 {
+        let warm = mmu.access(c, VA, false);
+        model::check!(warm == Ok(PFN), PANIC, "warm-up read failed: {warm:?}");
+    }
+    let cpus: Vec<_> = [("cpu0", 0), ("cpu1", 1)]
+        .into_iter()
+        .map(|(name, c)| {
+            let m = mmu.clone();
+            spawn(name, move || {
+                for _ in 0..2 {
+                    let _ = m.access(c, VA, false);
+                }
+            })
+        })
+        .collect();
     x86pte_inval(&mmu, pte, VA);
     mmu.assert_untranslated(PFN);
     unlink_ptp(&mmu, link, make_ptp(leaf_h), VA);
     mmu.free_table(leaf_h);
-    cpu.join();
+    cpus.into_iter().for_each(|t| t.join());
 }
 
 pub const STALE_TLB: Scenario = Scenario {
     id: "proto/stale-tlb",
-    summary: "invalidate the last PTE, unlink and free the table while a CPU reads through it",
-    threads: 2,
-    loom_bound: Some(2),
+    summary: "invalidate the last PTE, unlink and free the table while two CPUs read through it",
+    threads: 3,
+    loom_bound: Some(3),
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[

@@ -120,7 +120,7 @@ pub const USE_AFTER_FREE: Scenario = Scenario {
     id: "proto/use-after-free",
     summary: "look up + pin under a lock, use outside it, reap after pins drain: no UAF, one free",
     threads: 2,
-    loom_bound: Some(2),
+    loom_bound: Some(3),
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[
