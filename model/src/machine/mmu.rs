@@ -349,7 +349,10 @@ impl Mmu {
                 if e & PT_PAGESIZE != 0 {
                     fail(PANIC, "large pages are not modelled");
                 }
-                table = ptp_child(e).expect("a valid link");
+                let Some(child) = ptp_child(e) else {
+                    fail(PANIC, format!("valid link {e:#x} with frame 0"));
+                };
+                table = child;
                 tlb.walking(table);
                 tlb.fill(cached);
                 level -= 1;
