@@ -77,6 +77,12 @@ impl<T> SlotGhost<T> {
 /// a lock they hold; a program's reference count belongs in its own atomic,
 /// with `hold` / `release` declaring the references to the checker.
 ///
+/// The state word is read with a read-modify-write (`fetch_or(0)`, traced
+/// as `rmw`), which always returns the latest value: a use is checked
+/// against the object's state at the moment it happens in the schedule,
+/// as a memory sanitizer checks shadow memory, and `alloc` never skips a
+/// free slot on a stale read.
+///
 /// Deviations from kmem: no constructors, no magazines, no sleeping when
 /// empty (running out of slots is a scenario bug, reported as [`PANIC`]);
 /// a "use" is checked when it starts (`get`), not on every later access
@@ -139,7 +145,7 @@ impl<T> Arena<T> {
     pub fn alloc(&self, value: T) -> Handle {
         let site = Location::caller();
         for (i, word) in self.state.iter().enumerate() {
-            let s = word.load(Ordering::Acquire);
+            let s = word.fetch_or(0, Ordering::AcqRel);
             if s & LIVE != 0 {
                 continue;
             }
@@ -193,7 +199,7 @@ impl<T> Arena<T> {
                 ),
             );
         };
-        let s = word.load(Ordering::Acquire);
+        let s = word.fetch_or(0, Ordering::AcqRel);
         if s != live(h.gen()) {
             fail(MEM_UAF, self.stale(h, s, what, site));
         }
@@ -314,7 +320,7 @@ impl<T> Arena<T> {
                 ),
             );
         };
-        let s = word.load(Ordering::Acquire);
+        let s = word.fetch_or(0, Ordering::AcqRel);
         if s != live(h.gen()) {
             fail(MEM_DOUBLE_FREE, self.stale(h, s, "second free", site));
         }
@@ -353,13 +359,5 @@ impl<T> Arena<T> {
             slot.frees.push((h.gen(), me, site));
         }
         self.trace(Op::Free, h, 0, site);
-    }
-
-    /// Whether `h` names a live object. Ghost: adds no scheduling point,
-    /// for checks only.
-    pub fn is_live(&self, h: Handle) -> bool {
-        self.g()
-            .get(h.index() as usize)
-            .is_some_and(|s| s.gen == h.gen() && s.value.is_some())
     }
 }

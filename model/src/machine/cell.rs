@@ -21,8 +21,12 @@ use std::sync::{Arc, Mutex};
 /// Backend mapping: the atomic is the entry; each thread's last seen value
 /// (for the store check) is ghost state and adds no scheduling point.
 /// Orderings: x86 locked operations are full barriers, modelled as
-/// `AcqRel` read-modify-writes and `Acquire` loads (loom treats `SeqCst`
-/// as `AcqRel` anyway, GUIDE trap 3).
+/// `AcqRel` read-modify-writes (loom treats `SeqCst` as `AcqRel` anyway,
+/// GUIDE trap 3). Reads are read-modify-writes too (`fetch_or(0)`, traced
+/// as `rmw`): on x86 a location written only by locked operations is never
+/// read stale, whereas a C11 load may return an older value, and loom
+/// would then let a CPU walk through a link software unlinked earlier in
+/// the schedule.
 pub struct Pte {
     /// (a) the entry.
     word: AtomicU64,
@@ -72,7 +76,7 @@ impl Pte {
     /// `GET_PTE`: the current entry.
     #[track_caller]
     pub fn load(&self) -> u64 {
-        let v = self.word.load(Ordering::Acquire);
+        let v = self.word.fetch_or(0, Ordering::AcqRel);
         self.saw(v);
         v
     }
@@ -134,7 +138,7 @@ impl Pte {
     /// The MMU's read of the entry during a walk.
     #[track_caller]
     pub(crate) fn hw_load(&self) -> u64 {
-        self.word.load(Ordering::Acquire)
+        self.word.fetch_or(0, Ordering::AcqRel)
     }
 
     /// The MMU's checked REF/MOD update: a locked compare-and-swap that

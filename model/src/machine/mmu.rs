@@ -6,7 +6,7 @@ use super::pte::PT_WRITABLE;
 use super::pte::{pte_pfn, pte_valid, ptp_child, PAGESHIFT, PT_MOD, PT_PAGESIZE, PT_REF};
 use super::tlb::{Cached, Tlb};
 use crate::check::{fail, MMU_STALE_TLB, PANIC};
-use crate::exec::{self, Tid};
+use crate::exec::{self, cover, Tid};
 use crate::kernel::{Arena, Handle};
 use crate::sync::retry;
 use crate::trace::Op;
@@ -287,7 +287,11 @@ impl Mmu {
         let tlb = &self.cpus[cpu];
         tlb.lock();
         let r = self.translate(tlb, vpn, write, site);
-        if let Err((_, pte)) = r {
+        if let Err((f, pte)) = r {
+            cover(match f {
+                Fault::NotPresent => "mmu.fault-not-present",
+                Fault::Protection => "mmu.fault-protection",
+            });
             tlb.drop_leaf(vpn, site);
             tlb.trace(Op::Fault, va, pte, site);
         }
@@ -299,6 +303,7 @@ impl Mmu {
         let va = vpn << PAGESHIFT;
         if let Some(hit) = tlb.lookup_leaf(vpn) {
             tlb.trace(Op::TlbHit, va, hit.pte, site);
+            cover("mmu.tlb-hit");
             if !write || hit.pte & PT_MOD != 0 {
                 return self.permit(hit.pte, write);
             }
@@ -308,8 +313,12 @@ impl Mmu {
             match self.hw_mod {
                 // Re-walk: the walk's CAS sets MOD only on an entry that
                 // still allows the write.
-                HwMod::Checked => tlb.drop_leaf(vpn, site),
+                HwMod::Checked => {
+                    cover("mmu.mod-rewalk");
+                    tlb.drop_leaf(vpn, site);
+                }
                 HwMod::Blind => {
+                    cover("mmu.mod-blind");
                     tlb.walking(hit.table);
                     let t = self.tables.get(hit.table);
                     t.pte(hit.entry as usize).hw_fetch_or(PT_MOD);
@@ -334,9 +343,12 @@ impl Mmu {
         let cached_link = tlb
             .lookup_link(vpn)
             .and_then(|(l, link)| Some((l - 1, ptp_child(link)?)));
+        if cached_link.is_some() {
+            cover("mmu.walk-from-link");
+        }
         let (mut level, mut table) = cached_link.unwrap_or((self.cfg.levels - 1, self.top));
+        tlb.walking(table);
         loop {
-            tlb.walking(table);
             let t = self.tables.get(table);
             let entry = self.va2entry(vpn << PAGESHIFT, level);
             let pte = t.pte(entry);
@@ -357,11 +369,16 @@ impl Mmu {
                 if e & PT_PAGESIZE != 0 {
                     fail(PANIC, "large pages are not modelled");
                 }
+                let Some(child) = ptp_child(e) else {
+                    fail(PANIC, format!("valid link {e:#x} with frame 0"));
+                };
+                table = child;
+                tlb.walking(table);
                 tlb.fill(cached);
-                table = ptp_child(e).expect("a valid link");
                 level -= 1;
                 continue;
             }
+            tlb.pending(e);
             let want = PT_REF | if write { PT_MOD } else { 0 };
             while e & want != want {
                 self.permit(e, write)?;
@@ -370,7 +387,9 @@ impl Mmu {
                     e |= want;
                     break;
                 }
+                cover("mmu.hw-cas-raced");
                 e = found;
+                tlb.pending(e);
                 if !pte_valid(e) {
                     return Err((Fault::NotPresent, e));
                 }

@@ -81,8 +81,10 @@ pub(crate) struct Hit {
 struct Ghost {
     leaf: Vec<Option<Cached>>,
     psc: Vec<Option<Cached>>,
-    /// Tables the access in progress has read.
+    /// Tables the access in progress reads or has read a link to.
     walking: Vec<Handle>,
+    /// A leaf entry the access in progress has read and not yet cached.
+    pending: Option<u64>,
 }
 
 /// One CPU's caches and its interlock.
@@ -130,6 +132,7 @@ impl Tlb {
                 leaf: vec![None; leaf],
                 psc: vec![None; psc],
                 walking: Vec::new(),
+                pending: None,
             }),
             exec: exec::current(),
         }
@@ -164,16 +167,27 @@ impl Tlb {
 
     /// Ends it.
     pub(crate) fn unlock(&self) {
-        self.g().walking.clear();
+        {
+            let mut g = self.g();
+            g.walking.clear();
+            g.pending = None;
+        }
         self.interlock.with(|busy| {
             *busy = false;
             ((), true)
         });
     }
 
-    /// Notes that the access in progress reads `table` (ghost).
+    /// Notes that the access in progress will read `table` (ghost). Called
+    /// in the same step as the read of the link to it, so that a check
+    /// between that read and the fill still sees the walk.
     pub(crate) fn walking(&self, table: Handle) {
         self.g().walking.push(table);
+    }
+
+    /// Notes the leaf entry the access in progress is about to cache.
+    pub(crate) fn pending(&self, pte: u64) {
+        self.g().pending = Some(pte);
     }
 
     fn va(&self, level: u32, tag: u64) -> u64 {
@@ -326,13 +340,16 @@ impl Tlb {
             .collect()
     }
 
-    /// A cached translation to page `pfn` (ghost; no scheduling point).
+    /// A cached translation to page `pfn`, or one the access in progress
+    /// is about to cache (ghost; no scheduling point).
     pub(crate) fn translating(&self, pfn: u64) -> Option<String> {
         let g = self.g();
-        g.leaf
-            .iter()
-            .flatten()
-            .find(|c| super::pte::pte_valid(c.pte) && super::pte::pte_pfn(c.pte) == pfn)
-            .map(|c| format!("cpu {} caches {c}", self.cpu))
+        let to = |pte: u64| super::pte::pte_valid(pte) && super::pte::pte_pfn(pte) == pfn;
+        if let Some(c) = g.leaf.iter().flatten().find(|c| to(c.pte)) {
+            return Some(format!("cpu {} caches {c}", self.cpu));
+        }
+        g.pending
+            .filter(|&p| to(p))
+            .map(|p| format!("cpu {} is walking and about to cache {p:#x}", self.cpu))
     }
 }
