@@ -153,17 +153,26 @@ impl World {
     }
 
     /// `hat_tlb_inval` (hat_i86.c): nothing for a hat being freed (it has
-    /// no users); otherwise a shootdown on the CPUs running the hat. Only
-    /// the on-CPU hat has CPUs; a shootdown needs none of the caller's
-    /// locks.
+    /// no users); for a hat hosting shared (ISM) tables, everything on
+    /// every CPU, since any address space may map them; otherwise a
+    /// shootdown on the CPUs running the hat (only the on-CPU hat has
+    /// any). A shootdown needs none of the caller's locks.
     #[track_caller]
     pub(crate) fn hat_tlb_inval(&self, hat: &Hat, what: Demap) {
         if hat.freeing() {
             return;
         }
-        if hat.on_cpu {
+        if hat.flags() & HAT_SHARED != 0 && !model::mutant("tlb-inval-shared-local") {
+            self.mmu.hat_tlb_inval(Demap::All);
+        } else if hat.on_cpu {
             self.mmu.hat_tlb_inval(what);
         }
+    }
+
+    /// Whether a change to `hat`'s tables can be cached by a CPU: it runs
+    /// on them, or it hosts tables other hats share.
+    pub(crate) fn reaches_cpus(&self, hat: &Hat) -> bool {
+        hat.on_cpu || hat.flags() & HAT_SHARED != 0
     }
 
     /// The CPUs switch away from every user address space (`hat_switch`

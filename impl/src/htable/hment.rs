@@ -5,6 +5,7 @@
 //! `hati_page_clrwrt` / `hati_update_pte`, `hati_sync_pte_to_page`, and the
 //! CPUs' accesses.
 
+use super::hat::HAT_SHARED;
 use super::order::HMENT;
 use super::pte::{pte_equiv, LPAGE_ERROR};
 use super::world::{HatId, Ht, PageId, World, PFN_BASE};
@@ -19,6 +20,10 @@ pub const P_REF: u32 = 0x02;
 
 /// `HAT_UNLOAD_UNLOCK`: the mapping being unloaded was loaded locked.
 pub const HAT_UNLOAD_UNLOCK: u32 = 0x04;
+/// `HAT_LOAD_LOCK`: the mapping is locked (counted in `ht_lock_cnt`).
+pub const HAT_LOAD_LOCK: u32 = 0x01;
+/// `HAT_LOAD_SHARE`: the hat hosts ISM tables that other hats share.
+pub const HAT_LOAD_SHARE: u32 = 0x08;
 
 /// A mappable page (`page_t`), as the hat layer uses it.
 pub(crate) struct Page {
@@ -50,9 +55,15 @@ impl World {
     /// `hat_memload` for a page-size mapping (`hati_load_common`,
     /// `hati_pte_map`): finds or creates the leaf table, installs the PTE
     /// under the page's mapping-list mutex, adds the hment and counts the
-    /// entry. `lock`: `HAT_LOAD_LOCK`.
+    /// entry. `flags`: [`HAT_LOAD_LOCK`], [`HAT_LOAD_SHARE`].
     #[track_caller]
-    pub fn hat_memload(&self, hat: HatId, va: u64, page: PageId, writable: bool, lock: bool) {
+    pub fn hat_memload(&self, hat: HatId, va: u64, page: PageId, writable: bool, flags: u32) {
+        if flags & HAT_LOAD_SHARE != 0 {
+            // An unlocked `|=` in the seed, by the only thread loading
+            // the ISM segment.
+            self.hat(hat).flags.fetch_or(HAT_SHARED, Relaxed);
+        }
+        let lock = flags & HAT_LOAD_LOCK != 0;
         let ht = match self.htable_lookup(hat, va, 0) {
             Some(ht) => ht,
             None => self.htable_create(hat, va, 0, None),

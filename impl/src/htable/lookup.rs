@@ -164,7 +164,11 @@ impl World {
                         // The shared table is pinned by its sharer.
                         let sid = self.ht(s).id.get();
                         let hs = sid.hat.expect("shared htable without a hat");
-                        let pinned = self.htable_lookup(hs, sid.vaddr, sid.level);
+                        let pinned = if model::mutant("share-no-pin") {
+                            None
+                        } else {
+                            self.htable_lookup(hs, sid.vaddr, sid.level)
+                        };
                         if let Some(p) = pinned {
                             self.ghost.drop_hold(p);
                         }
@@ -261,9 +265,13 @@ impl World {
     }
 
     /// H4 when an htable is about to be unlinked: its valid count covers
-    /// its valid entries.
+    /// its valid entries. Not for a shared table, whose entries are its
+    /// ISM table's and whose count `hat_share` / `hat_unshare` set.
     #[track_caller]
     pub(crate) fn h4_covered(&self, ht: Ht, t: &Htable, id: &super::ht::Ident) {
+        if id.flags & HTABLE_SHARED_PFN != 0 {
+            return;
+        }
         let count = usize::from(t.valid.load(Relaxed));
         let pt = self.x86pte_access_pagetable(id);
         let valid = (0..self.ptes())

@@ -49,7 +49,7 @@
 //! with `hati_pte_map`), [`World::hat_unload`] (single page),
 //! `hat_pte_unmap`, [`World::hat_pageunload`] (`hati_page_unmap`),
 //! [`World::hati_page_clrwrt`] (`hati_update_pte`),
-//! `hati_sync_pte_to_page`.
+//! `hati_sync_pte_to_page`, [`World::hat_share`], [`World::hat_unshare`].
 
 mod alloc;
 mod checks;
@@ -65,12 +65,13 @@ mod pte;
 mod ptp;
 mod quiescent;
 mod reserve;
+mod share;
 mod steal;
 mod windows;
 mod world;
 
 pub use checks::*;
-pub use hment::{HAT_UNLOAD_UNLOCK, P_MOD, P_REF};
+pub use hment::{HAT_LOAD_LOCK, HAT_LOAD_SHARE, HAT_UNLOAD_UNLOCK, P_MOD, P_REF};
 pub use order::ORDER;
 pub use pte::LPAGE_ERROR;
 pub use windows::{Window, WINDOWS};

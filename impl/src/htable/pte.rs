@@ -237,7 +237,7 @@ impl World {
     /// entry now installed (`now`; `None`: nothing may be cached).
     #[track_caller]
     fn h5_only(&self, hat: &Hat, id: &Ident, entry: u32, now: Option<u64>, what: &str) {
-        if hat.freeing() || !hat.on_cpu {
+        if hat.freeing() || !self.reaches_cpus(hat) {
             return;
         }
         let Some(pfn) = id.pfn else { return };

@@ -10,11 +10,11 @@ fn purge_body() {
     let w = World::new(Config::default());
     let hat = w.hat_alloc(true);
     // A leaf table that ends up on the hat's cached list.
-    w.hat_memload(hat, 0, PageId(0), true, false);
+    w.hat_memload(hat, 0, PageId(0), true, 0);
     w.hat_unload(hat, 0, 0);
     let w2 = w.clone();
     let t = spawn("purge", move || w2.htable_purge_hat(hat));
-    w.hat_memload(hat, 0x2000, PageId(1), true, false);
+    w.hat_memload(hat, 0x2000, PageId(1), true, 0);
     t.join();
     w.check_quiescent();
 }
@@ -23,7 +23,7 @@ pub const PURGE_VS_ALLOC: Scenario = Scenario {
     id: "htable/purge-vs-alloc",
     summary: "htable_purge_hat empties the hat's cache while htable_alloc takes from it",
     threads: 2,
-    loom_bound: Some(2),
+    loom_bound: Some(3),
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[Mutant {
@@ -48,7 +48,7 @@ pub const RESERVE: Scenario = Scenario {
     id: "htable/reserve",
     summary: "the reserve is filled and trimmed at once: its count follows its list",
     threads: 2,
-    loom_bound: Some(2),
+    loom_bound: Some(3),
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[Mutant {

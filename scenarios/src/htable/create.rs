@@ -23,7 +23,7 @@ pub const CREATE_SAME: Scenario = Scenario {
     id: "htable/create-same",
     summary: "two threads htable_create the same leaf table and release it: one is hashed and linked, the loser's is freed",
     threads: 2,
-    loom_bound: Some(2),
+    loom_bound: Some(3),
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[

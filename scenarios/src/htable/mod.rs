@@ -5,6 +5,7 @@
 
 mod cache;
 mod create;
+mod share;
 mod steal;
 mod teardown;
 mod tlb;
@@ -26,6 +27,7 @@ pub const SCENARIOS: &[Scenario] = &[
     tlb::UPDATE_VS_CPU,
     cache::PURGE_VS_ALLOC,
     cache::RESERVE,
+    share::SHARE,
 ];
 
 /// A CPU actor: CPU 0 performs `ops` (address, write?) in order; faults

@@ -13,10 +13,10 @@ fn map_body() {
         ..Config::default()
     });
     let hat = w.hat_alloc(true);
-    w.hat_memload(hat, 0, PageId(0), true, false);
+    w.hat_memload(hat, 0, PageId(0), true, 0);
     let w2 = w.clone();
     let t = spawn("memload", move || {
-        w2.hat_memload(hat, 0x1000, PageId(1), true, false);
+        w2.hat_memload(hat, 0x1000, PageId(1), true, 0);
     });
     w.htable_reap();
     t.join();
@@ -27,7 +27,7 @@ pub const STEAL_VS_MAP: Scenario = Scenario {
     id: "htable/steal-vs-map",
     summary: "htable_reap steals the leaf table while another thread maps a second page in it",
     threads: 2,
-    loom_bound: Some(2),
+    loom_bound: Some(3),
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[
@@ -59,7 +59,7 @@ fn pageunload_body() {
         ..Config::default()
     });
     let hat = w.hat_alloc(true);
-    w.hat_memload(hat, 0, PageId(0), true, false);
+    w.hat_memload(hat, 0, PageId(0), true, 0);
     let w2 = w.clone();
     let t = spawn("pageunload", move || w2.hat_pageunload(PageId(0)));
     w.htable_reap();
@@ -71,7 +71,7 @@ pub const STEAL_VS_PAGEUNLOAD: Scenario = Scenario {
     id: "htable/steal-vs-pageunload",
     summary: "htable_reap unmaps a table's entries while hat_pageunload removes the same mapping (mapping-list mutex before bucket mutex; page tables through the per-CPU window)",
     threads: 2,
-    loom_bound: Some(2),
+    loom_bound: Some(3),
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[Mutant {

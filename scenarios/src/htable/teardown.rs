@@ -10,7 +10,7 @@ use subsys::htable::{Config, PageId, World, HTABLE_H4, HTABLE_H8, ORDER};
 fn body() {
     let w = World::new(Config::default());
     let hat = w.hat_alloc(true);
-    w.hat_memload(hat, 0, PageId(0), true, false);
+    w.hat_memload(hat, 0, PageId(0), true, 0);
     let reapers: Vec<_> = (0..2)
         .map(|_| {
             let w = w.clone();
@@ -31,7 +31,7 @@ pub const REAP_VS_TEARDOWN: Scenario = Scenario {
     id: "htable/reap-vs-teardown",
     summary: "two htable_reap threads steal from a hat while it is torn down (hat_free_start waits for HAT_VICTIM)",
     threads: 3,
-    loom_bound: Some(2),
+    loom_bound: Some(3),
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[

@@ -11,7 +11,7 @@ use subsys::htable::{Config, PageId, World, HTABLE_H5, HTABLE_H6, HTABLE_H7, ORD
 fn mapped() -> (std::sync::Arc<World>, subsys::htable::HatId) {
     let w = World::new(Config::default());
     let hat = w.hat_alloc(true);
-    w.hat_memload(hat, 0, PageId(0), true, false);
+    w.hat_memload(hat, 0, PageId(0), true, 0);
     (w, hat)
 }
 
@@ -28,7 +28,7 @@ pub const UNLINK_VS_CPU: Scenario = Scenario {
     id: "htable/unlink-vs-cpu",
     summary: "the last mapping of a leaf table is unloaded and the table unlinked while a CPU walks through it",
     threads: 2,
-    loom_bound: Some(2),
+    loom_bound: Some(3),
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[
@@ -52,7 +52,7 @@ fn set_body() {
     let c = cpu(&w, &[(0, false), (0, true)]);
     // The same page again, read-only: x86pte_set keeps REF/MOD and shoots
     // down the writable translation.
-    w.hat_memload(hat, 0, PageId(0), false, false);
+    w.hat_memload(hat, 0, PageId(0), false, 0);
     c.join();
     w.check_quiescent();
 }
@@ -61,7 +61,7 @@ pub const SET_VS_CPU: Scenario = Scenario {
     id: "htable/set-vs-cpu",
     summary: "x86pte_set write-protects a mapping of the same page while a CPU reads and writes it",
     threads: 2,
-    loom_bound: Some(2),
+    loom_bound: Some(3),
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[
@@ -92,7 +92,7 @@ pub const INVAL_VS_CPU: Scenario = Scenario {
     id: "htable/inval-vs-cpu",
     summary: "hat_unload invalidates a mapping (x86pte_inval) while a CPU reads then writes it",
     threads: 2,
-    loom_bound: Some(2),
+    loom_bound: Some(3),
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[
@@ -124,7 +124,7 @@ pub const UPDATE_VS_CPU: Scenario = Scenario {
     id: "htable/update-vs-cpu",
     summary: "hati_page_clrwrt write-protects a page and clears REF/MOD (x86pte_update) while a CPU reads then writes it",
     threads: 2,
-    loom_bound: Some(2),
+    loom_bound: Some(3),
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[Mutant {
