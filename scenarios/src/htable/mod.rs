@@ -5,6 +5,7 @@
 
 mod cache;
 mod create;
+mod pressure;
 mod share;
 mod steal;
 mod teardown;
@@ -21,6 +22,7 @@ pub const SCENARIOS: &[Scenario] = &[
     steal::STEAL_VS_MAP,
     steal::STEAL_VS_PAGEUNLOAD,
     teardown::REAP_VS_TEARDOWN,
+    teardown::TWO_STEALERS_TWO_WAITERS,
     tlb::UNLINK_VS_CPU,
     tlb::SET_VS_CPU,
     tlb::INVAL_VS_CPU,
@@ -28,6 +30,7 @@ pub const SCENARIOS: &[Scenario] = &[
     cache::PURGE_VS_ALLOC,
     cache::RESERVE,
     share::SHARE,
+    pressure::ALLOC_STEALS,
 ];
 
 /// A CPU actor: CPU 0 performs `ops` (address, write?) in order; faults

@@ -59,3 +59,62 @@ pub const REAP_VS_TEARDOWN: Scenario = Scenario {
     orders: &[&ORDER],
     body,
 };
+
+fn two_body() {
+    let w = World::new(Config {
+        hats: 2,
+        hash: 1,
+        htables: 4,
+        pages: 2,
+        ptables: 4,
+        mmu: model::machine::MmuConfig {
+            tables: 5,
+            ..Default::default()
+        },
+        ..Config::default()
+    });
+    let hats: Vec<_> = (0..2u32)
+        .map(|i| {
+            let hat = w.hat_alloc(false);
+            w.hat_memload(hat, 0, PageId(i), true, 0);
+            hat
+        })
+        .collect();
+    let reapers: Vec<_> = (0..2)
+        .map(|_| {
+            let w = w.clone();
+            spawn("reap", move || w.htable_reap())
+        })
+        .collect();
+    let w2 = w.clone();
+    let other = hats[1];
+    let t = spawn("as_free", move || {
+        w2.hat_free_start(other);
+        w2.hat_unload(other, 0, 0);
+        w2.hat_free_end(other);
+    });
+    w.hat_free_start(hats[0]);
+    w.hat_unload(hats[0], 0, 0);
+    w.hat_free_end(hats[0]);
+    t.join();
+    for r in reapers {
+        r.join();
+    }
+    w.check_quiescent();
+}
+
+pub const TWO_STEALERS_TWO_WAITERS: Scenario = Scenario {
+    id: "htable/reap-vs-two-teardowns",
+    summary: "two htable_reap threads walk the hat list while two address spaces are torn down (two hat_free_start waiters on hat_list_cv)",
+    threads: 4,
+    loom_bound: Some(1),
+    pct_depth: 3,
+    expect: Expect::Pass,
+    mutants: &[Mutant {
+        name: "steal-no-broadcast",
+        catches: SYNC_DEADLOCK,
+        summary: "htable_steal clears HAT_VICTIM without cv_broadcast(&hat_list_cv) (690-694)",
+    }],
+    orders: &[&ORDER],
+    body: two_body,
+};
