@@ -16,7 +16,7 @@ use model::sync::spawn;
 use quickcheck::{Arbitrary, Gen, QuickCheck};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
-use subsys::htable::{Config, HatId, PageId, World, ORDER};
+use subsys::htable::{Config, HatId, PageId, World, MMU_PAGESIZE as PAGESIZE, ORDER};
 
 /// Virtual pages of the modelled space (two levels of two entries).
 const VPAGES: u8 = 4;
@@ -116,7 +116,7 @@ fn sequential_body() {
                 space.insert(v, (page, writable));
             }
             Op::Unmap { va: v } => {
-                w.hat_unload(hat, va(v), 0);
+                w.hat_unload(hat, va(v), PAGESIZE, 0);
                 space.remove(&v);
             }
             Op::Reap => {
@@ -280,7 +280,7 @@ fn apply(w: &World, hat: HatId, op: Op) {
             page,
             writable,
         } => w.hat_memload(hat, va(v), PageId(page.into()), writable, 0),
-        Op::Unmap { va: v } => w.hat_unload(hat, va(v), 0),
+        Op::Unmap { va: v } => w.hat_unload(hat, va(v), PAGESIZE, 0),
         Op::Reap => w.htable_reap(),
         Op::PageUnload { page } => w.hat_pageunload(PageId(page.into())),
         Op::ClrWrt { page } => w.hati_page_clrwrt(PageId(page.into())),
@@ -317,9 +317,7 @@ fn concurrent_body() {
     // Tear the address space down as exit does.
     w.cpus_leave();
     w.hat_free_start(hat);
-    for v in 0..VPAGES {
-        w.hat_unload(hat, va(v), 0);
-    }
+    w.hat_unload(hat, 0, va(VPAGES), 0);
     w.hat_free_end(hat);
     w.check_quiescent();
 }

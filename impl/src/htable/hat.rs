@@ -2,7 +2,7 @@
 //! `hat_alloc`, `hat_free_start`, `hat_free_end`, `hat_enter` / `hat_exit`,
 //! the hat list and `hat_tlb_inval`.
 
-use super::order::{BUCKET, HAT};
+use super::order::HAT;
 use super::owned::Owned;
 use super::world::{HatId, Ht, World};
 use super::HTABLE_H8;
@@ -66,7 +66,6 @@ impl World {
         let hash = (0..self.cfg.hash)
             .map(|h| Locked::new(&self.buckets[(h % self.cfg.mutexes) as usize], Vec::new()))
             .collect();
-        debug_assert!(self.buckets.iter().all(|b| b.name().class == BUCKET));
         let hat = HatId(self.hats.alloc(Hat {
             mutex,
             flags: AtomicU32::new("htable.hat_flags", serial, 0),

@@ -20,6 +20,8 @@ pub const P_REF: u32 = 0x02;
 
 /// `HAT_UNLOAD_UNLOCK`: the mapping being unloaded was loaded locked.
 pub const HAT_UNLOAD_UNLOCK: u32 = 0x04;
+/// `HAT_UNLOAD_UNMAP`: an unload for `as_unmap` (same as HAT_UNLOAD).
+pub const HAT_UNLOAD_UNMAP: u32 = 0x10;
 /// `HAT_LOAD_LOCK`: the mapping is locked (counted in `ht_lock_cnt`).
 pub const HAT_LOAD_LOCK: u32 = 0x01;
 /// `HAT_LOAD_SHARE`: the hat hosts ISM tables that other hats share.
@@ -102,19 +104,6 @@ impl World {
             );
         }
         pp.mlist.exit();
-    }
-
-    /// `hat_unload` of one page (the single-page case of
-    /// `hat_unload_callback`): `htable_getpte`, `hat_pte_unmap`,
-    /// `htable_release`.
-    #[track_caller]
-    pub fn hat_unload(&self, hat: HatId, va: u64, flags: u32) {
-        if let Some((ht, entry, old)) = self.htable_getpte(hat, va, 0) {
-            if pte_valid(old) {
-                self.hat_pte_unmap(ht, entry, flags, old, true);
-            }
-            self.htable_release(Some(ht));
-        }
     }
 
     /// `hat_pte_unmap` (hat_i86.c): invalidates the entry under the page's

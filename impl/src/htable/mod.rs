@@ -35,6 +35,7 @@
 //! | `htable_release` 1159-1261 | [`World::htable_release`] |
 //! | `htable_lookup` 1267-1304, `htable_acquire` 1309-1334 | [`World::htable_lookup`], `World::htable_acquire` |
 //! | `htable_create` 1345-1460 | [`World::htable_create`] |
+//! | `htable_scan` 1591-1644, `htable_walk` 1655-1752 | `World::htable_scan`, `World::htable_walk` |
 //! | `htable_getpte` 1760-1786 | [`World::htable_getpte`] |
 //! | `htable_va2entry` 1839-1847, `htable_e2va` 1853-1871 | `World::va2entry`, `World::e2va` |
 //! | `x86pte_access_pagetable` / `x86pte_mapin` 1927-2006, `x86pte_release_pagetable` / `x86pte_mapout` 2011-2047 | `World::x86pte_access_pagetable`, `World::x86pte_release_pagetable` |
@@ -46,7 +47,7 @@
 //! Stand-ins for hat_i86.c / hment.c: [`World::hat_alloc`],
 //! [`World::hat_free_start`], [`World::hat_free_end`], `hat_enter` /
 //! `hat_exit`, `hat_tlb_inval`, [`World::hat_memload`] (`hati_load_common`
-//! with `hati_pte_map`), [`World::hat_unload`] (single page),
+//! with `hati_pte_map`), [`World::hat_unload`] (`hat_unload_callback` without callbacks),
 //! `hat_pte_unmap`, [`World::hat_pageunload`] (`hati_page_unmap`),
 //! [`World::hati_page_clrwrt`] (`hati_update_pte`),
 //! `hati_sync_pte_to_page`, [`World::hat_share`], [`World::hat_unshare`].
@@ -67,6 +68,7 @@ mod quiescent;
 mod reserve;
 mod share;
 mod steal;
+mod walk;
 mod windows;
 mod world;
 
@@ -75,4 +77,4 @@ pub use hment::{HAT_LOAD_LOCK, HAT_LOAD_SHARE, HAT_UNLOAD_UNLOCK, P_MOD, P_REF};
 pub use order::ORDER;
 pub use pte::LPAGE_ERROR;
 pub use windows::{Window, WINDOWS};
-pub use world::{Config, HatId, Ht, PageId, World, PFN_BASE};
+pub use world::{Config, HatId, Ht, PageId, World, MMU_PAGESIZE, PFN_BASE};

@@ -1,6 +1,5 @@
 //! Shared (ISM) page tables, the hat_i86.c stand-ins that use
-//! `htable_create`'s `shared` argument: `hat_share` and `hat_unshare`,
-//! for one leaf table.
+//! `htable_create`'s `shared` argument: `hat_share` and `hat_unshare`.
 
 use super::ht::HTABLE_SHARED_PFN;
 use super::world::{HatId, World};
@@ -10,38 +9,53 @@ use model::machine::Demap;
 use model::sync::Ordering::Relaxed;
 
 impl World {
-    /// `hat_share` (hat_i86.c) for the leaf table at `ism_va` of the ISM
-    /// hat `ism`: `hat` gets a table of its own at `va` that uses the ISM
-    /// table's page (`htable_create` with `shared`, htable.c:1345-1460),
-    /// counted like it. Deviations: the ISM table is found by
-    /// `htable_lookup` (the seed walks with `htable_walk`); a table that
-    /// cannot be shared is not copied mapping by mapping.
+    /// `hat_share` (hat_i86.c): for each ISM table `htable_walk` finds in
+    /// [`ism_va`, `ism_va + len`), `hat` gets a table of its own at the
+    /// matching address that uses the ISM table's page (`htable_create`
+    /// with `shared`, htable.c:1345-1460), counted like it. Deviation: a
+    /// table that cannot be shared (misaligned, partial, or the top) is
+    /// skipped, not copied mapping by mapping.
     #[track_caller]
-    pub fn hat_share(&self, hat: HatId, va: u64, ism: HatId, ism_va: u64) {
-        let Some(ism_ht) = self.htable_lookup(ism, ism_va, 0) else {
-            return;
-        };
-        let ht = match self.htable_lookup(hat, va, 0) {
-            Some(ht) if self.ht(ht).id.get().flags & HTABLE_SHARED_PFN != 0 => Some(ht),
-            Some(ht) => {
+    pub fn hat_share(&self, hat: HatId, va: u64, ism: HatId, ism_va: u64, len: u64) {
+        let e_ism_addr = ism_va + len;
+        let mut ism_addr = ism_va;
+        let mut ism_ht = None;
+        while ism_addr < e_ism_addr {
+            self.htable_walk(ism, &mut ism_ht, &mut ism_addr, e_ism_addr);
+            let Some(iht) = ism_ht else { break };
+            let iid = self.ht(iht).id.get();
+            let l = iid.level;
+            let vaddr = va + (ism_addr - ism_va);
+            let next = iid.vaddr + self.level_size(l + 1);
+            let existing = self.htable_lookup(hat, vaddr, l);
+            let ht = match existing {
+                Some(ht) if self.ht(ht).id.get().flags & HTABLE_SHARED_PFN != 0 => Some(ht),
+                Some(ht) => {
+                    self.htable_release(Some(ht));
+                    None
+                }
+                None if l == self.top_level()
+                    || ism_addr != iid.vaddr
+                    || vaddr & (self.level_size(l + 1) - 1) != 0
+                    || e_ism_addr - ism_addr < self.level_size(l + 1) =>
+                {
+                    None
+                }
+                None => Some(self.htable_create(hat, vaddr, l, Some(iht))),
+            };
+            if let Some(ht) = ht {
+                let t = self.ht(ht);
+                assert_eq!(t.id.get().shares, Some(iht), "shared from the wrong place");
+                // A plain store in the seed, with the hold on `ht`.
+                t.valid.store(self.ht(iht).valid.load(Relaxed), Relaxed);
                 self.htable_release(Some(ht));
-                None
             }
-            None => Some(self.htable_create(hat, va, 0, Some(ism_ht))),
-        };
-        if let Some(ht) = ht {
-            let t = self.ht(ht);
-            assert_eq!(
-                t.id.get().shares,
-                Some(ism_ht),
-                "shared from the wrong place"
-            );
-            // A plain store in the seed, with the hold on `ht`.
-            let n = self.ht(ism_ht).valid.load(Relaxed);
-            t.valid.store(n, Relaxed);
-            self.htable_release(Some(ht));
+            ism_addr = next;
+            self.htable_release(ism_ht.take());
         }
-        self.htable_release(Some(ism_ht));
+        if ism_ht.is_some() {
+            self.htable_release(ism_ht);
+        }
     }
 
     /// `hat_unshare` (hat_i86.c) of the leaf table at `va`: its count is

@@ -174,6 +174,15 @@ impl World {
                 if !model::mutant("steal-no-victim") {
                     hat.flags.fetch_or(HAT_VICTIM, Relaxed);
                 }
+                // A hat being freed keeps its stale PTEs (hat_pte_unmap only
+                // reads them once HAT_FREEING is set, 604-608).
+                check!(
+                    !hat.freeing(),
+                    HTABLE_H8,
+                    "thread {} steals from hat {}, which hat_free_start marked HAT_FREEING",
+                    model::exec::tid(),
+                    hid.0
+                );
                 if let Some(other) = self.ghost.victim(hid) {
                     check::fail(
                         HTABLE_H8,

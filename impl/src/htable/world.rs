@@ -24,6 +24,9 @@ pub struct HatId(pub(crate) Handle);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct PageId(pub u32);
 
+/// `MMU_PAGESIZE`.
+pub const MMU_PAGESIZE: u64 = 1 << PAGESHIFT;
+
 /// The first page frame number of the mappable pages (page-table pages
 /// live in the machine's table arena and are named by its handles).
 pub const PFN_BASE: u64 = 0x100;

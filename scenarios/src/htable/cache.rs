@@ -4,14 +4,16 @@
 
 use harness::{Expect, Mutant, Scenario};
 use model::sync::spawn;
-use subsys::htable::{Config, PageId, World, HTABLE_H3, HTABLE_H9, ORDER};
+use subsys::htable::{
+    Config, PageId, World, HTABLE_H3, HTABLE_H9, MMU_PAGESIZE as PAGESIZE, ORDER,
+};
 
 fn purge_body() {
     let w = World::new(Config::default());
     let hat = w.hat_alloc(true);
     // A leaf table that ends up on the hat's cached list.
     w.hat_memload(hat, 0, PageId(0), true, 0);
-    w.hat_unload(hat, 0, 0);
+    w.hat_unload(hat, 0, PAGESIZE, 0);
     let w2 = w.clone();
     let t = spawn("purge", move || w2.htable_purge_hat(hat));
     w.hat_memload(hat, 0x2000, PageId(1), true, 0);

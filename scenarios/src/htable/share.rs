@@ -26,7 +26,7 @@ fn body() {
         w.hat_memload(ism, va, page, true, HAT_LOAD_LOCK | HAT_LOAD_SHARE);
     }
     let hat = w.hat_alloc(true);
-    w.hat_share(hat, 0, ism, 0);
+    w.hat_share(hat, 0, ism, 0, 0x2000);
     let c = cpu(&w, &[(0, false), (0x1000, true)]);
     w.hat_pageunload(PageId(0));
     w.hat_unshare(hat, 0);

@@ -5,7 +5,10 @@
 use harness::{Expect, Mutant, Scenario};
 use model::check::SYNC_DEADLOCK;
 use model::sync::spawn;
-use subsys::htable::{Config, PageId, World, HTABLE_H4, HTABLE_H8, ORDER};
+use subsys::htable::{Config, PageId, World, HTABLE_H8, ORDER};
+
+/// The whole modelled address space (two levels of two entries).
+const SPACE: u64 = 0x4000;
 
 fn body() {
     let w = World::new(Config::default());
@@ -19,7 +22,7 @@ fn body() {
         .collect();
     // as_free(): the process is gone, no CPU runs the hat.
     w.hat_free_start(hat);
-    w.hat_unload(hat, 0, 0);
+    w.hat_unload(hat, 0, SPACE, 0);
     w.hat_free_end(hat);
     for r in reapers {
         r.join();
@@ -42,8 +45,8 @@ pub const REAP_VS_TEARDOWN: Scenario = Scenario {
         },
         Mutant {
             name: "steal-freeing-hat",
-            catches: HTABLE_H4,
-            summary: "htable_steal does not skip HAT_FREEING hats, whose entries hat_pte_unmap only reads: it unlinks a table with stale valid entries (604-613)",
+            catches: HTABLE_H8,
+            summary: "htable_steal does not skip HAT_FREEING hats, whose entries hat_pte_unmap only reads (604-613)",
         },
         Mutant {
             name: "reap-no-forget",
@@ -90,11 +93,11 @@ fn two_body() {
     let other = hats[1];
     let t = spawn("as_free", move || {
         w2.hat_free_start(other);
-        w2.hat_unload(other, 0, 0);
+        w2.hat_unload(other, 0, SPACE, 0);
         w2.hat_free_end(other);
     });
     w.hat_free_start(hats[0]);
-    w.hat_unload(hats[0], 0, 0);
+    w.hat_unload(hats[0], 0, SPACE, 0);
     w.hat_free_end(hats[0]);
     t.join();
     for r in reapers {

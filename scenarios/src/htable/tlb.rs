@@ -5,7 +5,9 @@
 use super::cpu;
 use harness::{Expect, Mutant, Scenario};
 use model::check::MMU_REFMOD_LOST;
-use subsys::htable::{Config, PageId, World, HTABLE_H5, HTABLE_H6, HTABLE_H7, ORDER};
+use subsys::htable::{
+    Config, PageId, World, HTABLE_H5, HTABLE_H6, HTABLE_H7, MMU_PAGESIZE as PAGESIZE, ORDER,
+};
 
 /// Page 0 mapped writable at address 0.
 fn mapped() -> (std::sync::Arc<World>, subsys::htable::HatId) {
@@ -19,7 +21,7 @@ fn unlink_body() {
     let (w, hat) = mapped();
     let c = cpu(&w, &[(0, true), (0, false)]);
     // The last mapping goes; htable_release unlinks and frees the table.
-    w.hat_unload(hat, 0, 0);
+    w.hat_unload(hat, 0, PAGESIZE, 0);
     c.join();
     w.check_quiescent();
 }
@@ -83,7 +85,7 @@ pub const SET_VS_CPU: Scenario = Scenario {
 fn inval_body() {
     let (w, hat) = mapped();
     let c = cpu(&w, &[(0, false), (0, true)]);
-    w.hat_unload(hat, 0, 0);
+    w.hat_unload(hat, 0, PAGESIZE, 0);
     c.join();
     w.check_quiescent();
 }
