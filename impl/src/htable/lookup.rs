@@ -106,7 +106,11 @@ impl World {
                     self.busy_inc(f, &t);
                     self.htable_exit(h);
                     if let Some(n) = new {
-                        // Another thread created it while we allocated.
+                        // Re-check after allocating (1341-1343): with the
+                        // bucket mutex dropped for the allocation, another
+                        // thread created and hashed this table; using ours
+                        // too would hash two tables for one range and make
+                        // the second link_ptp find the entry taken.
                         model::cover(super::windows::CREATE_LOST);
                         self.ghost.drop_hold(n);
                         self.htable_free(n);
@@ -146,7 +150,11 @@ impl World {
                     model::cover(super::windows::CREATE_LINKS);
                     self.link_ptp(hi, n, base);
                     t.id.update(|i| i.parent = Some(hi));
-                    // The hold on the parent is now the child's.
+                    // Our hold on the parent is not released: it becomes
+                    // the child's, and keeps the parent (and its link)
+                    // from being freed while the child exists; it is
+                    // dropped when the child is released or stolen
+                    // (1440-1443).
                     self.ghost.drop_hold(hi);
                 }
                 self.hashin(&hat, h, n);
@@ -197,6 +205,9 @@ impl World {
                 let hat = self.hat(hid);
                 let h = self.hash(&hat, id.vaddr, id.level);
                 self.htable_enter(h);
+                // Under the bucket mutex no one can take a new hold, so
+                // busy 1 (ours) and no valid entry mean nobody else can
+                // reach the table (1181-1187).
                 if t.valid.load(Relaxed) > 0 || t.busy.load(Relaxed) > 1 {
                     break h;
                 }

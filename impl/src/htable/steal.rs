@@ -72,8 +72,13 @@ impl World {
                     }
                     e += 1;
                 }
-                // Re-check with the mutex: a thread may have taken a hold,
-                // added a mapping or locked one behind us (484-494).
+                // Re-check with the mutex (484-494). While it was dropped a
+                // thread may have taken a hold (htable_lookup for a new
+                // mapping, htable_acquire from hat_pageunload), installed a
+                // mapping (its valid count only rises after the PTE is set,
+                // so its hold is what we see first) or locked an entry;
+                // stealing then would pull a live table from under it. The
+                // unlocked loop above only stops early; this decides.
                 if !keep {
                     self.htable_enter(h);
                 }
