@@ -16,7 +16,6 @@ impl World {
     /// `None` when free memory is at the throttle (284). The on-CPU hat's
     /// top table is the machine's own top table (adapter: the machine has
     /// one address space).
-    #[track_caller]
     fn ptable_alloc(&self, hat: &Hat, level: u32) -> Option<Handle> {
         loop {
             let free = self.free_ptables.load(Relaxed);
@@ -45,7 +44,6 @@ impl World {
 
     /// `ptable_free` (317-351): the machine checks that no CPU still
     /// caches anything through the table (MMU-STALE-TLB).
-    #[track_caller]
     fn ptable_free(&self, pfn: Handle) {
         model::cover("htable.hs_ptable_frees");
         self.active_ptables.fetch_sub(1, Relaxed);
@@ -56,7 +54,6 @@ impl World {
     /// `htable_alloc` (759-952): an htable for (`hat`, `vaddr`, `level`)
     /// with busy 1, from the hat's cache, from kmem with a fresh page, or
     /// stolen. `shared`: the htable whose page a shared table uses.
-    #[track_caller]
     pub(crate) fn htable_alloc(&self, h: HatId, vaddr: u64, level: u32, shared: Option<Ht>) -> Ht {
         let hat = self.hat(h);
         let is_bare = shared.is_some();
@@ -64,6 +61,7 @@ impl World {
         let mut ht = None;
         // The unlocked look at the cache head is a hint, re-read under the
         // hat mutex (783-793): a purge may have emptied it meanwhile.
+        model::seed("htable.c:783");
         let head = hat.cached_head.load(Relaxed);
         if head != 0 && !is_bare {
             self.hat_enter(&hat);
@@ -85,6 +83,7 @@ impl World {
         if ht.is_none() {
             // Donate kmem allocations to the reserve until it is full
             // (805-814; USE_HAT_RESERVES() is false for these threads).
+            model::seed("htable.c:805");
             let n = loop {
                 let n = self.kmem_alloc_htable();
                 self.ht(n).id.update(|i| i.pfn = None);
@@ -97,6 +96,7 @@ impl World {
             if !is_bare {
                 let t = self.ht(n);
                 t.id.update(|i| i.hat = Some(h));
+                model::seed("htable.c:822");
                 let pfn = self.ptable_alloc(&hat, level);
                 t.id.update(|i| i.pfn = pfn);
                 if pfn.is_some() {
@@ -110,6 +110,7 @@ impl World {
         }
         // Out of memory: steal (841-864; kmem_reap() only schedules the
         // caches' reclaim callbacks and is left to the scenarios).
+        model::seed("htable.c:841");
         while ht.is_none() {
             let stolen = self.htable_steal(1, false);
             model::cover("htable.hs_steals");
@@ -129,6 +130,7 @@ impl World {
         }
         let ht = ht.expect("htable_alloc(): couldn't steal");
         let t = self.ht(ht);
+        model::seed("htable.c:902");
         // Fill in the htable (902-935).
         let pfn = match shared {
             Some(s) => {
@@ -163,7 +165,6 @@ impl World {
     }
 
     /// Pops the head of `hat`'s cached list (hat mutex held).
-    #[track_caller]
     pub(crate) fn cached_pop(&self, hat: &Hat) -> Option<Ht> {
         let mut list = hat.cached.get(&hat.mutex);
         if list.is_empty() {
@@ -179,7 +180,6 @@ impl World {
 
     /// Takes `ht`, believed to head `hat`'s cached list, off it (hat mutex
     /// held); H3 if it is no longer on that list.
-    #[track_caller]
     fn cached_take(&self, hat: &Hat, h: HatId, ht: Ht) -> Ht {
         let on = self.ghost.listed(ht);
         check!(
@@ -207,10 +207,10 @@ impl World {
     /// hat is going away or a stealer / reaper asked not to cache; else the
     /// page goes back (not a shared one) and the htable to the reserve or
     /// kmem.
-    #[track_caller]
     pub(crate) fn htable_free(&self, ht: Ht) {
         let t = self.ht(ht);
         let id = t.id.get();
+        model::seed("htable.c:968");
         let hat = id.hat.map(|h| self.hat(h));
         if let Some(hat) = &hat {
             if id.flags & HTABLE_SHARED_PFN == 0
@@ -229,6 +229,7 @@ impl World {
                 return;
             }
         }
+        model::seed("htable.c:985");
         if id.flags & HTABLE_SHARED_PFN == 0 {
             if let Some(pfn) = id.pfn {
                 self.ptable_free(pfn);
@@ -252,9 +253,9 @@ impl World {
     /// mutexes its `Locked` fields demand. They are uncontended in a
     /// correct program; HTABLE-H8 checks that no stealer is still on the
     /// hat.
-    #[track_caller]
     pub fn htable_purge_hat(&self, h: HatId) {
         let hat = self.hat(h);
+        model::seed("htable.c:1026");
         if !hat.freeing() {
             self.dont_cache.fetch_add(1, Relaxed);
             loop {
@@ -278,6 +279,7 @@ impl World {
                 None => break,
             }
         }
+        model::seed("htable.c:1054");
         for b in 0..self.cfg.hash as usize {
             loop {
                 self.htable_enter(b);

@@ -58,7 +58,6 @@ impl World {
     /// `hat_alloc` (hat_i86.c): a hat with its top-level table, put at the
     /// head of the hat list. `on_cpu`: the machine's CPUs run it (at most
     /// one hat; its top table is the machine's).
-    #[track_caller]
     pub fn hat_alloc(&self, on_cpu: bool) -> HatId {
         let serial = self.hat_serial.fetch_add(1, Relaxed);
         let mutex = KMutex::new(HAT, serial);
@@ -96,7 +95,6 @@ impl World {
     /// `hat_free_start` (hat_i86.c): waits while a stealer has the hat
     /// marked HAT_VICTIM, then marks it HAT_FREEING; from then on
     /// `htable_steal` skips it (htable.c:610-613).
-    #[track_caller]
     pub fn hat_free_start(&self, h: HatId) {
         let hat = self.hat(h);
         self.hat_list_lock.enter();
@@ -111,7 +109,6 @@ impl World {
     /// `hat_free_end` (hat_i86.c): takes the hat off the hat list, frees
     /// its htables (`htable_purge_hat`) and the hat. No CPU may run it any
     /// more (the scenario's CPUs left it, see [`World::cpus_leave`]).
-    #[track_caller]
     pub fn hat_free_end(&self, h: HatId) {
         let hat = self.hat(h);
         self.no_stealer(h, "torn down");
@@ -156,7 +153,6 @@ impl World {
     /// every CPU, since any address space may map them; otherwise a
     /// shootdown on the CPUs running the hat (only the on-CPU hat has
     /// any). A shootdown needs none of the caller's locks.
-    #[track_caller]
     pub(crate) fn hat_tlb_inval(&self, hat: &Hat, what: Demap) {
         if hat.freeing() {
             return;
@@ -179,7 +175,6 @@ impl World {
     /// they do before an address space is torn down. A stand-in: the
     /// machine model has one address space and no CR3, so this is a
     /// shootdown of everything.
-    #[track_caller]
     pub fn cpus_leave(&self) {
         self.mmu.hat_tlb_inval(Demap::All);
     }

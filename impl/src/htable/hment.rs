@@ -58,7 +58,6 @@ impl World {
     /// `hati_pte_map`): finds or creates the leaf table, installs the PTE
     /// under the page's mapping-list mutex, adds the hment and counts the
     /// entry. `flags`: [`HAT_LOAD_LOCK`], [`HAT_LOAD_SHARE`].
-    #[track_caller]
     pub fn hat_memload(&self, hat: HatId, va: u64, page: PageId, writable: bool, flags: u32) {
         if flags & HAT_LOAD_SHARE != 0 {
             // An unlocked `|=` in the seed, by the only thread loading
@@ -78,7 +77,6 @@ impl World {
     }
 
     /// `hati_pte_map` (hat_i86.c).
-    #[track_caller]
     fn hati_pte_map(&self, ht: Ht, entry: u32, page: PageId, pte: u64, lock: bool) {
         let t = self.ht(ht);
         let pp = self.page(page);
@@ -111,7 +109,6 @@ impl World {
     /// page, removes the hment and uncounts the entry. While the hat is
     /// being freed the entry is only read, not cleared (the reason
     /// `htable_steal` skips freeing hats, htable.c:604-608).
-    #[track_caller]
     pub(crate) fn hat_pte_unmap(&self, ht: Ht, entry: u32, flags: u32, old_pte: u64, tlb: bool) {
         let t = self.ht(ht);
         let id = t.id.get();
@@ -150,7 +147,6 @@ impl World {
     /// every mapping of `page`. Each one is reached from its hment, held by
     /// `htable_acquire` under the mapping-list mutex (hment -> bucket), and
     /// invalidated with a shootdown.
-    #[track_caller]
     pub fn hat_pageunload(&self, page: PageId) {
         let pp = self.page(page);
         loop {
@@ -175,7 +171,6 @@ impl World {
     /// `hati_page_clrwrt` (hat_i86.c): write-protects every mapping of
     /// `page`, clearing REF/MOD (synced to the page) with
     /// `hati_update_pte`, which uses `x86pte_update`.
-    #[track_caller]
     pub fn hati_page_clrwrt(&self, page: PageId) {
         let pp = self.page(page);
         pp.mlist.enter();
@@ -196,7 +191,6 @@ impl World {
 
     /// `hati_update_pte` (hat_i86.c): `x86pte_update`, then the old
     /// REF/MOD go to the page. Returns 0 on success, else the entry found.
-    #[track_caller]
     fn hati_update_pte(&self, ht: Ht, entry: u32, expected: u64, new: u64) -> u64 {
         let mut rm = 0;
         let mut new = new;
@@ -239,7 +233,6 @@ impl World {
 
     /// CPU `cpu` reads or writes `va` (a CPU actor's step): the machine's
     /// access, with the pages it wrote remembered for H6.
-    #[track_caller]
     pub fn cpu_access(&self, cpu: usize, va: u64, write: bool) -> Result<u64, Fault> {
         let r = self.mmu.access(cpu, va, write);
         if let (true, Ok(pfn)) = (write, r) {

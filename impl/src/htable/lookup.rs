@@ -29,7 +29,6 @@ impl World {
 
     /// Searches chain `h` for the table (`hat`, `base`, `level`) (bucket
     /// held).
-    #[track_caller]
     fn search(&self, hat: &Hat, hid: HatId, h: usize, base: u64, level: u32) -> Option<Ht> {
         self.chain(hat, h).into_iter().find(|&ht| {
             let id = self.ht(ht).id.get();
@@ -39,10 +38,10 @@ impl World {
 
     /// `htable_lookup` (1267-1304): the htable for `va` at `level`, with
     /// a hold, if it exists.
-    #[track_caller]
     pub fn htable_lookup(&self, hid: HatId, va: u64, level: u32) -> Option<Ht> {
         let hat = self.hat(hid);
         let base = self.base(va, level);
+        model::seed("htable.c:1292");
         let h = self.hash(&hat, base, level);
         self.htable_enter(h);
         let ht = self.search(&hat, hid, h, base, level);
@@ -56,12 +55,12 @@ impl World {
     /// `htable_acquire` (1309-1334): a hold on an htable known from a
     /// mapping (an hment, under the page's mapping-list mutex). The seed's
     /// DEBUG walk that the htable is hashed is check H3 here.
-    #[track_caller]
     pub(crate) fn htable_acquire(&self, ht: Ht) {
         let t = self.ht(ht);
         let id = t.id.get();
         let hid = id.hat.expect("htable_acquire: htable without a hat");
         let hat = self.hat(hid);
+        model::seed("htable.c:1317");
         let h = self.hash(&hat, id.vaddr, id.level);
         self.htable_enter(h);
         check!(
@@ -80,7 +79,6 @@ impl World {
     /// table is allocated with its bucket mutex dropped and the search
     /// redone (1341-1343, 1416-1420); a new table keeps the hold on its
     /// parent (1440-1443).
-    #[track_caller]
     pub fn htable_create(&self, hid: HatId, vaddr: u64, level: u32, shared: Option<Ht>) -> Ht {
         let hat = self.hat(hid);
         let top = self.top_level();
@@ -91,6 +89,7 @@ impl World {
             let h = self.hash(&hat, base, l);
             let mut new: Option<Ht> = None;
             loop {
+                model::seed("htable.c:1377");
                 self.htable_enter(h);
                 let found = if l == top {
                     hat.top.get()
@@ -123,6 +122,7 @@ impl World {
                     break;
                 }
                 if new.is_none() && !model::mutant("create-no-research") {
+                    model::seed("htable.c:1417");
                     self.htable_exit(h);
                     new = Some(self.htable_alloc(
                         hid,
@@ -144,6 +144,7 @@ impl World {
                         n
                     }
                 };
+                model::seed("htable.c:1427");
                 let t = self.ht(n);
                 self.h1_unique(&hat, h, n, &t);
                 if let Some(hi) = higher {
@@ -157,6 +158,7 @@ impl World {
                     // (1440-1443).
                     self.ghost.drop_hold(hi);
                 }
+                model::seed("htable.c:1432");
                 self.hashin(&hat, h, n);
                 self.htable_exit(h);
                 if model::mutant("create-release-higher") {
@@ -193,7 +195,6 @@ impl World {
     /// empty table (not a freeing hat's, not at or above the largest page
     /// level) unlinks, unhashes and frees it, then releases its parent in
     /// turn.
-    #[track_caller]
     pub fn htable_release(&self, ht: Option<Ht>) {
         let mut cur = ht;
         while let Some(mut ht) = cur {
@@ -203,6 +204,7 @@ impl World {
                 let id = t.id.get();
                 let hid = id.hat.expect("htable_release: htable without a hat");
                 let hat = self.hat(hid);
+                model::seed("htable.c:1181");
                 let h = self.hash(&hat, id.vaddr, id.level);
                 self.htable_enter(h);
                 // Under the bucket mutex no one can take a new hold, so
@@ -224,6 +226,7 @@ impl World {
                 }
                 self.h2_last_hold(ht, &t, "htable_release");
                 self.h4_covered(ht, &t, &id);
+                model::seed("htable.c:1226");
                 let higher = id.parent.expect("htable_release: no parent");
                 self.unlink_ptp(higher, ht, id.vaddr);
                 self.hashout(&hat, h, ht);
@@ -234,6 +237,7 @@ impl World {
                 self.htable_free(ht);
                 ht = higher;
             };
+            model::seed("htable.c:1251");
             let t = self.ht(ht);
             self.busy_dec(ht, &t);
             self.htable_exit(h);
@@ -246,7 +250,6 @@ impl World {
 
     /// `htable_getpte` (1760-1786): the lowest table with an entry for
     /// `va` up to `level`, held, with the entry index and its PTE.
-    #[track_caller]
     pub fn htable_getpte(&self, hid: HatId, va: u64, level: u32) -> Option<(Ht, u32, u64)> {
         for l in 0..=level {
             if let Some(ht) = self.htable_lookup(hid, va, l) {

@@ -59,7 +59,6 @@ impl World {
     }
 
     /// `x86pte_get` (2052-2066).
-    #[track_caller]
     pub fn x86pte_get(&self, ht: Ht, entry: u32) -> u64 {
         let id = self.ht(ht).id.get();
         let pt = self.x86pte_access_pagetable(&id);
@@ -72,13 +71,13 @@ impl World {
     /// frame stays the same; shoots down the old translation if it may be
     /// cached (its REF bit is set). Returns the old entry, or
     /// [`LPAGE_ERROR`].
-    #[track_caller]
     pub fn x86pte_set(&self, ht: Ht, entry: u32, new: u64) -> u64 {
         let id = self.ht(ht).id.get();
         let addr = self.e2va(&id, entry);
         let hat = self.hat(id.hat.expect("x86pte_set: htable without a hat"));
         let pt = self.x86pte_access_pagetable(&id);
         let ptep = pt.pte(entry as usize);
+        model::seed("htable.c:2101");
         let old;
         let installed;
         loop {
@@ -111,6 +110,7 @@ impl World {
             model::cover(windows::SET_HW_RACE);
             retry();
         }
+        model::seed("htable.c:2147");
         // The old entry can be cached only if the MMU set its REF bit
         // (2147-2148).
         if old & PT_REF != 0 && !model::mutant("set-no-inval") {
@@ -125,7 +125,6 @@ impl World {
     }
 
     /// `x86pte_cas` (2162-2208): no shootdown; for links between tables.
-    #[track_caller]
     pub(crate) fn x86pte_cas(&self, id: &Ident, entry: u32, old: u64, new: u64) -> u64 {
         let pt = self.x86pte_access_pagetable(id);
         let found = pt.pte(entry as usize).cas(old, new);
@@ -137,11 +136,11 @@ impl World {
     /// `expect`'s frame (any frame for `expect == 0`), retrying while the
     /// MMU sets REF/MOD; with `tlb`, shoots down a translation that may be
     /// cached. Returns the entry it replaced (or found).
-    #[track_caller]
     pub fn x86pte_inval(&self, ht: Ht, entry: u32, expect: u64, tlb: bool) -> u64 {
         let id = self.ht(ht).id.get();
         let pt = self.x86pte_access_pagetable(&id);
         let ptep = pt.pte(entry as usize);
+        model::seed("htable.c:2265");
         let oldpte = loop {
             let oldpte = ptep.load();
             if expect != 0 && !same_frame(oldpte, expect) {
@@ -159,6 +158,7 @@ impl World {
             model::cover(windows::INVAL_HW_RACE);
             retry();
         };
+        model::seed("htable.c:2273");
         if tlb && oldpte & PT_REFMOD != 0 {
             let hat = self.hat(id.hat.expect("x86pte_inval: htable without a hat"));
             if !model::mutant("inval-no-tlb") {
@@ -177,21 +177,23 @@ impl World {
     /// set it before the shootdown finished, and then write permission is
     /// given back and the update reported as failed. Returns the entry
     /// found (`expect` on success).
-    #[track_caller]
     pub fn x86pte_update(&self, ht: Ht, entry: u32, expect: u64, new: u64) -> u64 {
         let id = self.ht(ht).id.get();
         let pt = self.x86pte_access_pagetable(&id);
         let ptep = pt.pte(entry as usize);
+        model::seed("htable.c:2301");
         let mut found = ptep.cas(expect, new);
         let clears_write =
             (expect & (PT_WRITABLE | PT_MOD)) == PT_WRITABLE && (new & (PT_WRITABLE | PT_MOD)) == 0;
         if found == expect {
             let hat = self.hat(id.hat.expect("x86pte_update: htable without a hat"));
+            model::seed("htable.c:2304");
             if !model::mutant("update-no-inval") {
                 model::cover(windows::UPDATE_INVAL);
                 self.hat_tlb_inval(&hat, Demap::Va(self.e2va(&id, entry)));
             }
             self.h5_only(&hat, &id, entry, Some(new), "x86pte_update");
+            model::seed("htable.c:2314");
             if clears_write && !model::mutant("update-no-recheck") && ptep.load() & PT_MOD != 0 {
                 model::cover(windows::UPDATE_STALE_WRITE);
                 loop {
@@ -222,7 +224,6 @@ impl World {
 
     /// `x86pte_zero` (2424-2474): plain stores on a table nobody can
     /// reach yet.
-    #[track_caller]
     pub(crate) fn x86pte_zero(&self, ht: Ht, entry: u32, count: u32) {
         let id = self.ht(ht).id.get();
         let pt = self.x86pte_access_pagetable(&id);

@@ -15,7 +15,6 @@ impl World {
     /// (unless the hat is being freed) shoots down the address so that no
     /// CPU keeps a paging-structure entry through `old` (1098-1109), then
     /// uncounts the entry.
-    #[track_caller]
     pub(crate) fn unlink_ptp(&self, higher: Ht, old: Ht, vaddr: u64) {
         let hid = self.ht(higher).id.get();
         let oid = self.ht(old).id.get();
@@ -23,6 +22,7 @@ impl World {
         let opfn = oid.pfn.expect("unlink_ptp: PFN_INVALID");
         let expect = make_ptp(opfn);
         let hat = self.hat(oid.hat.expect("unlink_ptp: htable without a hat"));
+        model::seed("htable.c:1085");
         let found = if model::mutant("unlink-keep-link") {
             expect
         } else {
@@ -36,6 +36,7 @@ impl World {
             higher.0,
             old.0
         );
+        model::seed("htable.c:1106");
         if !hat.freeing() {
             if !model::mutant("unlink-no-inval") {
                 model::cover(super::windows::UNLINK_INVAL);
@@ -57,18 +58,19 @@ impl World {
                 }
             }
         }
+        model::seed("htable.c:1111");
         self.ht(higher).valid.fetch_sub(1, Relaxed);
     }
 
     /// `link_ptp` (1118-1146): counts the entry first, then installs the
     /// link to `new` where `higher`'s entry must be 0.
-    #[track_caller]
     pub(crate) fn link_ptp(&self, higher: Ht, new: Ht, vaddr: u64) {
         let hi = self.ht(higher);
         let hid = hi.id.get();
         let nid = self.ht(new).id.get();
         let entry = self.va2entry(vaddr, hid.level);
         let newptp = make_ptp(nid.pfn.expect("link_ptp: PFN_INVALID"));
+        model::seed("htable.c:1129");
         hi.valid.fetch_add(1, Relaxed);
         let found = self.x86pte_cas(&hid, entry, 0, newptp);
         check!(

@@ -27,7 +27,6 @@ impl World {
     /// Checks H1-H4 and H6-H9 over the whole state. Call only when no
     /// other thread runs htable code (it takes the bucket, hat and reserve
     /// mutexes one at a time to read what they protect).
-    #[track_caller]
     pub fn check_quiescent(&self) {
         let mut hashed: BTreeMap<Ht, Seen> = BTreeMap::new();
         let mut listed: BTreeMap<Ht, Listed> = BTreeMap::new();

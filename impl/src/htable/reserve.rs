@@ -50,13 +50,13 @@ impl World {
     }
 
     /// `htable_put_reserve` (356-367).
-    #[track_caller]
     pub(crate) fn htable_put_reserve(&self, ht: Ht) {
         let t = self.ht(ht);
         t.id.update(|i| i.hat = None);
         debug_assert!(t.id.get().pfn.is_none());
         model::cover("htable.hs_htable_rputs");
         self.h3_unlisted(ht, "put on the reserve");
+        model::seed("htable.c:362");
         self.reserve_mutex.enter();
         self.reserve_pool.get(&self.reserve_mutex).insert(0, ht);
         self.ghost.set_listed(ht, Some(Listed::Reserve));
@@ -73,8 +73,8 @@ impl World {
     }
 
     /// `htable_get_reserve` (372-388).
-    #[track_caller]
     pub(crate) fn htable_get_reserve(&self) -> Option<Ht> {
+        model::seed("htable.c:377");
         self.reserve_mutex.enter();
         let n = self.reserve_cnt.load(Relaxed);
         let len = self.reserve_pool.get(&self.reserve_mutex).len();
@@ -98,7 +98,6 @@ impl World {
 
     /// `htable_initial_reserve` (393-408): fills the reserve at boot
     /// (`count` plus the reserve amount).
-    #[track_caller]
     pub fn htable_initial_reserve(&self, count: u32) {
         for _ in 0..count + self.cfg.reserve_amount {
             let ht = self.kmem_alloc_htable();
@@ -108,7 +107,6 @@ impl World {
 
     /// `htable_adjust_reserve` (413-429): frees reserve htables above the
     /// reserve amount; the count is read without the mutex (a hint).
-    #[track_caller]
     pub fn htable_adjust_reserve(&self) {
         while self.reserve_cnt.load(Relaxed) > self.cfg.reserve_amount {
             let Some(ht) = self.htable_get_reserve() else {

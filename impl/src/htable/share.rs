@@ -15,7 +15,6 @@ impl World {
     /// with `shared`, htable.c:1345-1460), counted like it. Deviation: a
     /// table that cannot be shared (misaligned, partial, or the top) is
     /// skipped, not copied mapping by mapping.
-    #[track_caller]
     pub fn hat_share(&self, hat: HatId, va: u64, ism: HatId, ism_va: u64, len: u64) {
         let e_ism_addr = ism_va + len;
         let mut ism_addr = ism_va;
@@ -62,7 +61,6 @@ impl World {
     /// zeroed so that `htable_release` unlinks and frees it and drops its
     /// pin on the ISM table (1212-1220, 1255-1259); then one shootdown of
     /// everything.
-    #[track_caller]
     pub fn hat_unshare(&self, hat: HatId, va: u64) {
         let mut unshared = None;
         if let Some(ht) = self.htable_lookup(hat, va, 0) {

@@ -19,7 +19,6 @@ impl World {
     /// entries, unmaps them with the bucket mutex dropped, and takes those
     /// still idle and empty when the mutex is back. At most one per bucket
     /// visit; the parent's hold is released after the bucket mutex.
-    #[track_caller]
     fn htable_steal_active(
         &self,
         hat: &Hat,
@@ -33,6 +32,7 @@ impl World {
         let mut h = h_start;
         loop {
             let mut higher = None;
+            model::seed("htable.c:448");
             self.htable_enter(h);
             let mut cur = self.chain(hat, h).first().copied();
             while let Some(ht) = cur {
@@ -52,6 +52,7 @@ impl World {
                 // is dropped: hat_pte_unmap takes the page's mapping-list
                 // mutex, and hat_pageunload holds that one when it takes a
                 // bucket mutex (461-467).
+                model::seed("htable.c:466");
                 self.busy_inc(ht, &t);
                 let keep = model::mutant("steal-unmap-under-bucket");
                 if !keep {
@@ -59,6 +60,7 @@ impl World {
                 }
                 // Unmap everything, as long as nobody else holds or locks
                 // it (unlocked hints, 473-482).
+                model::seed("htable.c:473");
                 let mut e = 0;
                 while e < self.ptes()
                     && t.valid.load(Relaxed) > 0
@@ -79,6 +81,7 @@ impl World {
                 // so its hold is what we see first) or locked an entry;
                 // stealing then would pull a live table from under it. The
                 // unlocked loop above only stops early; this decides.
+                model::seed("htable.c:489");
                 if !keep {
                     self.htable_enter(h);
                 }
@@ -93,6 +96,7 @@ impl World {
                     continue;
                 }
                 // Steal it: unlink and unhash (496-524).
+                model::seed("htable.c:499");
                 self.h2_last_hold(ht, &t, "htable_steal_active");
                 self.h4_covered(ht, &t, &id);
                 let hi = id.parent.expect("htable_steal_active: no parent");
@@ -123,7 +127,6 @@ impl World {
 
     /// `move_victim` (537-561): the hat goes to the end of the hat list
     /// (`hat_list_lock` held).
-    #[track_caller]
     fn move_victim(&self, hid: HatId) {
         let mut l = self.hat_list.get(&self.hat_list_lock);
         l.retain(|&x| x != hid);
@@ -132,7 +135,6 @@ impl World {
 
     /// The hat after `hid` on the hat list (`hat->hat_next`;
     /// `hat_list_lock` held).
-    #[track_caller]
     fn hat_next(&self, hid: HatId) -> Option<HatId> {
         let l = self.hat_list.get(&self.hat_list_lock);
         let i = l.iter().position(|&x| x == hid)?;
@@ -144,7 +146,6 @@ impl World {
     /// growing valid counts. Each hat is marked HAT_VICTIM while it is
     /// worked on, so that it is not freed meanwhile; a reaper forgets the
     /// hat in the tables it took before clearing the mark.
-    #[track_caller]
     pub(crate) fn htable_steal(&self, cnt: u32, reap: bool) -> Vec<Ht> {
         let passes = self.cfg.steal_passes.clamp(1, self.ptes());
         let mut list: Vec<Ht> = Vec::new();
@@ -153,6 +154,7 @@ impl World {
         let mut pass = 0;
         while pass <= passes && stolen < cnt {
             let threshold = pass * self.ptes() / passes;
+            model::seed("htable.c:593");
             self.hat_list_lock.enter();
             let mut cur = self.hat_list.get(&self.hat_list_lock).first().copied();
             loop {
@@ -173,6 +175,7 @@ impl World {
                     cur = self.hat_next(h);
                 }
                 let Some(hid) = cur else { break };
+                model::seed("htable.c:622");
                 let hat = self.hat(hid);
                 // The mark keeps as_free() from freeing the hat under us
                 // (618-623).
@@ -199,6 +202,7 @@ impl World {
                     );
                 }
                 self.hat_list_lock.exit();
+                model::seed("htable.c:628");
                 // The hat's cached htables (628-636).
                 self.hat_enter(&hat);
                 while stolen < cnt {
@@ -218,9 +222,11 @@ impl World {
                 // A reaper forgets the hat now, while HAT_VICTIM still
                 // keeps it alive (645-666): htable_free would otherwise
                 // look at a hat that may be freed by then.
+                model::seed("htable.c:651");
                 if reap && !model::mutant("reap-no-forget") {
                     self.forget_hat(&list, hid);
                 }
+                model::seed("htable.c:668");
                 self.hat_list_lock.enter();
                 if stolen == cnt && pass >= 1 && cnt == 1 {
                     let last = self.hat_list.get(&self.hat_list_lock).last().copied();
@@ -228,6 +234,7 @@ impl World {
                         self.move_victim(hid);
                     }
                 }
+                model::seed("htable.c:690");
                 // The hat may go away once the lock is dropped (686-694).
                 if hat.flags() & HAT_VICTIM != 0 || model::mutant("steal-no-victim") {
                     if reap {
@@ -249,7 +256,6 @@ impl World {
     }
 
     /// Forgets `hid` in the tables a reaper took from it (651-666).
-    #[track_caller]
     fn forget_hat(&self, list: &[Ht], hid: HatId) {
         for &ht in list {
             let t = self.ht(ht);
@@ -280,13 +286,13 @@ impl World {
     /// `htable_reap` (714-754): the kmem reclaim callback: steals at least
     /// ten htables (a twentieth of the page tables, bounded by a twentieth
     /// of memory), frees them, trims the reserve.
-    #[track_caller]
     pub fn htable_reap(&self) {
         model::cover("htable.hs_reap_attempts");
         let active = self.active_ptables.load(Relaxed);
         let physmem = self.cfg.pages + self.cfg.ptables;
         let reap_cnt = (physmem / 20).min(active / 20).max(10);
         self.dont_cache.fetch_add(1, Relaxed);
+        model::seed("htable.c:740");
         let list = self.htable_steal(reap_cnt, true);
         for ht in list {
             model::cover("htable.hs_reaped");

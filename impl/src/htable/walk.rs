@@ -24,12 +24,12 @@ impl World {
     /// after `*va` and below `eaddr`, or 0 with `*va` at the next address
     /// not examined. The seed reads each entry's low byte without any
     /// lock (a racy read of a word software and hardware change).
-    #[track_caller]
     fn htable_scan(&self, ht: Ht, va: &mut u64, eaddr: u64) -> u64 {
         let id = self.ht(ht).id.get();
         let pgsize = self.level_size(id.level);
         let mut v = *va & self.level_mask(id.level);
         let mut e = self.va2entry(v, id.level);
+        model::seed("htable.c:1614");
         let pt = self.x86pte_access_pagetable(&id);
         let end = self.ptes();
         while !pte_valid(pt.pte(e as usize).load()) {
@@ -56,7 +56,6 @@ impl World {
     /// below `eaddr`, with its htable held in `*htp`; a held `*htp` on
     /// entry is scanned first and released if it has nothing more. No
     /// large pages are mapped, so the lowest level with a table is 0.
-    #[track_caller]
     pub(crate) fn htable_walk(
         &self,
         hat: HatId,
@@ -79,6 +78,7 @@ impl World {
         }
         let max_mapped_level = 0;
         while v < eaddr && v >= *va {
+            model::seed("htable.c:1721");
             for l in 0..=self.top_level() {
                 if let Some(ht) = self.htable_lookup(hat, v, l) {
                     let pte = self.htable_scan(ht, &mut v, eaddr);
@@ -106,7 +106,6 @@ impl World {
     /// `hat_unload` of a range (`hat_unload_callback`'s walk, without
     /// callbacks): each mapped page found by `htable_walk` is unmapped with
     /// `hat_pte_unmap`; one page goes the single-page way.
-    #[track_caller]
     pub fn hat_unload(&self, hat: HatId, addr: u64, len: u64, flags: u32) {
         if len == PAGESIZE {
             if let Some((ht, entry, old)) = self.htable_getpte(hat, addr, 0) {
