@@ -8,7 +8,7 @@
 //! hook, and [`Silence`] holds stderr while shuttle runs (unless logging
 //! is on).
 
-use model::check::{ViolationPanic, PANIC, SYNC_DEADLOCK};
+use model::check::{Violation, ViolationPanic, PANIC, SYNC_DEADLOCK};
 use model::exec;
 use std::sync::Once;
 
@@ -57,8 +57,20 @@ pub(crate) fn install() {
                     .unwrap_or_default();
                 (PANIC, format!("{msg}{at}"))
             };
-            let v = exec.violation(check, message, true);
-            exec.run.record(v, exec.events());
+            // Not `exec.violation()`: it asks the backend for the current
+            // thread id, and loom raises its deadlock panic while its own
+            // state is borrowed, so that query panics inside this hook and
+            // aborts the process. The last event names the thread that
+            // blocked last, from ghost state alone.
+            let events = exec.events();
+            let v = Violation {
+                check,
+                message,
+                tid: events.last().map_or(0, |e| e.tid),
+                fatal: true,
+                threads: exec.snapshot(),
+            };
+            exec.run.record(v, events);
         }));
     });
 }
