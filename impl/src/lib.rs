@@ -1,2 +1,4 @@
-//! The seed subsystems, ported once against `model`. (Ports land with their issues.)
+//! The seed subsystems, ported once against `model`.
 #![forbid(unsafe_code)]
+
+pub mod segmap;

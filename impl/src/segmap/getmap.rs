@@ -1,0 +1,215 @@
+//! `segmap_getmap` / `segmap_getmapflt` (seg_map.c:1579-1975), segkpm off.
+
+use super::checks::{SEGMAP_I3, SEGMAP_TAG};
+use super::consts::*;
+use super::retry::Retries;
+use super::standin;
+use super::vnode::Vnode;
+use super::Segmap;
+use model::exec;
+use model::{check, cover, seed};
+use std::sync::atomic::Ordering::SeqCst;
+
+impl Segmap {
+    /// `segmap_getmap` (seg_map.c:1579-1583): a window on `(vp, off)`,
+    /// without prefault.
+    #[track_caller]
+    pub fn getmap(&self, vp: Vnode, off: u64) -> u64 {
+        self.getmapflt(vp, off, MAXBSIZE, 0, SegRw::Other)
+    }
+
+    /// `segmap_getmapflt` (seg_map.c:1599-1975) with segkpm off: returns the
+    /// MAXBSIZE-aligned window address of a slot tagged `(vp, off &
+    /// MAXBMASK)` and holds a reference on it until `segmap_release`.
+    /// `forcefault` non-zero prefaults the translations (a stand-in until
+    /// the MMU model lands).
+    #[track_caller]
+    pub fn getmapflt(&self, vp: Vnode, off: u64, len: u64, forcefault: u32, rw: SegRw) -> u64 {
+        assert!(vp.0 != 0, "segmap_getmapflt: NULL vnode");
+        // seg_map.c:1628-1632.
+        let baseoff = off & MAXBMASK;
+        assert!(
+            off + len <= baseoff + MAXBSIZE,
+            "segmap_getmap bad len: off {off:#x} len {len:#x}"
+        );
+        // seg_map.c:1638-1639 (VBLK -> common_specvp): model vnodes are
+        // regular files. seg_map.c:1641.
+        cover("segmap.getmap");
+        // seg_map.c:1643-1646: with segkpm off nothing below is kpm; `rw`
+        // only matters to the kpm paths and to the pages segmap_fault would
+        // fetch (a stand-in here).
+        let _ = rw;
+        let hashid = self.hashid(vp, off);
+        let mut found = self.hash_lookup(hashid, vp, baseoff);
+        let mut retries = Retries::new();
+        let (smp, newslot) = loop {
+            if let Some(smp) = found {
+                // vrfy_smp (seg_map.c:1659-1751).
+                if let Some(got) = self.vrfy_smp(smp, vp, baseoff) {
+                    break (got, false);
+                }
+                // The slot lost its tag between the lookup and the slot
+                // mutex: look again (goto retry_hash, seg_map.c:1673).
+                retries.again();
+                found = self.hash_lookup(hashid, vp, baseoff);
+                continue;
+            }
+            // Miss (seg_map.c:1752-1813): pick a freelist by colour with
+            // this CPU's rotor (unlocked, per CPU; seg_map.c:1769-1772).
+            let color = ((baseoff >> MAXBSHIFT) & self.colormsk) as usize;
+            let cpu = &self.cpu[exec::tid() % self.cpu.len()];
+            let free_ndx = cpu.free_ndx[color].add(self.ncolor as i64) as usize & self.freemsk;
+            let smp = self.get_free_smp(free_ndx);
+            let s = &self.smap[smp];
+            check!(
+                s.vp.peek() == 0,
+                super::checks::SEGMAP_I2,
+                "segmap_getmapflt: free slot {smp} still tagged"
+            );
+            seed("seg_map.c:1785");
+            if let Some(nsmp) = self.hashin(smp, vp, baseoff, hashid) {
+                // seg_map.c:1785-1795: another thread hashed (vp, off) in
+                // first. Give our slot back and use theirs, re-validated
+                // like any lookup result.
+                cover("segmap.lost_hashin");
+                if !model::mutant("lost-hashin-leak") {
+                    self.smapadd(smp);
+                }
+                s.mtx.exit();
+                found = Some(nsmp);
+                continue;
+            }
+            // seg_map.c:1796.
+            self.take_ref(smp);
+            s.mtx.exit();
+            break (smp, true);
+        };
+
+        // use_segmap_range (seg_map.c:1954-1974).
+        let baseaddr = Self::slot_addr(smp);
+        let vaddr = baseaddr + (off - baseoff);
+        // seg_map.c:1964: prefault a new slot, or one whose translation is
+        // missing.
+        if forcefault != 0 && (newslot || !standin::hat_probe(vaddr)) {
+            self.fault_prologue(smp, vaddr & !0xfff, len);
+        }
+        self.check_tag(smp, vp, baseoff);
+        self.after_op();
+        baseaddr
+    }
+
+    /// vrfy_smp (seg_map.c:1659-1751): lock slot `smp` found by hash and
+    /// take a reference, or return `None` when its tag changed.
+    fn vrfy_smp(&self, smp: usize, vp: Vnode, baseoff: u64) -> Option<usize> {
+        let s = &self.smap[smp];
+        // seg_map.c:1664-1674: the chain mutex was dropped before the slot
+        // mutex was taken (the two never nest here, seg_map.c:238-242). In
+        // between, the slot may have been reclaimed for another key by
+        // get_free_smp, or hashed out by an SM_INVAL/SM_DESTROY release.
+        // The tag only changes under the slot mutex, so checking it again
+        // now that the mutex is held settles it.
+        seed("seg_map.c:1670");
+        s.mtx.enter();
+        if !model::mutant("skip-tag-recheck") && (s.vp.get() != vp.tag() || s.off.get() != baseoff)
+        {
+            cover("segmap.tag_recheck_failed");
+            s.mtx.exit();
+            return None;
+        }
+        if s.refcnt.get() == 0 {
+            cover("segmap.get_reclaim");
+            // seg_map.c:1680-1731: unreferenced, so normally on its free
+            // queue, and get_free_smp may be walking that queue right now;
+            // it cannot take this slot while we hold its mutex (it only
+            // tries it). Whether the slot is on a queue is read under the
+            // slot mutex alone: it only changes with the slot mutex held.
+            seed("seg_map.c:1694");
+            if s.next.get() != NIL && !model::mutant("reclaim-no-unlink") {
+                check!(
+                    s.prev.get() != NIL,
+                    SEGMAP_I3,
+                    "segmap_getmapflt: slot {smp} half linked"
+                );
+                let sm = &self.free[s.free_ndx];
+                // The queue named by SM_QNDX_ZERO, not by the current roles.
+                let q = if s.flags.get() & SM_QNDX_ZERO != 0 {
+                    0
+                } else {
+                    1
+                };
+                let freeq = &sm.freeq[q];
+                seed("seg_map.c:1705");
+                freeq.mtx.enter();
+                let head = freeq.head.get();
+                let (prev, next) = (s.prev.get(), s.next.get());
+                if head != smp as u64 {
+                    // seg_map.c:1706-1711.
+                    self.smap[prev as usize].next.set(next);
+                    self.smap[next as usize].prev.set(prev);
+                } else if next == smp as u64 {
+                    // seg_map.c:1712-1716: the only slot on the queue.
+                    freeq.head.set(NIL);
+                } else {
+                    // seg_map.c:1717-1724: the head of the queue.
+                    freeq.head.set(next);
+                    self.smap[prev as usize].next.set(next);
+                    self.smap[next as usize].prev.set(prev);
+                }
+                freeq.mtx.exit();
+                s.prev.set(NIL);
+                s.next.set(NIL);
+            } else if s.next.get() == NIL {
+                // seg_map.c:1727-1730.
+                cover("segmap.stolen");
+            }
+        } else {
+            cover("segmap.get_use");
+        }
+        // seg_map.c:1735.
+        if model::mutant("refcnt-unlocked") {
+            // Wrong: the increment is made after the slot mutex is dropped.
+            s.mtx.exit();
+            self.take_ref(smp);
+            return Some(smp);
+        }
+        self.take_ref(smp);
+        s.mtx.exit();
+        Some(smp)
+    }
+
+    /// `smp->sm_refcnt++`, and the ghost count of holders with it.
+    fn take_ref(&self, smp: usize) {
+        let s = &self.smap[smp];
+        s.refcnt.add(1);
+        s.holders.fetch_add(1, SeqCst);
+    }
+
+    /// The part of `segmap_fault` (seg_map.c:678-694) that reads segmap
+    /// state, run by the prefault of seg_map.c:1964-1972: a holder reads
+    /// its slot's tag with no lock (a reference pins the tag).
+    fn fault_prologue(&self, smp: usize, pgaddr: u64, len: u64) {
+        let s = &self.smap[smp];
+        cover("segmap.fault");
+        seed("seg_map.c:680");
+        let vp = s.vp.get();
+        let _sm_off = s.off.get();
+        if vp == 0 {
+            // seg_map.c:683-684: FC_MAKE_ERR(EIO) to a caller that ignores it.
+            return;
+        }
+        standin::prefault(smp, pgaddr, len);
+    }
+
+    /// Refinement: the window handed out maps the key asked for.
+    fn check_tag(&self, smp: usize, vp: Vnode, baseoff: u64) {
+        let s = &self.smap[smp];
+        check!(
+            s.vp.peek() == vp.tag() && s.off.peek() == baseoff,
+            SEGMAP_TAG,
+            "segmap_getmapflt(vp {}, off {baseoff:#x}) returned slot {smp} tagged (vp {}, off {:#x})",
+            vp.0,
+            s.vp.peek(),
+            s.off.peek()
+        );
+    }
+}
