@@ -3,10 +3,13 @@
 #![forbid(unsafe_code)]
 
 pub mod proto;
+pub mod segmap;
 
 use harness::Scenario;
 
 /// Every scenario, in listing order.
 pub fn all() -> Vec<Scenario> {
-    proto::SCENARIOS.to_vec()
+    let mut all = proto::SCENARIOS.to_vec();
+    all.extend_from_slice(segmap::SCENARIOS);
+    all
 }

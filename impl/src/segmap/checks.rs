@@ -14,8 +14,9 @@
 //! copy.
 //!
 //! The order of the parts is fixed, so that a broken state is reported by
-//! the most specific invariant: chains (I1, I2), then queue structure (I4),
-//! roles (I5), conservation (I7), placement (I3), `sm_want` (I8), refcnt.
+//! the most specific invariant: refcnt against holders, chains (I1, I2),
+//! queue structure (I4), roles (I5), conservation (I7), placement (I3),
+//! `sm_want` (I8).
 
 use super::consts::NIL;
 use super::vnode::Vnode;
@@ -95,12 +96,30 @@ impl Segmap {
         self.check_invariants(At::Quiescent);
     }
 
+    /// The refinement of refcnt for slot `smp`, checked first wherever the
+    /// count is examined, so that a miscount is reported as such and not as
+    /// whatever it later breaks: the count equals the windows handed out
+    /// and not yet released.
+    pub(crate) fn check_refcnt(&self, smp: usize, who: &str) {
+        let s = &self.smap[smp];
+        let (refcnt, holders) = (s.refcnt.peek(), s.holders.load(SeqCst));
+        if refcnt != holders {
+            fail(
+                SEGMAP_REFCNT,
+                format!("{who}: slot {smp} has refcnt {refcnt} but {holders} holders"),
+            );
+        }
+    }
+
     /// Checks I1-I8 and the refinement of refcnt, on ghost state.
     pub fn check_invariants(&self, at: At) {
         if at == At::Quiescent {
             self.check_all_free();
         }
         let slot_free = |i: usize| self.smap[i].mtx.owner().is_none();
+        for i in (0..self.smap.len()).filter(|&i| slot_free(i)) {
+            self.check_refcnt(i, "between operations");
+        }
         let chains = self.check_chains();
         self.check_tags(&chains, &slot_free);
         let rings: Vec<Rings> = (0..self.free.len()).map(|f| self.walk_rings(f)).collect();
@@ -108,18 +127,6 @@ impl Segmap {
         self.check_roles();
         self.check_placement(&rings, &slot_free);
         self.check_want();
-        for (i, s) in self.smap.iter().enumerate() {
-            if slot_free(i) && s.refcnt.peek() != s.holders.load(SeqCst) {
-                fail(
-                    SEGMAP_REFCNT,
-                    format!(
-                        "slot {i} has refcnt {} but {} holders",
-                        s.refcnt.peek(),
-                        s.holders.load(SeqCst)
-                    ),
-                );
-            }
-        }
     }
 
     fn check_all_free(&self) {

@@ -64,6 +64,7 @@ impl Segmap {
         );
         // seg_map.c:936-939; and a slot already on a queue must not be
         // linked in a second time.
+        self.check_refcnt(smp, "segmap_smapadd");
         check!(
             s.refcnt.peek() == 0 && s.holders.load(SeqCst) == 0,
             SEGMAP_GRAB,
@@ -99,6 +100,11 @@ impl Segmap {
         let q = &sm.freeq[releq];
         let early_want = model::mutant("want-before-releq").then(|| sm.want.get());
         q.mtx.enter();
+        if sm.releq.peek() as usize != releq {
+            // The window of seg_map.c:942-948: the roles swapped after the
+            // unlocked read; the slot still goes on the queue it locked.
+            cover("segmap.smapadd_role_swapped");
+        }
         let head = q.head.get();
         let was_empty = head == NIL;
         if was_empty {
@@ -158,6 +164,7 @@ impl Segmap {
         let s = &self.smap[smp];
         check!(s.mtx.held(), SYNC_MISUSE, "grab_smp: slot {smp} not locked");
         // seg_map.c:1128, and its refinement: nobody holds a window on it.
+        self.check_refcnt(smp, "grab_smp");
         check!(
             s.refcnt.peek() == 0 && s.holders.load(SeqCst) == 0,
             SEGMAP_GRAB,

@@ -57,6 +57,7 @@ impl Segmap {
             // Miss (seg_map.c:1752-1813): pick a freelist by colour with
             // this CPU's rotor (unlocked, per CPU; seg_map.c:1769-1772).
             let color = ((baseoff >> MAXBSHIFT) & self.colormsk) as usize;
+            cover(["segmap.miss_colour0", "segmap.miss_colour1"][color]);
             let cpu = &self.cpu[exec::tid() % self.cpu.len()];
             let free_ndx = cpu.free_ndx[color].add(self.ncolor as i64) as usize & self.freemsk;
             let smp = self.get_free_smp(free_ndx);

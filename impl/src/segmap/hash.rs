@@ -151,6 +151,7 @@ impl Segmap {
 
     /// I6: a slot's tag changes only while nobody holds a window on it.
     fn tag_change(&self, smp: usize, who: &str) {
+        self.check_refcnt(smp, who);
         let s = &self.smap[smp];
         check!(
             s.refcnt.peek() == 0,

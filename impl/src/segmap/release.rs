@@ -1,6 +1,6 @@
 //! `segmap_release` (seg_map.c:1977-2123), segkpm off.
 
-use super::checks::{SEGMAP_I6, SEGMAP_REFCNT};
+use super::checks::SEGMAP_I6;
 use super::consts::*;
 use super::standin;
 use super::Segmap;
@@ -28,18 +28,13 @@ impl Segmap {
         s.mtx.enter();
         s.flags.set(s.flags.get() | SM_NOTKPM_RELEASED);
         let refcnt = s.refcnt.get();
-        // seg_map.c:2039, and its refinement: the count is the number of
+        // seg_map.c:2039, after its refinement: the count is the number of
         // windows handed out and not yet given back.
+        self.check_refcnt(smp, "segmap_release");
         check!(
             refcnt > 0,
             SEGMAP_I6,
             "segmap_release: slot {smp} released with refcnt 0"
-        );
-        check!(
-            refcnt == s.holders.load(SeqCst),
-            SEGMAP_REFCNT,
-            "segmap_release: slot {smp} has refcnt {refcnt} but {} holders",
-            s.holders.load(SeqCst)
         );
 
         // seg_map.c:2045-2076: the flags VOP_PUTPAGE will get. FREE and
