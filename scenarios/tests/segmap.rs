@@ -195,6 +195,7 @@ fn race_windows_reached() {
         (
             "segmap/inval-race",
             &[
+                "segmap.rel_abort",
                 "segmap.rel_hashout",
                 "segmap.tag_recheck_failed",
                 "segmap.get_use",
@@ -224,7 +225,15 @@ fn race_windows_reached() {
         ),
         (
             "segmap/two-colours",
-            &["segmap.miss_colour0", "segmap.miss_colour1"],
+            &[
+                "segmap.miss_colour0",
+                "segmap.miss_colour1",
+                "segmap.rel_write",
+                "segmap.rel_async",
+                "segmap.rel_free",
+                "segmap.rel_dontneed",
+                "segmap.release",
+            ],
         ),
         ("segmap/two-freelists", &["segmap.next_freelist"]),
     ];

@@ -9,6 +9,10 @@ pub const MAXBSIZE: u64 = 1 << MAXBSHIFT;
 pub const MAXBOFFSET: u64 = MAXBSIZE - 1;
 /// `MAXBMASK`.
 pub const MAXBMASK: u64 = !MAXBOFFSET;
+/// `PAGESIZE` (x86).
+pub const PAGESIZE: u64 = 0x1000;
+/// `PAGEMASK`.
+pub const PAGEMASK: u64 = !(PAGESIZE - 1);
 /// `SMAP_HASHAVELEN`: the average chain length `segmap_create` sizes the
 /// hash table for (seg_map.c:382).
 pub const SMAP_HASHAVELEN: usize = 4;

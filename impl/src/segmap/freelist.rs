@@ -129,8 +129,9 @@ impl Segmap {
         // after it found both queues empty. Reading it while this queue
         // mutex is still held orders the read against any such waiter: it
         // either saw the slot just linked (and does not wait) or its
-        // increment is visible here. A waiter that raises sm_want later
-        // found the queue empty again, so someone else took this slot.
+        // increment is visible here. The seed reasons that a waiter raising
+        // sm_want later found the queue empty again, so someone else took
+        // this slot; finding F2 shows it may only have found it busy.
         let want = early_want.unwrap_or_else(|| sm.want.get());
         q.mtx.exit();
         if want != 0 {
@@ -200,7 +201,7 @@ impl Segmap {
         let end_ndx = start_ndx;
         let mut free_ndx = start_ndx;
         let mut sm = &self.free[free_ndx];
-        // Fix F2 only: a slot skipped as busy since the last sleep.
+        // Fix F2 only: the first slot of a walk that found every slot busy.
         let mut busy = None;
         let mut retries = Retries::new();
         'retry_queue: loop {
@@ -230,8 +231,9 @@ impl Segmap {
                         self.take_from_queue(sm, allocq_i, first, smp as usize);
                         return smp as usize;
                     }
-                    // A thread holding this slot mutex is reclaiming it, or
-                    // releasing it: skip it.
+                    // A thread holding this slot mutex is reclaiming it (the
+                    // seed's assumption), or still releasing it (F2): skip
+                    // it. Counted as the seed's unused "get_nomtx" kstat.
                     cover("segmap.get_nomtx");
                     smp = s.next.get();
                     if smp == first {
@@ -296,7 +298,8 @@ impl Segmap {
                 // seg_map.c:1251-1259: every list of the colour is empty:
                 // sleep on this one. sm_want is raised with both queue
                 // mutexes held, so a release either ran before (and left a
-                // slot we would have seen) or sees the raised count.
+                // slot we would have seen, unless its mutex was still held:
+                // finding F2) or sees the raised count.
                 cover("segmap.get_nofree");
                 seed("seg_map.c:1252");
                 sm.want.add(1);

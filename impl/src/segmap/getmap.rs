@@ -1,6 +1,6 @@
 //! `segmap_getmap` / `segmap_getmapflt` (seg_map.c:1579-1975), segkpm off.
 
-use super::checks::{SEGMAP_I3, SEGMAP_TAG};
+use super::checks::{SEGMAP_I2, SEGMAP_I3, SEGMAP_I4, SEGMAP_REFCNT, SEGMAP_TAG};
 use super::consts::*;
 use super::retry::Retries;
 use super::standin;
@@ -22,9 +22,11 @@ impl Segmap {
     /// MAXBSIZE-aligned window address of a slot tagged `(vp, off &
     /// MAXBMASK)` and holds a reference on it until `segmap_release`.
     /// `forcefault` non-zero prefaults the translations (a stand-in until
-    /// the MMU model lands).
+    /// the MMU model lands). The access type matters only to the segkpm
+    /// paths (seg_map.c:1643-1646, 1742-1748) and to the pages the prefault
+    /// would fetch, neither of which is ported, so `_rw` is unused.
     #[track_caller]
-    pub fn getmapflt(&self, vp: Vnode, off: u64, len: u64, forcefault: u32, rw: SegRw) -> u64 {
+    pub fn getmapflt(&self, vp: Vnode, off: u64, len: u64, forcefault: u32, _rw: SegRw) -> u64 {
         assert!(vp.0 != 0, "segmap_getmapflt: NULL vnode");
         // seg_map.c:1628-1632.
         let baseoff = off & MAXBMASK;
@@ -35,10 +37,6 @@ impl Segmap {
         // seg_map.c:1638-1639 (VBLK -> common_specvp): model vnodes are
         // regular files. seg_map.c:1641.
         cover("segmap.getmap");
-        // seg_map.c:1643-1646: with segkpm off nothing below is kpm; `rw`
-        // only matters to the kpm paths and to the pages segmap_fault would
-        // fetch (a stand-in here).
-        let _ = rw;
         let hashid = self.hashid(vp, off);
         let mut found = self.hash_lookup(hashid, vp, baseoff);
         let mut retries = Retries::new();
@@ -64,7 +62,7 @@ impl Segmap {
             let s = &self.smap[smp];
             check!(
                 s.vp.peek() == 0,
-                super::checks::SEGMAP_I2,
+                SEGMAP_I2,
                 "segmap_getmapflt: free slot {smp} still tagged"
             );
             seed("seg_map.c:1785");
@@ -89,10 +87,15 @@ impl Segmap {
         // use_segmap_range (seg_map.c:1954-1974).
         let baseaddr = Self::slot_addr(smp);
         let vaddr = baseaddr + (off - baseoff);
-        // seg_map.c:1964: prefault a new slot, or one whose translation is
-        // missing.
+        // seg_map.c:1964-1972: prefault a new slot, or one whose
+        // translation is missing, page-aligned.
         if forcefault != 0 && (newslot || !standin::hat_probe(vaddr)) {
-            self.fault_prologue(smp, vaddr & !0xfff, len);
+            let pgaddr = vaddr & PAGEMASK;
+            self.fault_prologue(
+                smp,
+                pgaddr,
+                (vaddr + len - pgaddr + PAGESIZE - 1) & PAGEMASK,
+            );
         }
         self.check_tag(smp, vp, baseoff);
         self.after_op();
@@ -125,7 +128,8 @@ impl Segmap {
             // tries it). Whether the slot is on a queue is read under the
             // slot mutex alone: it only changes with the slot mutex held.
             seed("seg_map.c:1694");
-            if s.next.get() != NIL && !model::mutant("reclaim-no-unlink") {
+            let linked = s.next.get() != NIL;
+            if linked && !model::mutant("reclaim-no-unlink") {
                 check!(
                     s.prev.get() != NIL,
                     SEGMAP_I3,
@@ -159,8 +163,15 @@ impl Segmap {
                 freeq.mtx.exit();
                 s.prev.set(NIL);
                 s.next.set(NIL);
-            } else if s.next.get() == NIL {
-                // seg_map.c:1727-1730.
+            } else if !linked {
+                // seg_map.c:1727-1730: unreferenced yet on no queue, which
+                // I3 and I7 say cannot be seen with the slot mutex held;
+                // counted to show whether any run gets here.
+                check!(
+                    s.prev.peek() == NIL,
+                    SEGMAP_I4,
+                    "segmap_getmapflt: slot {smp} half linked"
+                );
                 cover("segmap.stolen");
             }
         } else {
@@ -186,19 +197,32 @@ impl Segmap {
     }
 
     /// The part of `segmap_fault` (seg_map.c:678-694) that reads segmap
-    /// state, run by the prefault of seg_map.c:1964-1972: a holder reads
-    /// its slot's tag with no lock (a reference pins the tag).
+    /// state, run by the prefault of seg_map.c:1964-1972 on window page
+    /// `pgaddr`: a holder reads its slot's tag with no lock (its reference
+    /// pins the tag), then would fetch and map the pages.
     fn fault_prologue(&self, smp: usize, pgaddr: u64, len: u64) {
         let s = &self.smap[smp];
         cover("segmap.fault");
         seed("seg_map.c:680");
         let vp = s.vp.get();
-        let _sm_off = s.off.get();
+        let sm_off = s.off.get();
         if vp == 0 {
-            // seg_map.c:683-684: FC_MAKE_ERR(EIO) to a caller that ignores it.
+            // seg_map.c:683-684: FC_MAKE_ERR(EIO), ignored by getmapflt.
             return;
         }
-        standin::prefault(smp, pgaddr, len);
+        check!(
+            s.refcnt.peek() > 0,
+            SEGMAP_REFCNT,
+            "segmap_fault: slot {smp} faulted with refcnt 0"
+        );
+        // seg_map.c:688-694.
+        let addroff = pgaddr & MAXBOFFSET;
+        assert!(
+            addroff + len <= MAXBSIZE,
+            "segmap_fault: endaddr {:#x} exceeds MAXBSIZE chunk",
+            pgaddr + len
+        );
+        standin::prefault(smp, sm_off + addroff, len);
     }
 
     /// Refinement: the window handed out maps the key asked for.

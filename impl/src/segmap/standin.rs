@@ -55,10 +55,11 @@ pub(crate) fn vop_putpage(vp: u64, off: u64, bflags: u32) {
     note("segmap.vop_putpage", vp as u32, off, u64::from(bflags));
 }
 
-/// The prefault `segmap_fault(kas.a_hat, seg, addr, len, F_INVAL, rw)` of
-/// seg_map.c:1964-1972: would `VOP_GETPAGE` the pages and `hat_memload`
-/// them into the window.
+/// The rest of the prefault `segmap_fault(kas.a_hat, seg, addr, len,
+/// F_INVAL, rw)` of seg_map.c:1964-1972, for file offset `off` of slot
+/// `slot`'s vnode: would `VOP_GETPAGE` the pages and `hat_memload` them
+/// into the window (seg_map.c:706-768).
 #[track_caller]
-pub(crate) fn prefault(slot: usize, addr: u64, len: u64) {
-    note("segmap.prefault", slot as u32, addr, len);
+pub(crate) fn prefault(slot: usize, off: u64, len: u64) {
+    note("segmap.prefault", slot as u32, off, len);
 }

@@ -5,10 +5,11 @@
 use super::common::{run_threads, use_window};
 use harness::{Expect, Scenario};
 use std::sync::Arc;
-use subsys::segmap::{Segmap, SegmapConfig, LOCK_ORDER};
+use subsys::segmap::{Segmap, SegmapConfig, LOCK_ORDER, SM_ASYNC, SM_DONTNEED, SM_FREE, SM_WRITE};
 
 /// Four slots in two colours (slots 0 and 2 colour 0, 1 and 3 colour 1).
-/// A maps a key of each colour, B one of colour 1.
+/// A maps a key of each colour, B one of colour 1; the releases between
+/// them pass every release flag that does not drop the identity.
 fn colours_body() {
     let mut cfg = SegmapConfig::new(4);
     cfg.ncolor = 2;
@@ -19,11 +20,11 @@ fn colours_body() {
             (
                 "a",
                 Box::new(|sm: &Segmap| {
-                    use_window(sm, 1, 0);
-                    use_window(sm, 2, 0);
+                    use_window(sm, 1, SM_WRITE | SM_ASYNC);
+                    use_window(sm, 2, SM_FREE | SM_DONTNEED);
                 }),
             ),
-            ("b", Box::new(|sm: &Segmap| use_window(sm, 3, 0))),
+            ("b", Box::new(|sm: &Segmap| use_window(sm, 3, SM_DONTNEED))),
         ],
     );
 }
