@@ -201,7 +201,14 @@ fn mutants_are_all_caught() {
 fn bench_reports_rates_overhead_and_detection() {
     let d = tmp("bench");
     let o = vmspec(
-        &["bench", "proto/tryenter-inversion", "--iterations", "200", "--json", "b.json"],
+        &[
+            "bench",
+            "proto/tryenter-inversion",
+            "--iterations",
+            "200",
+            "--json",
+            "b.json",
+        ],
         &d,
     );
     let out = text(&o.stdout);
@@ -212,5 +219,9 @@ fn bench_reports_rates_overhead_and_detection() {
     assert_eq!(b["rates"].as_array().unwrap().len(), 2, "loom and PCT");
     assert_eq!(b["overhead"].as_array().unwrap().len(), 2);
     assert!(b["overhead"][0]["bare_executions"].as_u64().unwrap() > 0);
-    assert!(b["mutants"].as_array().unwrap().iter().all(|m| m["caught"] == true));
+    assert!(b["mutants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|m| m["caught"] == true));
 }
