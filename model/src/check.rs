@@ -12,6 +12,8 @@ pub const SYNC_LOCKORDER: &str = "SYNC-LOCKORDER";
 /// A primitive used against its contract (exit of a mutex not held,
 /// recursive enter, a cv used with two mutexes...).
 pub const SYNC_MISUSE: &str = "SYNC-MISUSE";
+/// A field read or written without the lock that protects it.
+pub const SYNC_UNLOCKED: &str = "SYNC-UNLOCKED";
 /// A use of a freed object (stale generation).
 pub const MEM_UAF: &str = "MEM-UAF";
 /// A free of an object that is already free.
@@ -23,6 +25,10 @@ pub const MMU_REFMOD_LOST: &str = "MMU-REFMOD-LOST";
 /// A CPU still caches a translation through an entry or table that software
 /// has invalidated and relies on being gone.
 pub const MMU_STALE_TLB: &str = "MMU-STALE-TLB";
+/// An execution ran longer than the explorer allows: a retry loop spun
+/// under an unfair schedule (shuttle's step limit, loom's branch limit).
+/// Not a protocol bug by itself; use loom's preemption bound or PCT.
+pub const SCHED_BOUND: &str = "SCHED-BOUND";
 /// A panic that is not a check (a bug in the scenario or the port).
 pub const PANIC: &str = "PANIC";
 
@@ -32,8 +38,8 @@ pub struct Violation {
     /// The CHECKS.md id of the check.
     pub check: &'static str,
     pub message: String,
-    /// The thread that detected it.
-    pub tid: usize,
+    /// The thread that detected it (`None`: the backend's scheduler).
+    pub tid: Option<usize>,
     /// Whether it ended the execution (lock-order violations do not).
     pub fatal: bool,
     pub threads: Vec<ThreadSnapshot>,

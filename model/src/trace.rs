@@ -7,7 +7,7 @@ use std::fmt;
 use std::panic::Location;
 
 /// A modelled object as traces name it: kind, class and instance.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct ObjName {
     pub kind: &'static str,
     pub class: &'static str,

@@ -81,7 +81,8 @@ impl RunSpec {
         }
     }
 
-    pub(crate) fn shared(&self) -> Arc<RunShared> {
+    /// Fresh run state for this spec.
+    pub fn shared(&self) -> Arc<RunShared> {
         Arc::new(RunShared::new(RunConfig {
             scenario: self.scenario.id.to_string(),
             mutant: self.mutant.clone(),
@@ -138,8 +139,18 @@ pub(crate) fn execute(backend: Backend, run: &Arc<RunShared>, body: fn()) -> Arc
 
 /// Runs `spec` to completion (or to its first fatal violation).
 pub fn run(spec: &RunSpec) -> Outcome {
+    run_with(spec, spec.shared())
+}
+
+/// Runs `spec` on `shared`, which the caller may watch (progress).
+pub fn run_with(spec: &RunSpec, shared: Arc<RunShared>) -> Outcome {
     quiet::install();
-    let shared = spec.shared();
+    tracing::info!(
+        scenario = spec.scenario.id,
+        explorer = %spec.sched.describe(),
+        mutant = ?spec.mutant,
+        "run starts"
+    );
     let start = Instant::now();
     let schedules = match &spec.sched {
         Sched::Loom { bound, max } => {
@@ -157,7 +168,7 @@ pub fn run(spec: &RunSpec) -> Outcome {
     };
     exec::exit_execution();
     let elapsed = start.elapsed();
-    let found = shared
+    let found: Vec<Found> = shared
         .violations()
         .into_iter()
         .map(|captured| {
@@ -169,6 +180,13 @@ pub fn run(spec: &RunSpec) -> Outcome {
         })
         .collect();
     let graph = shared.graph().clone();
+    tracing::info!(
+        scenario = spec.scenario.id,
+        executions = shared.executions(),
+        seconds = elapsed.as_secs_f64(),
+        violations = ?found.iter().map(Found::check).collect::<Vec<_>>(),
+        "run ends"
+    );
     Outcome {
         spec: spec.clone(),
         executions: shared.executions(),

@@ -8,7 +8,7 @@
 //! hook, and [`Silence`] holds stderr while shuttle runs (unless logging
 //! is on).
 
-use model::check::{Violation, ViolationPanic, PANIC, SYNC_DEADLOCK};
+use model::check::{ViolationPanic, PANIC, SCHED_BOUND, SYNC_DEADLOCK};
 use model::exec;
 use std::sync::Once;
 
@@ -50,6 +50,11 @@ pub(crate) fn install() {
                     SYNC_DEADLOCK,
                     format!("every live thread is blocked ({blocked})"),
                 )
+            } else if msg.contains("exceeded max_steps") || msg.contains("maximum number of branches") {
+                (
+                    SCHED_BOUND,
+                    format!("the execution exceeded the explorer's step limit ({msg}); a retry loop spun under an unfair schedule: use loom with a preemption bound, or PCT"),
+                )
             } else {
                 let at = info
                     .location()
@@ -57,36 +62,44 @@ pub(crate) fn install() {
                     .unwrap_or_default();
                 (PANIC, format!("{msg}{at}"))
             };
-            // Not `exec.violation()`: it asks the backend for the current
-            // thread id, and loom raises its deadlock panic while its own
-            // state is borrowed, so that query panics inside this hook and
-            // aborts the process. The last event names the thread that
-            // blocked last, from ghost state alone.
-            let events = exec.events();
-            let v = Violation {
-                check,
-                message,
-                tid: events.last().map_or(0, |e| e.tid),
-                fatal: true,
-                threads: exec.snapshot(),
-            };
-            exec.run.record(v, events);
+            let v = exec.violation_by(None, check, message, true);
+            exec.run.record(v, exec.events());
         }));
     });
 }
 
-/// Holds stderr closed while alive, unless logging is on or another
-/// silence is already active.
-pub(crate) struct Silence(#[allow(dead_code)] Option<gag::Gag>);
+/// Holds stderr closed while alive, unless logging is on. Shared by
+/// concurrent runs (`--jobs`): the first silence closes stderr, the last
+/// one to end reopens it.
+pub(crate) struct Silence(bool);
+
+/// Live silences, and the redirect they share.
+static SILENCED: std::sync::Mutex<(usize, Option<gag::Gag>)> = std::sync::Mutex::new((0, None));
 
 impl Silence {
     pub(crate) fn new() -> Self {
         let logging =
             std::env::var_os("VMSPEC_LOG").is_some() || std::env::var_os("RUST_LOG").is_some();
-        Silence(if logging {
-            None
-        } else {
-            gag::Gag::stderr().ok()
-        })
+        if logging {
+            return Silence(false);
+        }
+        let mut s = SILENCED.lock().unwrap_or_else(|e| e.into_inner());
+        if s.0 == 0 {
+            s.1 = gag::Gag::stderr().ok();
+        }
+        s.0 += 1;
+        Silence(true)
+    }
+}
+
+impl Drop for Silence {
+    fn drop(&mut self) {
+        if self.0 {
+            let mut s = SILENCED.lock().unwrap_or_else(|e| e.into_inner());
+            s.0 -= 1;
+            if s.0 == 0 {
+                s.1 = None;
+            }
+        }
     }
 }

@@ -20,7 +20,8 @@ pub(super) fn run(shared: &Arc<RunShared>, body: fn(), iterations: usize, watchd
         });
         if rx.recv_timeout(watchdog).is_err() {
             // The threads stay blocked; the process exits without them.
-            let v = exec.violation(
+            let v = exec.violation_by(
+                None,
                 SYNC_DEADLOCK,
                 format!("no progress for {watchdog:?} on real threads"),
                 true,

@@ -249,6 +249,16 @@ impl Exec {
         self.g().threads[tid].held.clone()
     }
 
+    /// Whether `tid` holds no lock (cheaper than [`Exec::held`]).
+    pub fn holds_nothing(&self, tid: Tid) -> bool {
+        self.g().threads[tid].held.is_empty()
+    }
+
+    /// The first thread holding lock `obj`, if any.
+    pub fn holder(&self, obj: ObjId) -> Option<Tid> {
+        self.g().objs[obj.0 as usize].holders.first().copied()
+    }
+
     /// Threads holding lock `obj`.
     pub fn holders(&self, obj: ObjId) -> Vec<Tid> {
         self.g().objs[obj.0 as usize].holders.clone()
@@ -316,10 +326,23 @@ impl Exec {
 
     /// Builds a violation of `check` detected by the calling thread.
     pub fn violation(&self, check: &'static str, message: String, fatal: bool) -> Violation {
+        self.violation_by(Some(super::tid()), check, message, fatal)
+    }
+
+    /// Builds a violation detected by thread `tid`, or by the backend's
+    /// scheduler (`None`: a panic hook must not ask the backend which
+    /// thread runs, since the backend may be mid-update).
+    pub fn violation_by(
+        &self,
+        tid: Option<Tid>,
+        check: &'static str,
+        message: String,
+        fatal: bool,
+    ) -> Violation {
         Violation {
             check,
             message,
-            tid: super::tid(),
+            tid,
             fatal,
             threads: self.snapshot(),
         }

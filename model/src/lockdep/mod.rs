@@ -16,7 +16,7 @@ mod order;
 mod report;
 
 pub use graph::{Edge, EdgeInfo, LockGraph};
-pub use order::{Exception, LockOrder, Nesting, Verdict};
+pub use order::{judge, Exception, LockOrder, Nesting, Verdict};
 pub use report::{proof, unsafe_scenario};
 
 use crate::check::{report, SYNC_LOCKORDER};
@@ -41,10 +41,10 @@ pub(crate) fn acquire(
     how: How,
     site: &'static Location<'static>,
 ) {
-    let held = exec.held(tid);
-    if held.is_empty() {
+    if exec.holds_nothing(tid) {
         return;
     }
+    let held = exec.held(tid);
     let orders = &exec.run.config.orders;
     let mut problems = Vec::new();
     {
@@ -104,12 +104,33 @@ fn describe(
         "{verb} {} ({}) while holding {} (taken at {}) {why}",
         taken.class, taken, held.name.class, held.site
     );
-    if let Some(cycle) = graph.cycle_through(held.name.class, taken.class) {
-        s.push_str(&format!(
+    match graph.cycle_through(held.name.class, taken.class) {
+        Some(cycle) => s.push_str(&format!(
             "\nit also closes a cycle in the observed order:\n{}\n{}",
             graph.describe_chain(&cycle),
             unsafe_scenario(&cycle)
-        ));
+        )),
+        // Against the table: any thread that follows the declared order
+        // completes the cycle.
+        None if how == How::Blocking => {
+            let against = [
+                Edge {
+                    from: held.name.class,
+                    to: taken.class,
+                    by_try: false,
+                },
+                Edge {
+                    from: taken.class,
+                    to: held.name.class,
+                    by_try: false,
+                },
+            ];
+            s.push_str(&format!(
+                "\nwith a thread that follows the declared order:\n{}",
+                unsafe_scenario(&against)
+            ));
+        }
+        None => {}
     }
     s
 }

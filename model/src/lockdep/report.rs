@@ -60,6 +60,7 @@ pub fn proof(graph: &LockGraph, orders: &[&LockOrder]) -> (String, bool) {
             (Verdict::Ranked, None) => ("ranked", String::new()),
             (Verdict::Excepted(w), None) => ("exception", w.to_string()),
         };
+        let why = why.replace('\n', &format!("\n{:w$}", "", w = width + 27));
         let name = format!("{} -> {}", e.from, e.to);
         let _ = writeln!(
             s,

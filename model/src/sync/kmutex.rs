@@ -206,7 +206,7 @@ impl KMutex {
     /// The owning thread, if any (ghost state; no scheduling point).
     pub fn owner(&self) -> Option<Tid> {
         match &self.exec {
-            Some(e) => e.holders(self.id).first().copied(),
+            Some(e) => e.holder(self.id),
             None => self.st.with(|s| (s.owner, false)),
         }
     }

@@ -4,6 +4,7 @@
 //! | facade | illumos | std / loom / shuttle mapping |
 //! |---|---|---|
 //! | [`KMutex`] | `kmutex_t` | owner word in a backend `Mutex` + `Condvar` |
+//! | [`Locked`] | a field under its mutex | a value checked on every access |
 //! | [`KCondvar`] | `kcondvar_t` | FIFO waiter list in a backend `Mutex` + `Condvar` |
 //! | [`KRwLock`] | `krwlock_t` | reader count / writer in a monitor, writers preferred |
 //! | [`PageLock`] | `page_lock`, `page_trylock`, `page_tryupgrade`... | shared/exclusive count in a monitor |
@@ -16,6 +17,7 @@
 mod atomic;
 mod kcondvar;
 mod kmutex;
+mod locked;
 mod monitor;
 mod signal;
 mod thread;
@@ -23,6 +25,7 @@ mod thread;
 pub use atomic::{AtomicBool, AtomicU16, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 pub use kcondvar::{KCondvar, Wakeup};
 pub use kmutex::KMutex;
+pub use locked::Locked;
 pub use signal::post_signal;
 pub(crate) use signal::SignalTable;
 pub use thread::{retry, spawn, JoinHandle};

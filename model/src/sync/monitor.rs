@@ -10,6 +10,9 @@
 
 use crate::exec::{self, Backend};
 
+// Sized by shuttle's variant; boxing would add an allocation to every
+// primitive of every execution, and only one variant is ever live per run.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Monitor<T> {
     Std(std::sync::Mutex<T>, std::sync::Condvar),
     Loom(loom::sync::Mutex<T>, loom::sync::Condvar),

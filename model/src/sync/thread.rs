@@ -14,6 +14,7 @@ enum Handle<T> {
 /// A spawned model thread.
 pub struct JoinHandle<T> {
     handle: Handle<T>,
+    name: &'static str,
     tid: Tid,
     exec: Arc<Exec>,
 }
@@ -62,7 +63,12 @@ where
         Backend::Loom => Handle::Loom(loom::thread::spawn(body)),
         Backend::Shuttle => Handle::Shuttle(shuttle::thread::spawn(body)),
     };
-    JoinHandle { handle, tid, exec }
+    JoinHandle {
+        handle,
+        name,
+        tid,
+        exec,
+    }
 }
 
 impl<T> JoinHandle<T> {
@@ -86,7 +92,7 @@ impl<T> JoinHandle<T> {
         self.exec.set_waiting(me, None);
         match r {
             Ok(v) => {
-                let obj = thread_obj("join", self.tid);
+                let obj = thread_obj(self.name, self.tid);
                 self.exec.event(me, Op::Join, obj, self.tid as u64, 0, site);
                 v
             }

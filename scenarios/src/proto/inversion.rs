@@ -3,7 +3,7 @@
 //! wants the slot. Only a try makes the reversed order safe.
 
 use harness::{Expect, Mutant, Scenario};
-use model::check::{SYNC_DEADLOCK, SYNC_LOCKORDER};
+use model::check::{SYNC_DEADLOCK, SYNC_LOCKORDER, SYNC_MISUSE};
 use model::lockdep::{Exception, LockOrder, Nesting};
 use model::sync::{retry, spawn, KMutex};
 use std::sync::Arc;
@@ -61,6 +61,10 @@ fn tryenter_body() {
             l.freelist.exit();
             break;
         }
+        if model::mutant("exit-unowned") {
+            // Releases the slot its try did not get.
+            l.slot.exit();
+        }
         l.freelist.exit();
         retry();
     }
@@ -74,11 +78,18 @@ pub const TRYENTER: Scenario = Scenario {
     loom_bound: Some(3),
     pct_depth: 3,
     expect: Expect::Pass,
-    mutants: &[Mutant {
-        name: "blocking-enter",
-        catches: SYNC_DEADLOCK,
-        summary: "the reversed acquisition blocks instead of trying",
-    }],
+    mutants: &[
+        Mutant {
+            name: "blocking-enter",
+            catches: SYNC_DEADLOCK,
+            summary: "the reversed acquisition blocks instead of trying",
+        },
+        Mutant {
+            name: "exit-unowned",
+            catches: SYNC_MISUSE,
+            summary: "the back-off path releases the slot its failed try never got",
+        },
+    ],
     orders: &[&ORDER],
     body: tryenter_body,
 };

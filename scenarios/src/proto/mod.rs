@@ -1,9 +1,16 @@
 //! Protocol scenarios: each proves one primitive of the model right, or
 //! one check able to fail.
 
+mod cv;
 mod inversion;
 
 use harness::Scenario;
 
 /// The proto scenarios.
-pub const SCENARIOS: &[Scenario] = &[inversion::TRYENTER, inversion::ENTER, inversion::APART];
+pub const SCENARIOS: &[Scenario] = &[
+    inversion::TRYENTER,
+    inversion::ENTER,
+    inversion::APART,
+    cv::SIGNAL_LOST_WAKEUP,
+    cv::WAIT_SIG_EATS_SIGNAL,
+];

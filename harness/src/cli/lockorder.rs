@@ -1,0 +1,162 @@
+//! `vmspec lockorder`: the observed class-level lock-order graph, judged
+//! against each subsystem's declared table.
+
+use super::args::LockorderArgs;
+use super::{plan, BadInput, CmdResult};
+use crate::runner::{self, RunSpec};
+use crate::scenario::Scenario;
+use model::check::SYNC_LOCKORDER;
+use model::lockdep::{judge, proof, How, LockGraph, LockOrder, Verdict};
+use std::fmt::Write;
+
+pub fn run(all: &'static [Scenario], args: &LockorderArgs) -> CmdResult {
+    plan::validate(&args.explore)?;
+    let selected = plan::select(all, &args.patterns)?;
+    let mut merged = LockGraph::default();
+    let mut bad_graph = LockGraph::default();
+    let mut orders: Vec<&'static LockOrder> = Vec::new();
+    let mut ok = true;
+    // Per table: executions and explorers of the passing scenarios.
+    let mut basis: Vec<(&'static str, u64, Vec<String>)> = Vec::new();
+    for s in selected {
+        let Some(sched) = plan::sched(&args.explore, s) else {
+            println!("skip {}: no loom bound declared (too large for loom)", s.id);
+            continue;
+        };
+        let outcome = runner::run(&RunSpec::new(s, sched.clone()));
+        for o in s.orders {
+            if !orders.iter().any(|x| x.subsystem == o.subsystem) {
+                orders.push(o);
+            }
+        }
+        let (text, holds) = proof(&outcome.graph, s.orders);
+        let found = outcome.find(SYNC_LOCKORDER);
+        let expected = s.expect.checks().contains(&SYNC_LOCKORDER);
+        println!(
+            "== {} ({}, {} executions, {} edges, {} distinct chains)",
+            s.id,
+            sched.describe(),
+            outcome.executions,
+            outcome.graph.edges.len(),
+            outcome.graph.chains.len()
+        );
+        print!("{text}");
+        match (holds && found.is_none(), expected) {
+            (true, false) => {
+                println!("   order holds");
+                merged.merge(&outcome.graph);
+                for o in s.orders {
+                    match basis.iter_mut().find(|b| b.0 == o.subsystem) {
+                        Some(b) => {
+                            b.1 += outcome.executions;
+                            b.2.push(sched.describe());
+                        }
+                        None => {
+                            basis.push((o.subsystem, outcome.executions, vec![sched.describe()]))
+                        }
+                    }
+                }
+            }
+            (true, true) => {
+                ok = false;
+                println!(
+                    "   EXPECTED a lock-order violation (negative control) but the order holds"
+                );
+            }
+            (false, true) => {
+                println!("   violation reproduced as expected (negative control)");
+                bad_graph.merge(&outcome.graph);
+            }
+            (false, false) => {
+                ok = false;
+                bad_graph.merge(&outcome.graph);
+                if let Some(f) = found {
+                    println!("   VIOLATION:");
+                    for line in f.captured.violation.message.lines() {
+                        println!("     {line}");
+                    }
+                }
+            }
+        }
+    }
+    println!();
+    for o in &orders {
+        let mut g = LockGraph::default();
+        for (e, info) in &merged.edges {
+            if o.rank(e.from).is_some() && o.rank(e.to).is_some() {
+                g.edges.insert(*e, info.clone());
+            }
+        }
+        let (text, holds) = proof(&g, &[o]);
+        println!(
+            "proof for table {} ({} classes, {} exceptions) over the passing scenarios:",
+            o.subsystem,
+            o.ranks.iter().map(|r| r.len()).sum::<usize>(),
+            o.exceptions.len()
+        );
+        print!("{text}");
+        let (executions, mut runs) = basis
+            .iter()
+            .find(|b| b.0 == o.subsystem)
+            .map(|b| (b.1, b.2.clone()))
+            .unwrap_or_default();
+        runs.sort();
+        runs.dedup();
+        let chains = merged
+            .chains
+            .iter()
+            .filter(|c| c.iter().all(|k| o.rank(k).is_some()))
+            .count();
+        if executions == 0 {
+            ok = false;
+            println!("   NO PASSING SCENARIO EXERCISES THIS TABLE: nothing is proved");
+        } else if holds {
+            println!(
+                "   acyclic, every edge declared: rests on {executions} executions ({}) and {chains} distinct chains",
+                runs.join(", ")
+            );
+        } else {
+            ok = false;
+            println!("   DOES NOT HOLD");
+        }
+    }
+    if let Some(path) = &args.dot {
+        std::fs::write(path, dot(&merged, &bad_graph, &orders))
+            .map_err(|e| BadInput(format!("cannot write {}: {e}", path.display())))?;
+        println!("graph written to {}", path.display());
+    }
+    Ok(ok)
+}
+
+/// Graphviz of the observed order: solid blocking edges, dashed try edges,
+/// red edges that violate a table (from the failing scenarios).
+fn dot(good: &LockGraph, bad: &LockGraph, orders: &[&LockOrder]) -> String {
+    let mut s = String::from(
+        "digraph lockorder {\n  rankdir=LR;\n  node [shape=box, fontname=monospace];\n",
+    );
+    for (g, failing) in [(good, false), (bad, true)] {
+        for (e, info) in &g.edges {
+            if failing && good.edges.contains_key(e) {
+                continue;
+            }
+            let how = if e.by_try { How::Try } else { How::Blocking };
+            let violates = matches!(judge(orders, e.from, e.to, how), Verdict::Violates(_));
+            let mut attrs = vec![format!("label=\"{}\"", info.count)];
+            if e.by_try {
+                attrs.push("style=dashed".into());
+            }
+            if violates {
+                attrs.push("color=red, fontcolor=red".into());
+            }
+            let _ = writeln!(
+                s,
+                "  \"{}\" -> \"{}\" [{}];",
+                e.from,
+                e.to,
+                attrs.join(", ")
+            );
+        }
+    }
+    s.push_str("}\n");
+    s
+}

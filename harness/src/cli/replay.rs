@@ -1,0 +1,82 @@
+//! `vmspec replay FILE`: re-execute a recorded schedule.
+
+use super::args::ReplayArgs;
+use super::{BadInput, CmdResult};
+use crate::capture::ReplayFile;
+use crate::report;
+use crate::runner::{guide, Found, RunSpec, Sched};
+use crate::scenario::Scenario;
+use crate::svg;
+
+pub fn run(all: &'static [Scenario], args: &ReplayArgs) -> CmdResult {
+    let file = ReplayFile::read(&args.file).map_err(|e| BadInput(e.to_string()))?;
+    let scenario = all.iter().find(|s| s.id == file.scenario).ok_or_else(|| {
+        BadInput(format!(
+            "replay file {} names scenario '{}', which this vmspec does not have",
+            args.file.display(),
+            file.scenario
+        ))
+    })?;
+    if let Some(m) = &file.mutant {
+        if scenario.mutant(m).is_none() {
+            return Err(BadInput(format!(
+                "replay file {} names mutant '{m}', which {} does not declare",
+                args.file.display(),
+                scenario.id
+            )));
+        }
+    }
+    let choices = file.choices().map_err(|e| BadInput(e.to_string()))?;
+    // The explorer is irrelevant to a guided replay; the spec carries the
+    // scenario, mutant and parameters.
+    let mut spec = RunSpec::new(scenario, Sched::Dfs { max: Some(1) });
+    spec.mutant = file.mutant.clone();
+    spec.params = file.params.clone();
+    let r = guide(spec.shared(), scenario.body, choices);
+    if args.trace {
+        print!("{}", report::trace(&r.events));
+    }
+    if let Some(out) = &args.svg {
+        let title = format!("{} {} ({})", file.scenario, file.check, args.file.display());
+        std::fs::write(out, svg::render(&title, &r.events))
+            .map_err(|e| BadInput(format!("cannot write {}: {e}", out.display())))?;
+    }
+    let violations = r.shared.violations();
+    match violations.iter().find(|c| c.violation.check == file.check) {
+        Some(captured) => {
+            println!(
+                "reproduced {} in {} ({} steps, {} preemptions)",
+                file.check,
+                file.scenario,
+                r.schedule.len(),
+                r.schedule.preemptions()
+            );
+            let found = Found {
+                captured: captured.clone(),
+                schedule: Some(r.schedule.clone()),
+            };
+            let by = format!("replay of {}", file.found_by);
+            print!("{}", report::violation(&spec, &by, &found, None, None));
+            Ok(false)
+        }
+        None => {
+            let seen: Vec<_> = violations.iter().map(|c| c.violation.check).collect();
+            println!(
+                "did not reproduce {} in {}: the schedule ran {} steps{}; checks seen: {}",
+                file.check,
+                file.scenario,
+                r.schedule.len(),
+                r.schedule
+                    .diverged_at
+                    .map(|s| format!(" and diverged from the file at step {s}"))
+                    .unwrap_or_default(),
+                if seen.is_empty() {
+                    "none".to_string()
+                } else {
+                    seen.join(", ")
+                }
+            );
+            Ok(true)
+        }
+    }
+}

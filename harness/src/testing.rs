@@ -1,0 +1,121 @@
+//! Test support shared by every subsystem's test suite: look scenarios up,
+//! pick loom bounds for the build, and assert verdicts with reports that
+//! say what went wrong.
+//!
+//! `cargo test --release` runs loom at CI bounds (the declared bound, at
+//! most [`CI_LOOM_BOUND`]); `RUSTFLAGS="--cfg loom" cargo test --release`
+//! runs every scenario at its full declared bound.
+
+use crate::runner::{run, Outcome, RunSpec, Sched};
+use crate::scenario::Scenario;
+use crate::verdict::{judge, Verdict};
+use std::time::Duration;
+
+/// The largest loom bound `cargo test` uses without `--cfg loom`.
+pub const CI_LOOM_BOUND: usize = 2;
+/// PCT executions per scenario in the test suite.
+pub const PCT_ITERATIONS: usize = 10_000;
+/// Real-thread executions per scenario in the test suite.
+pub const STD_ITERATIONS: usize = 300;
+
+/// The scenario with id `id` from `all` (leaked: scenarios are `'static`).
+pub fn scenario(all: Vec<Scenario>, id: &str) -> &'static Scenario {
+    let s = all
+        .into_iter()
+        .find(|s| s.id == id)
+        .unwrap_or_else(|| panic!("no scenario {id}"));
+    Box::leak(Box::new(s))
+}
+
+/// The loom bound tests use for `s`: its declared bound under `--cfg loom`,
+/// else at most [`CI_LOOM_BOUND`].
+pub fn loom_bound(s: &Scenario) -> Option<usize> {
+    let full = cfg!(loom);
+    s.loom_bound
+        .map(|b| if full { b } else { b.min(CI_LOOM_BOUND) })
+}
+
+/// The explorers a scenario must satisfy in tests: loom (if it declares a
+/// bound), PCT and real threads.
+pub fn explorers(s: &Scenario) -> Vec<Sched> {
+    let mut v = Vec::new();
+    if let Some(bound) = loom_bound(s) {
+        v.push(Sched::Loom { bound, max: None });
+    }
+    v.push(Sched::Pct {
+        depth: s.pct_depth,
+        iterations: PCT_ITERATIONS,
+        seed: 1,
+    });
+    v.push(Sched::Std {
+        iterations: STD_ITERATIONS,
+        watchdog: Duration::from_secs(20),
+    });
+    v
+}
+
+fn describe(o: &Outcome) -> String {
+    let mut s = format!(
+        "{} under {} ({} executions): {:?}\n",
+        o.spec.scenario.id,
+        o.spec.sched.describe(),
+        o.executions,
+        o.checks()
+    );
+    for f in &o.found {
+        s.push_str(&f.captured.violation.to_string());
+    }
+    s
+}
+
+/// Runs `s` under `sched` and asserts it meets its expectation. Real
+/// threads need not reproduce an expected violation (timing decides), but
+/// must not find an unexpected one.
+pub fn assert_expectation(s: &'static Scenario, sched: Sched) -> Outcome {
+    let std = matches!(sched, Sched::Std { .. });
+    let o = run(&RunSpec::new(s, sched));
+    let v = judge(&o);
+    let acceptable = match &v {
+        Verdict::Fail { unexpected, .. } if std => unexpected.is_empty(),
+        v => v.ok(),
+    };
+    assert!(acceptable, "{}\nverdict: {}", describe(&o), v.label());
+    o
+}
+
+/// Runs mutant `mutant` of `s` under `sched` and asserts that its declared
+/// check catches it.
+pub fn assert_caught(s: &'static Scenario, mutant: &str, sched: Sched) -> Outcome {
+    let m = s
+        .mutant(mutant)
+        .unwrap_or_else(|| panic!("{} declares no mutant {mutant}", s.id));
+    let mut spec = RunSpec::new(s, sched);
+    spec.mutant = Some(mutant.to_string());
+    let o = run(&spec);
+    assert!(
+        o.find(m.catches).is_some(),
+        "mutant {mutant} not caught by {}:\n{}",
+        m.catches,
+        describe(&o)
+    );
+    o
+}
+
+/// Every scenario of `all` meets its expectation under every explorer, and
+/// every mutant is caught under loom and PCT.
+pub fn assert_suite(all: &[Scenario]) {
+    for s in all {
+        let s: &'static Scenario = Box::leak(Box::new(*s));
+        for sched in explorers(s) {
+            assert_expectation(s, sched);
+        }
+        for m in s.mutants {
+            for sched in explorers(s)
+                .into_iter()
+                .filter(|x| !matches!(x, Sched::Std { .. }))
+            {
+                assert_caught(s, m.name, sched);
+            }
+        }
+    }
+}
