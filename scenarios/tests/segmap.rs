@@ -1,40 +1,24 @@
-//! The segmap suite: every scenario under loom (exhaustive at its bound),
-//! PCT and real threads; every mutant caught with its expected check under
-//! loom and PCT; the race windows reached; the lock order proved; the
-//! findings replayed from their recorded schedules.
+//! The segmap suite: every scenario under loom (exhaustive at its bound;
+//! CI bound without `--cfg loom`), PCT and real threads; every mutant
+//! caught with its own check under loom and PCT; the race windows reached;
+//! the lock order proved. The findings' and mutants' schedules are pinned
+//! in scenarios/replays/ (replayed by tests/replays.rs).
 
+use harness::testing::{assert_suite, loom_bound, scenario};
 use harness::{run, Expect, Outcome, RunSpec, Scenario, Sched};
-use model::exec::{RunConfig, RunShared};
 use model::lockdep::{proof, LockGraph};
-use std::sync::Arc;
-use std::time::Duration;
-
-const PCT_ITERATIONS: usize = 10_000;
 
 fn segmap() -> Vec<&'static Scenario> {
-    scenarios::all()
-        .into_iter()
-        .filter(|s| s.id.starts_with("segmap/"))
-        .map(|s| &*Box::leak(Box::new(s)))
+    scenarios::segmap::SCENARIOS
+        .iter()
+        .map(|s| &*Box::leak(Box::new(*s)))
         .collect()
-}
-
-fn scenario(id: &str) -> &'static Scenario {
-    segmap().into_iter().find(|s| s.id == id).unwrap()
 }
 
 fn loom(s: &'static Scenario) -> Sched {
     Sched::Loom {
-        bound: s.loom_bound.expect("every segmap scenario runs under loom"),
+        bound: loom_bound(s).expect("every segmap scenario runs under loom"),
         max: None,
-    }
-}
-
-fn pct(s: &'static Scenario, iterations: usize) -> Sched {
-    Sched::Pct {
-        depth: s.pct_depth,
-        iterations,
-        seed: 1,
     }
 }
 
@@ -53,38 +37,12 @@ fn report(o: &Outcome) -> String {
     s
 }
 
-/// The outcome is what the scenario declares: no check for `Pass`, exactly
-/// the listed checks for a finding.
-fn assert_expected(o: &Outcome) {
-    let mut got = o.checks();
-    got.sort_unstable();
-    let mut want = o.spec.scenario.expect.checks().to_vec();
-    want.sort_unstable();
-    assert_eq!(got, want, "{}", report(o));
-}
-
+/// Every scenario meets its expectation under loom, PCT (10,000
+/// executions) and real threads; every mutant is caught by its own check
+/// under loom and PCT.
 #[test]
-fn loom_exhaustive() {
-    for s in segmap() {
-        let o = run(&RunSpec::new(s, loom(s)));
-        println!("{}", report(&o));
-        assert_expected(&o);
-        if s.expect == Expect::Pass {
-            assert!(o.executions > 1, "{}", report(&o));
-        }
-    }
-}
-
-#[test]
-fn pct_randomized() {
-    for s in segmap() {
-        let o = run(&RunSpec::new(s, pct(s, PCT_ITERATIONS)));
-        println!("{}", report(&o));
-        assert_expected(&o);
-        if s.expect == Expect::Pass {
-            assert_eq!(o.executions, PCT_ITERATIONS as u64, "{}", report(&o));
-        }
-    }
+fn every_segmap_scenario_and_mutant() {
+    assert_suite(scenarios::segmap::SCENARIOS);
 }
 
 /// With after-operation checks off, the end-of-scenario checks alone still
@@ -92,69 +50,24 @@ fn pct_randomized() {
 #[test]
 fn pct_end_checks_only() {
     for s in segmap().into_iter().filter(|s| s.expect == Expect::Pass) {
-        let mut spec = RunSpec::new(s, pct(s, 2000));
+        let mut spec = RunSpec::new(
+            s,
+            Sched::Pct {
+                depth: s.pct_depth,
+                iterations: 2000,
+                seed: 1,
+            },
+        );
         spec.params.insert("segmap.checks".into(), "end".into());
         let o = run(&spec);
-        assert_expected(&o);
+        assert!(o.found.is_empty(), "{}", report(&o));
     }
-}
-
-/// Real threads: passing scenarios pass; a finding may or may not show in
-/// a few hundred runs, but nothing else may.
-#[test]
-fn std_stress() {
-    for s in segmap() {
-        let o = run(&RunSpec::new(
-            s,
-            Sched::Std {
-                iterations: 300,
-                watchdog: Duration::from_secs(2),
-            },
-        ));
-        println!("{}", report(&o));
-        let want = s.expect.checks();
-        assert!(
-            o.checks().iter().all(|c| want.contains(c)),
-            "{}",
-            report(&o)
-        );
-    }
-}
-
-fn mutants(sched: fn(&'static Scenario) -> Sched) {
-    let mut n = 0;
-    for s in segmap() {
-        for m in s.mutants {
-            let mut spec = RunSpec::new(s, sched(s));
-            spec.mutant = Some(m.name.to_string());
-            let o = run(&spec);
-            println!("mutant {}: {}", m.name, report(&o));
-            assert!(
-                o.checks().contains(&m.catches),
-                "mutant {} not caught by {}: {}",
-                m.name,
-                m.catches,
-                report(&o)
-            );
-            n += 1;
-        }
-    }
-    assert!(n >= 16, "only {n} mutants");
-}
-
-#[test]
-fn mutants_caught_by_loom() {
-    mutants(loom);
-}
-
-#[test]
-fn mutants_caught_by_pct() {
-    mutants(|s| pct(s, 2000));
 }
 
 /// Every check id the port defines has a mutant that catches it.
 #[test]
 fn every_check_has_a_mutant() {
+    use model::check::SYNC_UNLOCKED;
     use subsys::segmap::*;
     let caught: Vec<&str> = segmap()
         .iter()
@@ -172,6 +85,7 @@ fn every_check_has_a_mutant() {
         SEGMAP_TAG,
         SEGMAP_REFCNT,
         SEGMAP_GRAB,
+        SYNC_UNLOCKED,
     ] {
         assert!(caught.contains(&id), "no mutant for {id}");
     }
@@ -238,7 +152,7 @@ fn race_windows_reached() {
         ("segmap/two-freelists", &["segmap.next_freelist"]),
     ];
     for (id, points) in windows {
-        let s = scenario(id);
+        let s = scenario(scenarios::all(), id);
         let o = run(&RunSpec::new(s, loom(s)));
         for p in *points {
             assert!(
@@ -272,30 +186,5 @@ fn lock_order_proved() {
             graph.edges.keys().any(|e| e.from == from && e.to == to),
             "{from} -> {to} never taken"
         );
-    }
-}
-
-/// A finding found by PCT replays from its recorded schedule.
-#[test]
-fn findings_replay() {
-    for id in ["segmap/busy-slot-sleep", "segmap/stranded-waiter"] {
-        let s = scenario(id);
-        let o = run(&RunSpec::new(s, pct(s, PCT_ITERATIONS)));
-        let found = &o.found[0];
-        let schedule = found.schedule.clone().expect("PCT records a schedule");
-        println!(
-            "{id}: {} found at execution {}; schedule {:?}",
-            found.check(),
-            found.captured.execution,
-            schedule.choices()
-        );
-        let shared = Arc::new(RunShared::new(RunConfig {
-            scenario: id.to_string(),
-            orders: s.orders.to_vec(),
-            ..RunConfig::default()
-        }));
-        let replay = harness::runner::guide(shared, s.body, schedule.choices());
-        assert_eq!(replay.checks, s.expect.checks(), "{id}: replay diverged");
-        assert_eq!(replay.schedule.diverged_at, None);
     }
 }

@@ -83,43 +83,48 @@ impl Segmap {
         // is harmless because the slot goes on the queue actually locked,
         // and SM_QNDX_ZERO records that queue, not its current role.
         seed("seg_map.c:949");
-        let releq = sm.releq.get() as usize;
+        let releq = sm.releq.hint() as usize;
         let named = if model::mutant("qndx-reread") {
             // Wrong: records the role as re-read later, which can name the
             // other queue if the roles swapped in between.
-            sm.releq.get() as usize
+            sm.releq.hint() as usize
         } else {
             releq
         };
-        let flags = s.flags.get();
+        let sl = [&s.mtx];
+        let flags = s.flags.read(&sl);
         if named == 0 {
-            s.flags.set(flags | SM_QNDX_ZERO);
+            s.flags.write(flags | SM_QNDX_ZERO, &sl);
         } else {
-            s.flags.set(flags & !SM_QNDX_ZERO);
+            s.flags.write(flags & !SM_QNDX_ZERO, &sl);
         }
         let q = &sm.freeq[releq];
-        let early_want = model::mutant("want-before-releq").then(|| sm.want.get());
+        let qm = [&q.mtx];
+        // Wrong (mutant): sm_want read before the queue mutex is taken.
+        let early_want = model::mutant("want-before-releq").then(|| sm.want.read(&qm));
         q.mtx.enter();
         if sm.releq.peek() as usize != releq {
             // The window of seg_map.c:942-948: the roles swapped after the
             // unlocked read; the slot still goes on the queue it locked.
             cover("segmap.smapadd_role_swapped");
         }
-        let head = q.head.get();
+        let head = q.head.read(&qm);
         let was_empty = head == NIL;
+        // The slot's own links leave NULL: queue and slot mutex (both held).
+        let linking = [&q.mtx, &s.mtx];
         if was_empty {
             // seg_map.c:959.
-            q.head.set(smp as u64);
-            s.next.set(smp as u64);
-            s.prev.set(smp as u64);
+            q.head.write(smp as u64, &qm);
+            s.next.write(smp as u64, &linking);
+            s.prev.write(smp as u64, &linking);
         } else {
             // seg_map.c:980-983: insert before the head, i.e. at the tail.
             let h = &self.smap[head as usize];
-            let tail = h.prev.get();
-            s.next.set(head);
-            s.prev.set(tail);
-            h.prev.set(smp as u64);
-            self.smap[tail as usize].next.set(smp as u64);
+            let tail = h.prev.read(&qm);
+            s.next.write(head, &linking);
+            s.prev.write(tail, &linking);
+            h.prev.write(smp as u64, &qm);
+            self.smap[tail as usize].next.write(smp as u64, &qm);
         }
         if !was_empty && !self.fixes.every_release_wakes {
             q.mtx.exit();
@@ -132,29 +137,30 @@ impl Segmap {
         // increment is visible here. The seed reasons that a waiter raising
         // sm_want later found the queue empty again, so someone else took
         // this slot; finding F2 shows it may only have found it busy.
-        let want = early_want.unwrap_or_else(|| sm.want.get());
+        let want = early_want.unwrap_or_else(|| sm.want.read(&qm));
         q.mtx.exit();
         if want != 0 {
             cover("segmap.smapadd_wake");
-            if model::mutant("signal-unlocked") {
-                // Wrong: a waiter that raised sm_want under freeq[1] may not
-                // be asleep on the cv yet (seg_map.c:1253-1254); without
-                // freeq[0] this signal can come first and be lost.
-                if sm.want.get() != 0 {
-                    sm.cv.signal();
-                }
-                return;
-            }
             // seg_map.c:974-977: take freeq[0], the cv's mutex, so that a
-            // waiter between raising sm_want and sleeping has gone to sleep;
-            // re-check sm_want, which a thread woken meanwhile lowers.
+            // waiter between raising sm_want (under both queue mutexes) and
+            // sleeping (which drops freeq[1] first, seg_map.c:1253-1254)
+            // has gone to sleep; re-check sm_want, which a thread woken
+            // meanwhile lowers.
+            let cvq = if model::mutant("signal-under-releq") {
+                // Wrong: any queue mutex of the list may read sm_want, but
+                // only freeq[0] closes the waiter's window; under freeq[1]
+                // the signal can come first and be lost.
+                &sm.freeq[releq]
+            } else {
+                &sm.freeq[0]
+            };
             seed("seg_map.c:974");
-            sm.freeq[0].mtx.enter();
-            if sm.want.get() != 0 {
+            cvq.mtx.enter();
+            if sm.want.read(&[&cvq.mtx]) != 0 {
                 cover("segmap.smapadd_signal");
                 sm.cv.signal();
             }
-            sm.freeq[0].mtx.exit();
+            cvq.mtx.exit();
         }
     }
 
@@ -173,21 +179,22 @@ impl Segmap {
             s.refcnt.peek(),
             s.holders.load(SeqCst)
         );
-        let vp = s.vp.get();
+        let sl = [&s.mtx];
+        let vp = s.vp.read(&sl);
         if vp != 0 {
-            let off = s.off.get();
+            let off = s.off.read(&sl);
             cover("segmap.get_reuse");
             seed("seg_map.c:1139");
             self.hashout(smp);
             // seg_map.c:1175-1179: every tagged slot on a freelist was
             // released through its segkmap address.
-            let flags = s.flags.get();
+            let flags = s.flags.read(&sl);
             check!(
                 flags & SM_NOTKPM_RELEASED != 0,
                 SEGMAP_GRAB,
                 "grab_smp: slot {smp} reused without having been released"
             );
-            s.flags.set(flags & !SM_NOTKPM_RELEASED);
+            s.flags.write(flags & !SM_NOTKPM_RELEASED, &sl);
             standin::hat_unload(smp, Self::slot_addr(smp), MAXBSIZE);
             standin::pagefree(vp, off);
         }
@@ -208,10 +215,11 @@ impl Segmap {
             // seg_map.c:1200-1201: the role is read with no lock, then
             // re-checked below once the queue is locked.
             seed("seg_map.c:1200");
-            let allocq_i = sm.allocq.get() as usize;
+            let allocq_i = sm.allocq.hint() as usize;
             let allocq = &sm.freeq[allocq_i];
             allocq.mtx.enter();
-            let first = allocq.head.get();
+            let am = [&allocq.mtx];
+            let first = allocq.head.read(&am);
             if first != NIL {
                 // seg_map.c:1280-1292: walk the ring trying each slot mutex.
                 // Here the queue mutex is held and the slot mutex is wanted:
@@ -235,7 +243,7 @@ impl Segmap {
                     // seed's assumption), or still releasing it (F2): skip
                     // it. Counted as the seed's unused "get_nomtx" kstat.
                     cover("segmap.get_nomtx");
-                    smp = s.next.get();
+                    smp = s.next.read(&am);
                     if smp == first {
                         busy = Some(first as usize);
                         break;
@@ -245,7 +253,7 @@ impl Segmap {
             // skip_queue (seg_map.c:1205-1214): the allocation queue is
             // empty or every slot on it was busy. If the roles swapped
             // since the unlocked read, start over with the new queue.
-            if sm.allocq.get() as usize != allocq_i {
+            if sm.allocq.read(&am) as usize != allocq_i {
                 cover("segmap.allocq_changed");
                 allocq.mtx.exit();
                 retries.again();
@@ -255,7 +263,7 @@ impl Segmap {
             // roles swap), so the second one is only tried. On failure,
             // drop ours and wait for the holder by taking and dropping its
             // mutex, then start over.
-            let releq_i = sm.releq.get() as usize;
+            let releq_i = sm.releq.read(&am) as usize;
             let releq = &sm.freeq[releq_i];
             seed("seg_map.c:1216");
             let got = if model::mutant("blocking-releq-enter") {
@@ -272,7 +280,8 @@ impl Segmap {
                 retries.again();
                 continue 'retry_queue;
             }
-            if releq.head.get() == NIL {
+            let both = [&allocq.mtx, &releq.mtx];
+            if releq.head.read(&[&releq.mtx]) == NIL {
                 // seg_map.c:1231-1246: this freelist is empty; try the next
                 // one of the same colour.
                 free_ndx = (free_ndx + self.ncolor) & self.freemsk;
@@ -302,13 +311,13 @@ impl Segmap {
                 // finding F2) or sees the raised count.
                 cover("segmap.get_nofree");
                 seed("seg_map.c:1252");
-                sm.want.add(1);
+                sm.want.add(1, &both);
                 sm.waiting.fetch_add(1, SeqCst);
                 sm.freeq[1].mtx.exit();
                 sm.cv.wait(&sm.freeq[0].mtx);
                 sm.waiting.fetch_sub(1, SeqCst);
                 if !model::mutant("forget-want-decrement") {
-                    sm.want.add(-1);
+                    sm.want.add(-1, &[&sm.freeq[0].mtx]);
                 }
                 sm.freeq[0].mtx.exit();
                 sm = &self.free[free_ndx];
@@ -324,11 +333,13 @@ impl Segmap {
                 // dropped, so others can see them half swapped.
                 allocq.mtx.exit();
                 releq.mtx.exit();
-                sm.allocq.set(releq_i as u64);
-                sm.releq.set(allocq_i as u64);
+                sm.allocq.write(releq_i as u64, &both);
+                sm.releq.write(allocq_i as u64, &both);
             } else {
-                sm.allocq.set(releq_i as u64);
-                sm.releq.set(allocq_i as u64);
+                sm.allocq.write(releq_i as u64, &both);
+                if !model::mutant("flip-one-sided") {
+                    sm.releq.write(allocq_i as u64, &both);
+                }
                 allocq.mtx.exit();
                 releq.mtx.exit();
             }
@@ -341,6 +352,7 @@ impl Segmap {
     /// drop the queue mutex, and grab the slot.
     fn take_from_queue(&self, sm: &super::state::SmFree, q: usize, first: u64, smp: usize) {
         let allocq = &sm.freeq[q];
+        let am = [&allocq.mtx];
         let s = &self.smap[smp];
         seed("seg_map.c:1329");
         if first == smp as u64 && !model::mutant("unlink-forget-head") {
@@ -349,21 +361,23 @@ impl Segmap {
                 SEGMAP_I4,
                 "get_free_smp: head of queue moved during the walk"
             );
-            allocq.head.set(s.next.get());
+            allocq.head.write(s.next.read(&am), &am);
         }
-        if allocq.head.get() == smp as u64 {
+        if allocq.head.read(&am) == smp as u64 {
             // seg_map.c:1338-1342: it was the only slot on the queue.
-            allocq.head.set(NIL);
+            allocq.head.write(NIL, &am);
         } else {
             // seg_map.c:1344-1345.
-            let (prev, next) = (s.prev.get(), s.next.get());
-            self.smap[prev as usize].next.set(next);
-            self.smap[next as usize].prev.set(prev);
+            let (prev, next) = (s.prev.read(&am), s.next.read(&am));
+            self.smap[prev as usize].next.write(next, &am);
+            self.smap[next as usize].prev.write(prev, &am);
         }
         allocq.mtx.exit();
-        // seg_map.c:1348: off every queue; only the slot mutex is held.
-        s.prev.set(NIL);
-        s.next.set(NIL);
+        // seg_map.c:1348: off every queue; its links go NULL under the slot
+        // mutex alone (nobody reaches it through a queue any more).
+        let sl = [&s.mtx];
+        s.prev.write(NIL, &sl);
+        s.next.write(NIL, &sl);
         self.grab_smp(smp);
     }
 }

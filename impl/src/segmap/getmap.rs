@@ -57,7 +57,7 @@ impl Segmap {
             let color = ((baseoff >> MAXBSHIFT) & self.colormsk) as usize;
             cover(["segmap.miss_colour0", "segmap.miss_colour1"][color]);
             let cpu = &self.cpu[exec::tid() % self.cpu.len()];
-            let free_ndx = cpu.free_ndx[color].add(self.ncolor as i64) as usize & self.freemsk;
+            let free_ndx = cpu.free_ndx[color].add(self.ncolor as i64, &[]) as usize & self.freemsk;
             let smp = self.get_free_smp(free_ndx);
             let s = &self.smap[smp];
             check!(
@@ -114,13 +114,16 @@ impl Segmap {
         // now that the mutex is held settles it.
         seed("seg_map.c:1670");
         s.mtx.enter();
-        if !model::mutant("skip-tag-recheck") && (s.vp.get() != vp.tag() || s.off.get() != baseoff)
+        let sl = [&s.mtx];
+        if !model::mutant("skip-tag-recheck")
+            && (s.vp.read(&sl) != vp.tag() || s.off.read(&sl) != baseoff)
         {
             cover("segmap.tag_recheck_failed");
             s.mtx.exit();
             return None;
         }
-        if s.refcnt.get() == 0 {
+        let reclaim = s.refcnt.read(&sl) == 0;
+        if reclaim {
             cover("segmap.get_reclaim");
             // seg_map.c:1680-1731: unreferenced, so normally on its free
             // queue, and get_free_smp may be walking that queue right now;
@@ -128,16 +131,16 @@ impl Segmap {
             // tries it). Whether the slot is on a queue is read under the
             // slot mutex alone: it only changes with the slot mutex held.
             seed("seg_map.c:1694");
-            let linked = s.next.get() != NIL;
+            let linked = s.next.read(&sl) != NIL;
             if linked && !model::mutant("reclaim-no-unlink") {
                 check!(
-                    s.prev.get() != NIL,
+                    s.prev.read(&sl) != NIL,
                     SEGMAP_I3,
                     "segmap_getmapflt: slot {smp} half linked"
                 );
                 let sm = &self.free[s.free_ndx];
                 // The queue named by SM_QNDX_ZERO, not by the current roles.
-                let q = if s.flags.get() & SM_QNDX_ZERO != 0 {
+                let q = if s.flags.read(&sl) & SM_QNDX_ZERO != 0 {
                     0
                 } else {
                     1
@@ -145,24 +148,26 @@ impl Segmap {
                 let freeq = &sm.freeq[q];
                 seed("seg_map.c:1705");
                 freeq.mtx.enter();
-                let head = freeq.head.get();
-                let (prev, next) = (s.prev.get(), s.next.get());
+                let qm = [&freeq.mtx];
+                let head = freeq.head.read(&qm);
+                let (prev, next) = (s.prev.read(&qm), s.next.read(&qm));
                 if head != smp as u64 {
                     // seg_map.c:1706-1711.
-                    self.smap[prev as usize].next.set(next);
-                    self.smap[next as usize].prev.set(prev);
+                    self.smap[prev as usize].next.write(next, &qm);
+                    self.smap[next as usize].prev.write(prev, &qm);
                 } else if next == smp as u64 {
                     // seg_map.c:1712-1716: the only slot on the queue.
-                    freeq.head.set(NIL);
+                    freeq.head.write(NIL, &qm);
                 } else {
                     // seg_map.c:1717-1724: the head of the queue.
-                    freeq.head.set(next);
-                    self.smap[prev as usize].next.set(next);
-                    self.smap[next as usize].prev.set(prev);
+                    freeq.head.write(next, &qm);
+                    self.smap[prev as usize].next.write(next, &qm);
+                    self.smap[next as usize].prev.write(prev, &qm);
                 }
                 freeq.mtx.exit();
-                s.prev.set(NIL);
-                s.next.set(NIL);
+                // seg_map.c:1726: NULL under the slot mutex alone.
+                s.prev.write(NIL, &sl);
+                s.next.write(NIL, &sl);
             } else if !linked {
                 // seg_map.c:1727-1730: unreferenced yet on no queue, which
                 // I3 and I7 say cannot be seen with the slot mutex held;
@@ -184,15 +189,21 @@ impl Segmap {
             self.take_ref(smp);
             return Some(smp);
         }
-        self.take_ref(smp);
+        if reclaim && model::mutant("reclaim-no-ref") {
+            // Wrong: only a hit on a referenced slot counts its new user.
+            s.holders.fetch_add(1, SeqCst);
+        } else {
+            self.take_ref(smp);
+        }
         s.mtx.exit();
         Some(smp)
     }
 
-    /// `smp->sm_refcnt++`, and the ghost count of holders with it.
+    /// `smp->sm_refcnt++` with the slot mutex held, and the ghost count of
+    /// holders with it.
     fn take_ref(&self, smp: usize) {
         let s = &self.smap[smp];
-        s.refcnt.add(1);
+        s.refcnt.add(1, &[&s.mtx]);
         s.holders.fetch_add(1, SeqCst);
     }
 
@@ -204,8 +215,8 @@ impl Segmap {
         let s = &self.smap[smp];
         cover("segmap.fault");
         seed("seg_map.c:680");
-        let vp = s.vp.get();
-        let sm_off = s.off.get();
+        let vp = s.vp.hint();
+        let sm_off = s.off.hint();
         if vp == 0 {
             // seg_map.c:683-684: FC_MAKE_ERR(EIO), ignored by getmapflt.
             return;

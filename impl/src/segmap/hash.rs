@@ -37,13 +37,14 @@ impl Segmap {
         seed("seg_map.c:1652");
         let h = &self.hash[hashid];
         h.mtx.enter();
-        let mut smp = h.list.get();
+        let hm = [&h.mtx];
+        let mut smp = h.list.read(&hm);
         while smp != NIL {
             let s = &self.smap[smp as usize];
-            if s.vp.get() == vp.tag() && s.off.get() == baseoff {
+            if s.vp.read(&hm) == vp.tag() && s.off.read(&hm) == baseoff {
                 break;
             }
-            smp = s.hash.get();
+            smp = s.hash.read(&hm);
         }
         h.mtx.exit();
         (smp != NIL).then_some(smp as usize)
@@ -81,14 +82,15 @@ impl Segmap {
         // across its allocation; a racing thread that missed on the same
         // key may have hashed its own slot in meanwhile. Search again with
         // the chain mutex held, so that at most one slot carries the tag.
-        let mut tmp = h.list.get();
+        let hm = [&h.mtx];
+        let mut tmp = h.list.read(&hm);
         if !model::mutant("skip-lost-hashin") {
             while tmp != NIL {
                 let t = &self.smap[tmp as usize];
-                if t.vp.get() == vp.tag() && t.off.get() == off {
+                if t.vp.read(&hm) == vp.tag() && t.off.read(&hm) == off {
                     break;
                 }
-                tmp = t.hash.get();
+                tmp = t.hash.read(&hm);
             }
         } else {
             tmp = NIL;
@@ -97,10 +99,11 @@ impl Segmap {
             // seg_map.c:1033-1038: tag under S and H, push on the chain.
             seed("seg_map.c:1033");
             self.tag_change(smp, "segmap_hashin");
-            s.vp.set(vp.tag());
-            s.off.set(off);
-            s.hash.set(h.list.get());
-            h.list.set(smp as u64);
+            let both = [&s.mtx, &h.mtx];
+            s.vp.write(vp.tag(), &both);
+            s.off.write(off, &both);
+            s.hash.write(h.list.read(&hm), &hm);
+            h.list.write(smp as u64, &hm);
         }
         h.mtx.exit();
         (tmp != NIL).then_some(tmp as usize)
@@ -116,15 +119,17 @@ impl Segmap {
             SYNC_MISUSE,
             "segmap_hashout: slot {smp} not locked"
         );
-        let vp = Vnode(s.vp.get() as u32);
-        let off = s.off.get();
+        let sl = [&s.mtx];
+        let vp = Vnode(s.vp.read(&sl) as u32);
+        let off = s.off.read(&sl);
         let hashid = self.hashid(vp, off);
         let h = &self.hash[hashid];
         seed("seg_map.c:1064");
         h.mtx.enter();
+        let hm = [&h.mtx];
         let mut hpp = Link::Head(hashid);
         loop {
-            let hp = self.link(hpp).get();
+            let hp = self.link(hpp).read(&hm);
             // seg_map.c:1069-1071: a tagged slot must be on its chain.
             check!(
                 hp != NIL,
@@ -137,15 +142,15 @@ impl Segmap {
             }
             hpp = Link::Slot(hp as usize);
         }
-        self.link(hpp).set(s.hash.get());
-        s.hash.set(NIL);
+        self.link(hpp).write(s.hash.read(&hm), &hm);
+        s.hash.write(NIL, &hm);
         h.mtx.exit();
         if !model::mutant("hashout-keeps-tag") {
             // seg_map.c:1085-1086.
             seed("seg_map.c:1085");
             self.tag_change(smp, "segmap_hashout");
-            s.vp.set(0);
-            s.off.set(0);
+            s.vp.write(0, &sl);
+            s.off.write(0, &sl);
         }
     }
 

@@ -26,8 +26,9 @@ impl Segmap {
         let s = &self.smap[smp];
         seed("seg_map.c:2035");
         s.mtx.enter();
-        s.flags.set(s.flags.get() | SM_NOTKPM_RELEASED);
-        let refcnt = s.refcnt.get();
+        let sl = [&s.mtx];
+        s.flags.write(s.flags.read(&sl) | SM_NOTKPM_RELEASED, &sl);
+        let refcnt = s.refcnt.read(&sl);
         // seg_map.c:2039, after its refinement: the count is the number of
         // windows handed out and not yet given back.
         self.check_refcnt(smp, "segmap_release");
@@ -72,11 +73,11 @@ impl Segmap {
 
         // seg_map.c:2078-2079: the identity VOP_PUTPAGE writes back, read
         // before the slot can lose it.
-        let vp = s.vp.get();
-        let offset = s.off.get();
+        let vp = s.vp.read(&sl);
+        let offset = s.off.read(&sl);
 
         // seg_map.c:2081.
-        let left = s.refcnt.add(-1);
+        let left = s.refcnt.add(-1, &sl);
         s.holders.fetch_sub(1, SeqCst);
         let inval = flags & (SM_INVAL | SM_DESTROY) != 0;
         if left != 0 && inval && model::mutant("inval-while-held") {
@@ -90,14 +91,15 @@ impl Segmap {
         }
         if left == 0 {
             // seg_map.c:2083.
-            s.flags.set(s.flags.get() & !(SM_WRITE_DATA | SM_READ_DATA));
+            s.flags
+                .write(s.flags.read(&sl) & !(SM_WRITE_DATA | SM_READ_DATA), &sl);
             if inval {
                 // seg_map.c:2085-2102 (segkpm off): forget the identity and
                 // unload the window's translations, slot mutex held.
                 cover("segmap.rel_hashout");
                 seed("seg_map.c:2086");
                 self.hashout(smp);
-                s.flags.set(s.flags.get() & !SM_NOTKPM_RELEASED);
+                s.flags.write(s.flags.read(&sl) & !SM_NOTKPM_RELEASED, &sl);
                 standin::hat_unload(smp, addr, MAXBSIZE);
             }
             // seg_map.c:2104.

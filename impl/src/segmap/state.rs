@@ -5,7 +5,7 @@
 //! * (S) the slot's mutex `sm_mtx`;
 //! * (H) the mutex `sh_mtx` of the hash chain the slot's tag hashes to;
 //! * (Q) the mutex `smq_mtx` of the free queue the slot is on;
-//! * (Q0+Q1) both queue mutexes of the freelist;
+//! * (Q0, Q1) the mutexes of a freelist's `sm_freeq[0]` and `sm_freeq[1]`;
 //! * (c) constant after `segmap_create`;
 //! * (u) no lock: the seed reads or writes it unlocked on purpose;
 //! * (g) ghost: instrumentation that only checks read.
@@ -71,16 +71,18 @@ impl SegmapConfig {
 pub(crate) struct Smap {
     /// `sm_mtx`.
     pub(crate) mtx: KMutex,
-    /// (S; also H while hashed) `sm_vp`: the tag's vnode, 0 when unused.
-    /// A holder of a reference reads it with no lock.
+    /// (S to write, and H too when hashing in; read under S or H; a holder
+    /// of a reference reads it with no lock) `sm_vp`: the tag's vnode, 0
+    /// when unused.
     pub(crate) vp: Word,
-    /// (S; also H while hashed) `sm_off`: the tag's MAXBSIZE-aligned offset.
+    /// (as `vp`) `sm_off`: the tag's MAXBSIZE-aligned offset.
     pub(crate) off: Word,
     /// (H) `sm_hash`: the next slot on the hash chain, or NIL.
     pub(crate) hash: Word,
-    /// (Q) `sm_next`: ring link on a free queue, NIL when on none. Whether it
-    /// is NIL changes only with S held too (seg_map.c:1348, 1726), and is
-    /// read under S alone (seg_map.c:1694).
+    /// (Q; leaves NIL with Q and S held, returns to NIL under S alone once
+    /// off the ring (seg_map.c:959, 1348, 1726); read under Q, or under S
+    /// for whether it is NIL (seg_map.c:1694)) `sm_next`: ring link on a
+    /// free queue, NIL when on none.
     pub(crate) next: Word,
     /// (Q) `sm_prev`: as `next`.
     pub(crate) prev: Word,
@@ -106,16 +108,16 @@ pub(crate) struct SmFreeq {
 pub(crate) struct SmFree {
     /// `sm_freeq[0..1]`.
     pub(crate) freeq: [SmFreeq; 2],
-    /// (Q0+Q1 to write; u to read, re-checked) `sm_allocq`, as an index
-    /// into `freeq`.
+    /// (Q0+Q1 to write; read under either, or with no lock as a hint that
+    /// is re-checked) `sm_allocq`, as an index into `freeq`.
     pub(crate) allocq: Word,
-    /// (Q0+Q1 to write; u to read) `sm_releq`, as an index into `freeq`.
+    /// (as `allocq`) `sm_releq`, as an index into `freeq`.
     pub(crate) releq: Word,
-    /// `sm_want`: threads sleeping for a slot of this list. Incremented with
-    /// Q0+Q1 held (seg_map.c:1252), decremented with `freeq[0]` held
-    /// (seg_map.c:1256); `segmap_smapadd` snapshots it under whichever queue
-    /// is the release queue (seg_map.c:966) and re-reads it under
-    /// `freeq[0]` (seg_map.c:975).
+    /// (Q0+Q1 to increment, Q0 to decrement; read under either) `sm_want`:
+    /// threads sleeping for a slot of this list. Incremented at
+    /// seg_map.c:1252, decremented at 1256; `segmap_smapadd` snapshots it
+    /// under whichever queue is the release queue (seg_map.c:966) and
+    /// re-reads it under `freeq[0]` (seg_map.c:975).
     pub(crate) want: Word,
     /// `sm_free_cv`, paired with `freeq[0].mtx`.
     pub(crate) cv: KCondvar,
@@ -232,7 +234,8 @@ impl Segmap {
             .collect();
 
         // seg_map.c:405-451: slots, each linked at the tail of its
-        // freelist's release queue, last slot first, with no locks.
+        // freelist's release queue, last slot first, with no locks (nobody
+        // else can see the segment yet).
         let smap: Vec<Smap> = (0..npages)
             .map(|i| Smap {
                 mtx: KMutex::new(SLOT, i as u32),
@@ -251,20 +254,20 @@ impl Segmap {
         for i in (0..npages).rev() {
             let s = &smap[i];
             let sm = &free[s.free_ndx];
-            let releq = &sm.freeq[sm.releq.get() as usize];
-            let head = releq.head.get();
+            let releq = &sm.freeq[sm.releq.hint() as usize];
+            let head = releq.head.hint();
             if head == NIL {
-                releq.head.set(i as u64);
-                s.next.set(i as u64);
-                s.prev.set(i as u64);
+                releq.head.write(i as u64, &[]);
+                s.next.write(i as u64, &[]);
+                s.prev.write(i as u64, &[]);
             } else {
                 let h = &smap[head as usize];
-                let tail = h.prev.get();
-                s.next.set(head);
-                s.prev.set(tail);
-                h.prev.set(i as u64);
-                smap[tail as usize].next.set(i as u64);
-                releq.head.set(s.next.get());
+                let tail = h.prev.hint();
+                s.next.write(head, &[]);
+                s.prev.write(tail, &[]);
+                h.prev.write(i as u64, &[]);
+                smap[tail as usize].next.write(i as u64, &[]);
+                releq.head.write(s.next.hint(), &[]);
             }
         }
 

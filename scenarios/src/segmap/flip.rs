@@ -4,6 +4,7 @@
 
 use super::common::{key, run_threads, segmap, use_window, VP};
 use harness::{Expect, Mutant, Scenario};
+use model::check::SYNC_UNLOCKED;
 use subsys::segmap::{Fixes, Segmap, LOCK_ORDER, SEGMAP_I3, SEGMAP_I5};
 
 /// Two slots. Main holds key 1 and has released key 3, so the allocation
@@ -42,8 +43,13 @@ pub const RELEASE_VS_FLIP: Scenario = Scenario {
             summary: "smapadd sets SM_QNDX_ZERO from a second read of sm_releq, not from the queue it locks (seg_map.c:949-954)",
         },
         Mutant {
-            name: "flip-unlocked",
+            name: "flip-one-sided",
             catches: SEGMAP_I5,
+            summary: "the queue flip makes the release queue the allocation queue but not the reverse (seg_map.c:1265-1266)",
+        },
+        Mutant {
+            name: "flip-unlocked",
+            catches: SYNC_UNLOCKED,
             summary: "the queue flip stores sm_allocq/sm_releq after dropping both queue mutexes (seg_map.c:1265-1268)",
         },
     ],

@@ -3,7 +3,7 @@
 
 use super::common::{run_threads, segmap, use_window};
 use harness::{Expect, Mutant, Scenario};
-use model::check::{SYNC_DEADLOCK, SYNC_LOCKORDER};
+use model::check::{SYNC_DEADLOCK, SYNC_LOCKORDER, SYNC_UNLOCKED};
 use subsys::segmap::{Fixes, Segmap, LOCK_ORDER, SEGMAP_I8};
 
 /// One slot, two threads with different keys. Main uses the slot once
@@ -56,13 +56,13 @@ pub const NOFREE_WAIT: Scenario = Scenario {
     expect: Expect::Pass,
     mutants: &[
         Mutant {
-            name: "signal-unlocked",
+            name: "signal-under-releq",
             catches: SYNC_DEADLOCK,
-            summary: "smapadd signals without taking freeq[0], before the waiter sleeps (seg_map.c:974-977)",
+            summary: "smapadd re-checks sm_want and signals under the release queue's mutex, not freeq[0] (seg_map.c:974-977)",
         },
         Mutant {
             name: "want-before-releq",
-            catches: SYNC_DEADLOCK,
+            catches: SYNC_UNLOCKED,
             summary: "smapadd reads sm_want before taking the release queue mutex (seg_map.c:966)",
         },
         Mutant {

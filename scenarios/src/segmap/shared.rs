@@ -3,6 +3,7 @@
 
 use super::common::{key, segmap, Gate, VP};
 use harness::{Expect, Mutant, Scenario};
+use model::check::SYNC_UNLOCKED;
 use model::sync::spawn;
 use std::sync::Arc;
 use subsys::segmap::{Fixes, SegRw, LOCK_ORDER, SEGMAP_REFCNT, SM_FAULT};
@@ -47,11 +48,19 @@ pub const SHARED_HIT: Scenario = Scenario {
     loom_bound: Some(3),
     pct_depth: 3,
     expect: Expect::Pass,
-    mutants: &[Mutant {
-        name: "refcnt-unlocked",
-        catches: SEGMAP_REFCNT,
-        summary: "a hit increments sm_refcnt after dropping the slot mutex (seg_map.c:1735, 1749)",
-    }],
+    mutants: &[
+        Mutant {
+            name: "reclaim-no-ref",
+            catches: SEGMAP_REFCNT,
+            summary: "a reclaim of a free slot does not count its new user (seg_map.c:1735)",
+        },
+        Mutant {
+            name: "refcnt-unlocked",
+            catches: SYNC_UNLOCKED,
+            summary:
+                "a hit increments sm_refcnt after dropping the slot mutex (seg_map.c:1735, 1749)",
+        },
+    ],
     orders: &[&LOCK_ORDER],
     body,
 };
