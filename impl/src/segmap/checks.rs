@@ -55,6 +55,10 @@ pub const SEGMAP_TAG: &str = "SEGMAP-TAG";
 /// Refinement: a slot's refcnt equals the number of windows on it handed
 /// out and not yet released.
 pub const SEGMAP_REFCNT: &str = "SEGMAP-REFCNT";
+/// Refinement: one thread's getmaps return the slots the sequential
+/// reference model (`model::spec::segmap`) predicts: a hit returns the
+/// cached slot, a miss the free slot released longest ago.
+pub const SEGMAP_SPEC: &str = "SEGMAP-SPEC";
 /// Refinement: no slot is grabbed for reuse, or put on a freelist, while it
 /// is referenced or already free (seg_map.c:936-938, 1128).
 pub const SEGMAP_GRAB: &str = "SEGMAP-GRAB";

@@ -125,6 +125,10 @@ impl Segmap {
             s.prev.write(tail, &linking);
             h.prev.write(smp as u64, &qm);
             self.smap[tail as usize].next.write(smp as u64, &qm);
+            if model::mutant("smapadd-at-head") {
+                // Wrong policy: the slot just freed is reused first.
+                q.head.write(smp as u64, &qm);
+            }
         }
         if !was_empty && !self.fixes.every_release_wakes {
             q.mtx.exit();

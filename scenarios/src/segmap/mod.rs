@@ -8,7 +8,9 @@ mod flip;
 mod hashin;
 mod inval;
 mod nofree;
+mod otherlist;
 mod reclaim;
+pub mod sequential;
 mod shared;
 mod stranded;
 
@@ -27,4 +29,6 @@ pub const SCENARIOS: &[Scenario] = &[
     stranded::STRANDED_WAITER_FIXED,
     colours::TWO_COLOURS,
     colours::TWO_FREELISTS,
+    otherlist::OTHER_LIST_SLEEP,
+    sequential::SEQUENTIAL,
 ];
