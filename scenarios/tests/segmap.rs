@@ -85,6 +85,7 @@ fn every_check_has_a_mutant() {
         SEGMAP_TAG,
         SEGMAP_REFCNT,
         SEGMAP_GRAB,
+        SEGMAP_SPEC,
         SYNC_UNLOCKED,
     ] {
         assert!(caught.contains(&id), "no mutant for {id}");
