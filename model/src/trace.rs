@@ -46,6 +46,8 @@ pub enum Op {
     Alloc,
     Free,
     Use,
+    Hold,
+    Release,
     TlbFill,
     TlbHit,
     TlbFlush,
@@ -81,6 +83,8 @@ impl Op {
             Op::Alloc => "alloc",
             Op::Free => "free",
             Op::Use => "use",
+            Op::Hold => "hold",
+            Op::Release => "release",
             Op::TlbFill => "tlb fill",
             Op::TlbHit => "tlb hit",
             Op::TlbFlush => "tlb flush",
@@ -99,7 +103,8 @@ pub struct Event {
     pub op: Op,
     pub obj: ObjName,
     /// Operation-specific values: old/new for atomics and PTEs, the other
-    /// thread for spawn/join, va/pfn for TLB events.
+    /// thread for spawn/join, va/pte for TLB events, generation/references
+    /// for kmem events.
     pub a: u64,
     pub b: u64,
     pub site: &'static Location<'static>,
@@ -109,7 +114,9 @@ pub struct Event {
 impl Event {
     fn values(&self) -> Option<String> {
         match self.op {
-            Op::Load | Op::Use => Some(format!("= {:#x}", self.a)),
+            Op::Load => Some(format!("= {:#x}", self.a)),
+            Op::Alloc | Op::Free | Op::Use => Some(format!("gen {}", self.a)),
+            Op::Hold | Op::Release => Some(format!("gen {}, {} held", self.a, self.b)),
             Op::Store => Some(format!("{:#x} -> {:#x}", self.a, self.b)),
             Op::Swap | Op::FetchOp | Op::CasOk | Op::HwSetBits => {
                 Some(format!("{:#x} -> {:#x}", self.a, self.b))

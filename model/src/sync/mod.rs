@@ -26,6 +26,7 @@ pub use atomic::{AtomicBool, AtomicU16, AtomicU32, AtomicU64, AtomicUsize, Order
 pub use kcondvar::{KCondvar, Wakeup};
 pub use kmutex::KMutex;
 pub use locked::Locked;
+pub(crate) use monitor::Monitor;
 pub use signal::post_signal;
 pub(crate) use signal::SignalTable;
 pub use thread::{retry, spawn, JoinHandle};
