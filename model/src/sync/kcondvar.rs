@@ -108,7 +108,7 @@ impl KCondvar {
             e.event(me, Op::CvWait, self.name, 0, 0, site);
             e.set_waiting(me, Some(WaitFor::Cv(self.id)));
         }
-        m.release_for_wait(me);
+        m.release_for_wait(me, "cv_wait on");
         let how = self.st.0.wait_until(|s| {
             let i = s.waiters.iter().position(|w| w.tid == me)?;
             if signals.as_ref().is_some_and(|t| t.pending(me)) {

@@ -16,6 +16,7 @@
 mod atomic;
 mod kcondvar;
 mod kmutex;
+mod lockobj;
 mod monitor;
 mod signal;
 mod thread;
