@@ -18,12 +18,14 @@ mod kcondvar;
 mod kmutex;
 mod lockobj;
 mod monitor;
+mod rwlock;
 mod signal;
 mod thread;
 
 pub use atomic::{AtomicBool, AtomicU16, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 pub use kcondvar::{KCondvar, Wakeup};
 pub use kmutex::KMutex;
+pub use rwlock::{KRwLock, RwMode};
 pub use signal::post_signal;
 pub(crate) use signal::SignalTable;
 pub use thread::{retry, spawn, JoinHandle};

@@ -10,6 +10,9 @@
 
 use crate::exec::{self, Backend};
 
+// One monitor per lock, and only one variant is ever used in a process's
+// execution: size does not matter, an extra indirection per operation would.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Monitor<T> {
     Std(std::sync::Mutex<T>, std::sync::Condvar),
     Loom(loom::sync::Mutex<T>, loom::sync::Condvar),
