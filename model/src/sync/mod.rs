@@ -14,17 +14,21 @@
 //! | [`retry`] | `goto retry` | backend `yield_now` |
 
 mod atomic;
+mod iolock;
 mod kcondvar;
 mod kmutex;
 mod lockobj;
 mod monitor;
+mod pagelock;
 mod rwlock;
 mod signal;
 mod thread;
 
 pub use atomic::{AtomicBool, AtomicU16, AtomicU32, AtomicU64, AtomicUsize, Ordering};
+pub use iolock::IoLock;
 pub use kcondvar::{KCondvar, Wakeup};
 pub use kmutex::KMutex;
+pub use pagelock::{PageLock, Se};
 pub use rwlock::{KRwLock, RwMode};
 pub use signal::post_signal;
 pub(crate) use signal::SignalTable;
