@@ -14,6 +14,7 @@
 //! | [`retry`] | `goto retry` | backend `yield_now` |
 
 mod atomic;
+mod callout;
 mod iolock;
 mod kcondvar;
 mod kmutex;
@@ -25,6 +26,7 @@ mod signal;
 mod thread;
 
 pub use atomic::{AtomicBool, AtomicU16, AtomicU32, AtomicU64, AtomicUsize, Ordering};
+pub use callout::{CalloutId, Callouts, Handler};
 pub use iolock::IoLock;
 pub use kcondvar::{KCondvar, Wakeup};
 pub use kmutex::KMutex;
