@@ -786,7 +786,9 @@ fn timed_wait() {
     }
     m.exit();
     t.join();
-    co.shutdown();
+    if !model::mutant("no-shutdown") {
+        co.shutdown();
+    }
 }
 
 static TIMED_WAIT: Scenario = Scenario {
@@ -796,7 +798,11 @@ static TIMED_WAIT: Scenario = Scenario {
     loom_bound: Some(2),
     pct_depth: 3,
     expect: Expect::Pass,
-    mutants: &[],
+    mutants: &[Mutant {
+        name: "no-shutdown",
+        catches: SYNC_MISUSE,
+        summary: "the callout wheel is dropped without shutdown",
+    }],
     orders: &[&CV_ORDER],
     body: timed_wait,
 };
@@ -805,6 +811,34 @@ static TIMED_WAIT: Scenario = Scenario {
 fn timed_wait_can_time_out_or_be_signalled() {
     let reached = check(&TIMED_WAIT, Some(&TIMED_SEEN));
     assert_eq!(reached, set(&["signalled", "timed out"]));
+}
+
+/// Nobody signals: the timeout alone must end the wait.
+fn timed_wait_alone() {
+    let co = Callouts::start();
+    let m = KMutex::new(CV_MTX, 0);
+    let cv = KCondvar::new("test.cv", 0);
+    m.enter();
+    assert_eq!(cv.timed_wait(&m, &co), Wakeup::TimedOut);
+    m.exit();
+    co.shutdown();
+}
+
+static TIMED_ALONE: Scenario = Scenario {
+    id: "prim/timed-wait-alone",
+    summary: "cv_timedwait with no signaller returns by timeout",
+    threads: 2,
+    loom_bound: Some(3),
+    pct_depth: 3,
+    expect: Expect::Pass,
+    mutants: &[],
+    orders: &[&CV_ORDER],
+    body: timed_wait_alone,
+};
+
+#[test]
+fn timed_wait_times_out_alone() {
+    check(&TIMED_ALONE, None);
 }
 
 static PASS_SEEN: Seen = Mutex::new(BTreeSet::new());

@@ -38,7 +38,7 @@ pub(crate) fn install() {
                 .cloned()
                 .or_else(|| info.payload().downcast_ref::<&str>().map(|s| s.to_string()))
                 .unwrap_or_else(|| "panic".to_string());
-            let (check, message) = if msg.starts_with("deadlock") {
+            let v = if msg.starts_with("deadlock") {
                 let blocked = exec
                     .snapshot()
                     .iter()
@@ -46,18 +46,18 @@ pub(crate) fn install() {
                     .map(|t| format!("thread {}", t.tid))
                     .collect::<Vec<_>>()
                     .join(", ");
-                (
-                    SYNC_DEADLOCK,
-                    format!("every live thread is blocked ({blocked})"),
-                )
+                let message = format!("every live thread is blocked ({blocked})");
+                // loom raises this inside its scheduler, with its state
+                // borrowed: asking it for the current thread would panic
+                // again and abort the process.
+                exec.violation_by(exec.last_tid(), SYNC_DEADLOCK, message, true)
             } else {
                 let at = info
                     .location()
                     .map(|l| format!(" at {l}"))
                     .unwrap_or_default();
-                (PANIC, format!("{msg}{at}"))
+                exec.violation(PANIC, format!("{msg}{at}"), true)
             };
-            let v = exec.violation(check, message, true);
             exec.run.record(v, exec.events());
         }));
     });

@@ -376,13 +376,32 @@ impl Exec {
 
     /// Builds a violation of `check` detected by the calling thread.
     pub fn violation(&self, check: &'static str, message: String, fatal: bool) -> Violation {
+        self.violation_by(super::tid(), check, message, fatal)
+    }
+
+    /// Builds a violation of `check` detected by thread `tid`. For a panic
+    /// raised inside a backend's scheduler (loom's deadlock report), where
+    /// asking the backend for the calling thread would panic again.
+    pub fn violation_by(
+        &self,
+        tid: Tid,
+        check: &'static str,
+        message: String,
+        fatal: bool,
+    ) -> Violation {
         Violation {
             check,
             message,
-            tid: super::tid(),
+            tid,
             fatal,
             threads: self.snapshot(),
         }
+    }
+
+    /// The thread of the last event logged (0 if none): the one that ran
+    /// last, for reports that cannot ask the backend.
+    pub fn last_tid(&self) -> Tid {
+        self.g().events.last().map_or(0, |e| e.tid)
     }
 }
 

@@ -63,7 +63,8 @@ fn callout_name(seq: u64) -> ObjName {
 /// Backend mapping: the pending queue in a backend monitor, drained by one
 /// actor thread spawned by [`Callouts::start`]; under loom the actor counts
 /// against the limit of 5 threads (main included). Every scenario that
-/// starts a wheel must call [`Callouts::shutdown`], which joins the actor.
+/// starts a wheel must call [`Callouts::shutdown`], which joins the actor;
+/// dropping a wheel that was not shut down is a `SYNC-MISUSE` violation.
 ///
 /// Deviations from illumos: there is no clock, so a timeout's delay is not
 /// modelled and callouts fire in the order they were set (one at a time,
@@ -186,6 +187,18 @@ impl Callouts {
             ((), true)
         });
         actor.join();
+    }
+}
+
+impl Drop for Callouts {
+    /// A wheel dropped without `shutdown` leaves its actor blocked forever
+    /// (and uncounted by runners that wait only for the main thread): a
+    /// `SYNC-MISUSE` violation.
+    fn drop(&mut self) {
+        let running = self.actor.get_mut().map_or(true, |a| a.is_some());
+        if running && exec::in_model() && !std::thread::panicking() {
+            self.misuse(exec::tid(), "Callouts dropped without shutdown");
+        }
     }
 }
 
