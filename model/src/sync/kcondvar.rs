@@ -58,8 +58,8 @@ impl CvShared {
     }
 }
 
-/// A kernel condition variable (`cv_wait`, `cv_wait_sig`, `cv_signal`,
-/// `cv_broadcast`).
+/// A kernel condition variable (`cv_wait`, `cv_wait_sig`, `cv_timedwait`,
+/// `cv_signal`, `cv_broadcast`).
 ///
 /// Backend mapping: a FIFO list of waiters in a backend monitor; `signal`
 /// marks exactly one waiter (the oldest not yet chosen) and `broadcast`
@@ -67,7 +67,8 @@ impl CvShared {
 /// waiters and shows as a deadlock. A waiter joins the list before it
 /// releases the mutex, so no wakeup is lost between the two. Deviation from
 /// illumos: no spurious wakeups (callers' loops are still exercised by
-/// broadcasts and interrupted waits); wake order is FIFO, not by priority.
+/// broadcasts and interrupted waits); wake order is FIFO, not by priority;
+/// a timed wait's timeout has no duration (see [`KCondvar::timed_wait`]).
 pub struct KCondvar {
     st: Arc<CvShared>,
     name: ObjName,
