@@ -2,6 +2,7 @@
 
 use super::lockobj::LockObj;
 use super::monitor::Monitor;
+use crate::check::{fail, SYNC_DEADLOCK};
 use crate::exec::{self, ObjId, Tid};
 use crate::lockdep::How;
 use crate::trace::{ObjName, Op};
@@ -65,31 +66,37 @@ impl KMutex {
 
     /// Validates the order, waits for the mutex, owns it and records the
     /// hold (shared by `enter` and the re-acquisition after a wait).
+    ///
+    /// One critical section decides, waits and grants, as a kernel mutex
+    /// does: a second one on contention would give loom a scheduling point
+    /// the C code does not have, and more executions to explore.
     fn acquire(&self, me: Tid, site: &'static Location<'static>) {
         self.lock.order(me, How::Blocking, site);
-        let got = self.st.with(|s| match s.owner {
+        let mut waited = false;
+        let r = self.st.wait_until(|s| match s.owner {
             None => {
                 s.owner = Some(me);
-                (true, false)
-            }
-            Some(_) => {
-                s.waiters += 1;
-                self.lock.register(me);
-                (false, false)
-            }
-        });
-        if got {
-            self.lock.hold(me, false, How::Blocking, site);
-        } else {
-            self.lock.wait(me, &self.st, |s| match s.owner {
-                None => {
-                    s.owner = Some(me);
+                if waited {
                     s.waiters -= 1;
                     self.lock.granted(me, false, site);
-                    Some(())
+                } else {
+                    self.lock.hold(me, false, How::Blocking, site);
                 }
-                Some(_) => None,
-            });
+                Some(Ok(()))
+            }
+            Some(_) if !waited => {
+                waited = true;
+                s.waiters += 1;
+                self.lock.register(me);
+                self.lock.cycle(me).map(|cycle| {
+                    s.waiters -= 1;
+                    Err(cycle)
+                })
+            }
+            Some(_) => None,
+        });
+        if let Err(cycle) = r {
+            fail(SYNC_DEADLOCK, cycle);
         }
     }
 

@@ -129,6 +129,14 @@ impl LockObj {
         }
     }
 
+    /// After [`LockObj::register`]: the lock cycle this wait would close,
+    /// described, if any.
+    pub(crate) fn cycle(&self, me: Tid) -> Option<String> {
+        self.exec
+            .as_deref()
+            .and_then(|e| cycle(e, me, WaitFor::Lock(self.id)))
+    }
+
     /// After [`LockObj::register`]: checks for a deadlock, then waits on
     /// `st` until `grant` returns `Some`.
     pub(crate) fn wait<T, R>(
@@ -159,8 +167,8 @@ pub(crate) fn wait<T, R>(
     st: &Monitor<T>,
     mut grant: impl FnMut(&mut T) -> Option<R>,
 ) -> R {
-    if let Some(e) = exec {
-        check_cycle(e, me, w);
+    if let Some(msg) = exec.and_then(|e| cycle(e, me, w)) {
+        fail(SYNC_DEADLOCK, msg);
     }
     st.wait_until(|s| {
         let r = grant(s);
@@ -173,12 +181,10 @@ pub(crate) fn wait<T, R>(
     })
 }
 
-/// Fails [`SYNC_DEADLOCK`] if `me`, registered as waiting for `w`, closes
-/// a cycle of threads each waiting for something the next one holds.
-fn check_cycle(e: &Exec, me: Tid, w: WaitFor) {
-    let Some(cycle) = e.lock_cycle(me, w) else {
-        return;
-    };
+/// If `me`, registered as waiting for `w`, closes a cycle of threads each
+/// waiting for something the next one holds, describes the cycle.
+pub(crate) fn cycle(e: &Exec, me: Tid, w: WaitFor) -> Option<String> {
+    let cycle = e.lock_cycle(me, w)?;
     let n = cycle.len();
     let desc: Vec<String> = (0..n)
         .map(|i| {
@@ -193,5 +199,5 @@ fn check_cycle(e: &Exec, me: Tid, w: WaitFor) {
             format!("thread {t} waits for {name} {verb} thread {holder}")
         })
         .collect();
-    fail(SYNC_DEADLOCK, format!("lock cycle: {}", desc.join("; ")));
+    Some(format!("lock cycle: {}", desc.join("; ")))
 }
