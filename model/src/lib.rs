@@ -20,7 +20,9 @@
 
 pub mod check;
 pub mod exec;
+pub mod kernel;
 pub mod lockdep;
+pub mod machine;
 pub mod spec;
 pub mod sync;
 pub mod trace;

@@ -3,6 +3,9 @@
 
 mod cv;
 mod inversion;
+mod pte_hw;
+mod stale_tlb;
+mod uaf;
 
 use harness::Scenario;
 
@@ -13,4 +16,7 @@ pub const SCENARIOS: &[Scenario] = &[
     inversion::APART,
     cv::SIGNAL_LOST_WAKEUP,
     cv::WAIT_SIG_EATS_SIGNAL,
+    pte_hw::PTE_CAS_VS_HW,
+    stale_tlb::STALE_TLB,
+    uaf::USE_AFTER_FREE,
 ];
