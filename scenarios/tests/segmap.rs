@@ -86,6 +86,7 @@ fn every_check_has_a_mutant() {
         SEGMAP_REFCNT,
         SEGMAP_GRAB,
         SEGMAP_SPEC,
+        SEGMAP_BITMAP,
         SYNC_UNLOCKED,
     ] {
         assert!(caught.contains(&id), "no mutant for {id}");
@@ -118,7 +119,7 @@ fn race_windows_reached() {
         ),
         (
             "segmap/shared-hit",
-            &["segmap.get_reclaim", "segmap.get_use", "segmap.prefault"],
+            &["segmap.get_reclaim", "segmap.get_use", "segmap.fault"],
         ),
         (
             "segmap/release-vs-flip",
@@ -151,6 +152,24 @@ fn race_windows_reached() {
             ],
         ),
         ("segmap/two-freelists", &["segmap.next_freelist"]),
+        (
+            "segmap/pagecreate-vs-reuse",
+            &[
+                "segmap.page_busy",
+                "segmap.pagecreate_new",
+                "segmap.free",
+                "segmap.get_reuse",
+            ],
+        ),
+        (
+            "segmap/softlock",
+            &[
+                "segmap.hat_memload_lock",
+                "segmap.hat_unlock",
+                "segmap.pagecreate_new",
+                "segmap.free_dirty",
+            ],
+        ),
     ];
     for (id, points) in windows {
         let s = scenario(scenarios::all(), id);
@@ -178,6 +197,8 @@ fn lock_order_proved() {
     println!("{text}");
     assert!(ok, "{text}");
     for (from, to) in [
+        ("page", "segmap.slot"),
+        ("segmap.slot", "page"),
         ("segmap.queue", "segmap.slot"),
         ("segmap.queue", "segmap.queue"),
         ("segmap.slot", "segmap.queue"),

@@ -55,6 +55,10 @@ pub const SEGMAP_TAG: &str = "SEGMAP-TAG";
 /// Refinement: a slot's refcnt equals the number of windows on it handed
 /// out and not yet released.
 pub const SEGMAP_REFCNT: &str = "SEGMAP-REFCNT";
+/// A slot's `sm_bitmap` names exactly the pages of its window that
+/// `segmap_pagecreate` created and left locked, and that no
+/// `segmap_pageunlock` or F_SOFTUNLOCK has unlocked yet.
+pub const SEGMAP_BITMAP: &str = "SEGMAP-BITMAP";
 /// Refinement: one thread's getmaps return the slots the sequential
 /// reference model (`model::spec::segmap`) predicts: a hit returns the
 /// cached slot, a miss the free slot released longest ago.
@@ -131,6 +135,18 @@ impl Segmap {
         self.check_roles();
         self.check_placement(&rings, &slot_free);
         self.check_want();
+        for (i, s) in self.smap.iter().enumerate() {
+            if slot_free(i) && s.bitmap.peek() != s.bits.load(SeqCst) {
+                fail(
+                    SEGMAP_BITMAP,
+                    format!(
+                        "slot {i}: sm_bitmap is {:#x} but the pages created and not yet unlocked are {:#x}",
+                        s.bitmap.peek(),
+                        s.bits.load(SeqCst)
+                    ),
+                );
+            }
+        }
     }
 
     fn check_all_free(&self) {
@@ -151,6 +167,12 @@ impl Segmap {
                     format!("{m:?} still held by thread {t} at a quiescent point"),
                 );
             }
+        }
+        if let Some(p) = self.pages.locks().find(|p| p.locked()) {
+            fail(
+                SYNC_MISUSE,
+                format!("{p:?} still locked at a quiescent point"),
+            );
         }
     }
 

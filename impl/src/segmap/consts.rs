@@ -11,6 +11,8 @@ pub const MAXBOFFSET: u64 = MAXBSIZE - 1;
 pub const MAXBMASK: u64 = !MAXBOFFSET;
 /// `PAGESIZE` (x86).
 pub const PAGESIZE: u64 = 0x1000;
+/// `PAGESHIFT`.
+pub const PAGESHIFT: u32 = 12;
 /// `PAGEMASK`.
 pub const PAGEMASK: u64 = !(PAGESIZE - 1);
 /// `SMAP_HASHAVELEN`: the average chain length `segmap_create` sizes the
@@ -72,6 +74,20 @@ pub const B_TRUNC: u32 = 0x0010_0000;
 
 /// The null slot pointer in link fields (`NULL` in the seed).
 pub const NIL: u64 = u64::MAX;
+
+/// `enum fault_type`: what `segmap_fault` is asked to do.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FaultType {
+    /// `F_INVAL`: load the translations (a prefault or a real fault).
+    Invalid,
+    /// `F_SOFTLOCK`: load and lock them, keeping the pages locked.
+    SoftLock,
+    /// `F_SOFTUNLOCK`: undo an `F_SOFTLOCK` (or a `segmap_pagecreate`).
+    SoftUnlock,
+}
+
+/// `EIO`.
+pub const EIO: i32 = 5;
 
 /// `enum seg_rw`: the access a window is taken for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

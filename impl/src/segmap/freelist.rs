@@ -200,7 +200,8 @@ impl Segmap {
             );
             s.flags.write(flags & !SM_NOTKPM_RELEASED, &sl);
             standin::hat_unload(smp, Self::slot_addr(smp), MAXBSIZE);
-            standin::pagefree(vp, off);
+            // seg_map.c:1181, slot mutex still held.
+            self.pagefree(vp, off);
         }
     }
 

@@ -1,6 +1,6 @@
 //! `segmap_getmap` / `segmap_getmapflt` (seg_map.c:1579-1975), segkpm off.
 
-use super::checks::{SEGMAP_I2, SEGMAP_I3, SEGMAP_I4, SEGMAP_REFCNT, SEGMAP_TAG};
+use super::checks::{SEGMAP_I2, SEGMAP_I3, SEGMAP_I4, SEGMAP_TAG};
 use super::consts::*;
 use super::retry::Retries;
 use super::standin;
@@ -21,12 +21,10 @@ impl Segmap {
     /// `segmap_getmapflt` (seg_map.c:1599-1975) with segkpm off: returns the
     /// MAXBSIZE-aligned window address of a slot tagged `(vp, off &
     /// MAXBMASK)` and holds a reference on it until `segmap_release`.
-    /// `forcefault` non-zero prefaults the translations (a stand-in until
-    /// the MMU model lands). The access type matters only to the segkpm
-    /// paths (seg_map.c:1643-1646, 1742-1748) and to the pages the prefault
-    /// would fetch, neither of which is ported, so `_rw` is unused.
+    /// `forcefault` non-zero prefaults the translations with
+    /// `segmap_fault(F_INVAL, rw)`; with segkpm off that is all `rw` does.
     #[track_caller]
-    pub fn getmapflt(&self, vp: Vnode, off: u64, len: u64, forcefault: u32, _rw: SegRw) -> u64 {
+    pub fn getmapflt(&self, vp: Vnode, off: u64, len: u64, forcefault: u32, rw: SegRw) -> u64 {
         assert!(vp.0 != 0, "segmap_getmapflt: NULL vnode");
         // seg_map.c:1628-1632.
         let baseoff = off & MAXBMASK;
@@ -88,14 +86,12 @@ impl Segmap {
         let baseaddr = Self::slot_addr(smp);
         let vaddr = baseaddr + (off - baseoff);
         // seg_map.c:1964-1972: prefault a new slot, or one whose
-        // translation is missing, page-aligned.
+        // translation is missing, page-aligned; errors are left to the
+        // access's own fault.
         if forcefault != 0 && (newslot || !standin::hat_probe(vaddr)) {
             let pgaddr = vaddr & PAGEMASK;
-            self.fault_prologue(
-                smp,
-                pgaddr,
-                (vaddr + len - pgaddr + PAGESIZE - 1) & PAGEMASK,
-            );
+            let plen = (vaddr + len - pgaddr + PAGESIZE - 1) & PAGEMASK;
+            let _ = self.fault(pgaddr, plen, FaultType::Invalid, rw);
         }
         self.check_tag(smp, vp, baseoff);
         self.after_op();
@@ -205,35 +201,6 @@ impl Segmap {
         let s = &self.smap[smp];
         s.refcnt.add(1, &[&s.mtx]);
         s.holders.fetch_add(1, SeqCst);
-    }
-
-    /// The part of `segmap_fault` (seg_map.c:678-694) that reads segmap
-    /// state, run by the prefault of seg_map.c:1964-1972 on window page
-    /// `pgaddr`: a holder reads its slot's tag with no lock (its reference
-    /// pins the tag), then would fetch and map the pages.
-    fn fault_prologue(&self, smp: usize, pgaddr: u64, len: u64) {
-        let s = &self.smap[smp];
-        cover("segmap.fault");
-        seed("seg_map.c:680");
-        let vp = s.vp.hint();
-        let sm_off = s.off.hint();
-        if vp == 0 {
-            // seg_map.c:683-684: FC_MAKE_ERR(EIO), ignored by getmapflt.
-            return;
-        }
-        check!(
-            s.refcnt.peek() > 0,
-            SEGMAP_REFCNT,
-            "segmap_fault: slot {smp} faulted with refcnt 0"
-        );
-        // seg_map.c:688-694.
-        let addroff = pgaddr & MAXBOFFSET;
-        assert!(
-            addroff + len <= MAXBSIZE,
-            "segmap_fault: endaddr {:#x} exceeds MAXBSIZE chunk",
-            pgaddr + len
-        );
-        standin::prefault(smp, sm_off + addroff, len);
     }
 
     /// Refinement: the window handed out maps the key asked for.

@@ -18,19 +18,27 @@
 //! | `segmap_hashout` 1048-1088 | `Segmap::hashout` |
 //! | `grab_smp` 1124-1183 | `Segmap::grab_smp` |
 //! | `get_free_smp` 1185-1362 | `Segmap::get_free_smp` |
+//! | `segmap_pagefree` 1094-1117 | `Segmap::pagefree` |
+//! | `segmap_pagecreate` 1379-1491 | [`Segmap::pagecreate`] |
+//! | `segmap_pageunlock` 1493-1577 | [`Segmap::pageunlock`] |
+//! | `segmap_fault` 582-770 | [`Segmap::fault`] |
+//! | `segmap_unlock` 490-571 | `Segmap::segmap_unlock` |
 //!
-//! Not ported yet: segkpm (`get_smap_kpm`, `segmap_pagecreate_kpm`, the kpm
-//! branches of getmapflt/release/get_free_smp), and everything that needs
-//! the page lock or the MMU model (`segmap_pagefree`, `segmap_pagecreate`,
-//! `segmap_pageunlock`, `segmap_fault` beyond its prologue, `sm_bitmap`);
-//! see [`standin`] for what stands in for them meanwhile.
+//! The page layer is a stand-in over the model's page lock (`page`), and
+//! the HAT and `VOP_PUTPAGE` are trace-only stand-ins (`standin`) until a
+//! HAT on the MMU model exists. Not ported yet: segkpm (`get_smap_kpm`,
+//! `segmap_pagecreate_kpm`, the kpm branches of getmapflt, release,
+//! get_free_smp and grab_smp).
 
 mod checks;
 mod consts;
+mod fault;
 mod freelist;
 mod getmap;
 mod hash;
 mod order;
+mod page;
+mod pagecreate;
 mod release;
 mod retry;
 mod standin;
@@ -41,5 +49,6 @@ mod word;
 pub use checks::*;
 pub use consts::*;
 pub use order::LOCK_ORDER;
+pub use page::{PageUniverse, PAGE};
 pub use state::{Fixes, Segmap, SegmapConfig, CHAIN, FREE_CV, QUEUE, SLOT};
 pub use vnode::Vnode;

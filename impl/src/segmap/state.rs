@@ -11,6 +11,7 @@
 //! * (g) ghost: instrumentation that only checks read.
 
 use super::consts::*;
+use super::page::{PageUniverse, Pages};
 use super::word::Word;
 use model::sync::{KCondvar, KMutex};
 use std::sync::atomic::AtomicU64 as GhostU64;
@@ -50,6 +51,8 @@ pub struct SegmapConfig {
     pub hashsz: Option<usize>,
     /// CPUs. Model thread `t` runs on CPU `t % max_ncpus`.
     pub max_ncpus: u32,
+    /// The pages that exist (none by default).
+    pub pages: PageUniverse,
     pub fixes: Fixes,
 }
 
@@ -62,6 +65,7 @@ impl SegmapConfig {
             ncolor: 1,
             hashsz: None,
             max_ncpus: 8,
+            pages: PageUniverse::default(),
             fixes: Fixes::default(),
         }
     }
@@ -90,6 +94,12 @@ pub(crate) struct Smap {
     pub(crate) refcnt: Word,
     /// (S) `sm_flags`: `SM_*` slot flags.
     pub(crate) flags: Word,
+    /// (S to write; a holder reads it with no lock, seg_map.c:1551)
+    /// `sm_bitmap`: pages of the window created by `segmap_pagecreate` whose
+    /// exclusive lock and locked translation await `segmap_pageunlock`.
+    pub(crate) bitmap: Word,
+    /// (g) the pages `bitmap` should name (refinement of `bitmap`).
+    pub(crate) bits: GhostU64,
     /// (c) `sm_free_ndx`: the freelist this slot belongs to.
     pub(crate) free_ndx: usize,
     /// (g) callers that hold a window on this slot (refinement of refcnt).
@@ -149,6 +159,8 @@ pub struct Segmap {
     pub(crate) hash: Vec<SmHash>,
     /// (c) `smd_cpu`.
     pub(crate) cpu: Vec<SegmapCpu>,
+    /// (c) the page layer stand-in.
+    pub(crate) pages: Pages,
     /// (c) `smd_ncolor`.
     pub(crate) ncolor: usize,
     /// (c) `smd_colormsk`.
@@ -247,6 +259,8 @@ impl Segmap {
                 refcnt: Word::new("segmap.sm_refcnt", i as u32, 0),
                 // seg_map.c:440: no SM_QNDX_ZERO, so on sm_freeq[1].
                 flags: Word::new("segmap.sm_flags", i as u32, 0),
+                bitmap: Word::new("segmap.sm_bitmap", i as u32, 0),
+                bits: GhostU64::new(0),
                 free_ndx: i & freemsk,
                 holders: GhostU64::new(0),
             })
@@ -285,6 +299,7 @@ impl Segmap {
             free,
             hash,
             cpu,
+            pages: Pages::new(cfg.pages),
             ncolor: ncolor as usize,
             colormsk: u64::from(ncolor - 1),
             freemsk,

@@ -9,6 +9,7 @@ mod hashin;
 mod inval;
 mod nofree;
 mod otherlist;
+mod pages;
 mod reclaim;
 pub mod sequential;
 mod shared;
@@ -31,4 +32,6 @@ pub const SCENARIOS: &[Scenario] = &[
     colours::TWO_FREELISTS,
     otherlist::OTHER_LIST_SLEEP,
     sequential::SEQUENTIAL,
+    pages::PAGECREATE_VS_REUSE,
+    pages::SOFTLOCK,
 ];

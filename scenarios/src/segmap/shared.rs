@@ -14,7 +14,9 @@ const PAGE: u64 = 0x1000;
 /// Two slots, key 1 cached and free. Each thread takes a window on key 1
 /// and keeps it until the other has one too, so both references overlap.
 /// The second thread asks for the second page of the block with a
-/// prefault (`SM_FAULT`), whose `segmap_fault` reads the tag unlocked.
+/// prefault (`SM_FAULT`), whose `segmap_fault` reads the tag unlocked (the
+/// file has no page in memory here, so its `VOP_GETPAGE` fails, which the
+/// prefault ignores).
 fn body() {
     let sm = segmap(2, Fixes::default());
     let a = sm.getmap(VP, key(1));
