@@ -2,11 +2,12 @@
 //! and the tests run.
 #![forbid(unsafe_code)]
 
+pub mod prim;
 pub mod proto;
 
 use harness::Scenario;
 
 /// Every scenario, in listing order.
 pub fn all() -> Vec<Scenario> {
-    proto::SCENARIOS.to_vec()
+    [proto::SCENARIOS, prim::SCENARIOS].concat()
 }
