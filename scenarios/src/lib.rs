@@ -2,6 +2,7 @@
 //! and the tests run.
 #![forbid(unsafe_code)]
 
+pub mod prim;
 pub mod proto;
 pub mod segmap;
 
@@ -9,7 +10,5 @@ use harness::Scenario;
 
 /// Every scenario, in listing order.
 pub fn all() -> Vec<Scenario> {
-    let mut all = proto::SCENARIOS.to_vec();
-    all.extend_from_slice(segmap::SCENARIOS);
-    all
+    [proto::SCENARIOS, prim::SCENARIOS, segmap::SCENARIOS].concat()
 }
