@@ -9,6 +9,7 @@ use std::panic::Location;
 pub use std::sync::atomic::Ordering;
 use std::sync::Arc;
 
+#[track_caller]
 fn trace(exec: &Option<Arc<Exec>>, name: ObjName, op: Op, a: u64, b: u64) {
     if let Some(e) = exec {
         e.event(exec::tid(), op, name, a, b, Location::caller());
