@@ -44,10 +44,10 @@
 
 use super::checks::{SEGMAP_GRAB, SEGMAP_I4};
 use super::consts::*;
-use super::retry::Retries;
 use super::standin;
 use super::Segmap;
 use model::check::SYNC_MISUSE;
+use model::sync::Retries;
 use model::{check, cover, seed};
 use std::sync::atomic::Ordering::SeqCst;
 

@@ -2,11 +2,11 @@
 
 use super::checks::{SEGMAP_I2, SEGMAP_I3, SEGMAP_I4, SEGMAP_TAG};
 use super::consts::*;
-use super::retry::Retries;
 use super::standin;
 use super::vnode::Vnode;
 use super::Segmap;
 use model::exec;
+use model::sync::Retries;
 use model::{check, cover, seed};
 use std::sync::atomic::Ordering::SeqCst;
 

@@ -40,7 +40,6 @@ mod order;
 mod page;
 mod pagecreate;
 mod release;
-mod retry;
 mod standin;
 mod state;
 mod vnode;

@@ -11,7 +11,7 @@
 //! | atomics | `atomic_*`, `CAS_PTE` | backend atomics |
 //! | [`spawn`], [`JoinHandle`] | threads | backend threads |
 //! | [`Callouts`] | `timeout` / `untimeout` | a pending queue in a monitor, drained by an actor thread |
-//! | [`retry`] | `goto retry` | backend `yield_now` |
+//! | [`retry`], [`Retries`] | `goto retry` | backend `yield_now` (from the second pass of an operation, for `Retries`) |
 
 mod atomic;
 mod callout;
@@ -22,6 +22,7 @@ mod locked;
 mod lockobj;
 mod monitor;
 mod pagelock;
+mod retry;
 mod rwlock;
 mod signal;
 mod thread;
@@ -34,6 +35,7 @@ pub use kmutex::KMutex;
 pub use locked::Locked;
 pub(crate) use monitor::Monitor;
 pub use pagelock::{PageLock, Se};
+pub use retry::Retries;
 pub use rwlock::{KRwLock, RwMode};
 pub use signal::post_signal;
 pub(crate) use signal::SignalTable;
