@@ -29,7 +29,15 @@ pub enum Op {
     Enter,
     TryEnterOk,
     TryEnterFail,
+    /// A blocking acquisition that waited and returned without the lock
+    /// (`page_lock` given a mutex).
+    EnterFail,
     Exit,
+    Downgrade,
+    UpgradeOk,
+    UpgradeFail,
+    /// Waited for a lock to be released without taking it (`page_io_wait`).
+    LockWait,
     CvWait,
     CvWoken,
     CvInterrupted,
@@ -53,9 +61,22 @@ pub enum Op {
     TlbFlush,
     HwSetBits,
     Fault,
+    /// `timeout`: a callout was set.
+    Timeout,
+    /// `untimeout`; `a` is 1 if it cancelled a pending callout.
+    Untimeout,
+    /// A callout handler starts.
     Callout,
+    /// A callout handler finished.
+    CalloutDone,
     Note,
 }
+
+/// The mode of a shared/exclusive lock operation, in an event's `a`
+/// (0 for locks without modes).
+pub const MODE_SHARED: u64 = 1;
+/// See [`MODE_SHARED`].
+pub const MODE_EXCL: u64 = 2;
 
 impl Op {
     pub fn name(self) -> &'static str {
@@ -66,7 +87,12 @@ impl Op {
             Op::Enter => "enter",
             Op::TryEnterOk => "tryenter ok",
             Op::TryEnterFail => "tryenter FAIL",
+            Op::EnterFail => "enter FAIL (waited)",
             Op::Exit => "exit",
+            Op::Downgrade => "downgrade",
+            Op::UpgradeOk => "tryupgrade ok",
+            Op::UpgradeFail => "tryupgrade FAIL",
+            Op::LockWait => "wait for release",
             Op::CvWait => "cv_wait",
             Op::CvWoken => "cv woken",
             Op::CvInterrupted => "cv INTERRUPTED",
@@ -90,7 +116,10 @@ impl Op {
             Op::TlbFlush => "tlb flush",
             Op::HwSetBits => "hw set bits",
             Op::Fault => "fault",
+            Op::Timeout => "timeout",
+            Op::Untimeout => "untimeout",
             Op::Callout => "callout",
+            Op::CalloutDone => "callout done",
             Op::Note => "note",
         }
     }
@@ -126,6 +155,21 @@ impl Event {
                 Some(format!("va {:#x} pte {:#x}", self.a, self.b))
             }
             Op::Spawn | Op::Join | Op::PostSignal => Some(format!("thread {}", self.a)),
+            Op::Enter | Op::TryEnterOk | Op::TryEnterFail | Op::EnterFail | Op::Exit => {
+                match self.a {
+                    MODE_SHARED => Some("shared".to_string()),
+                    MODE_EXCL => Some("excl".to_string()),
+                    _ => None,
+                }
+            }
+            Op::Untimeout => Some(
+                if self.a == 1 {
+                    "cancelled"
+                } else {
+                    "not pending"
+                }
+                .to_string(),
+            ),
             _ => None,
         }
     }

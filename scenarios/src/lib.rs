@@ -3,13 +3,19 @@
 #![forbid(unsafe_code)]
 
 pub mod htable;
+pub mod prim;
 pub mod proto;
+pub mod segmap;
 
 use harness::Scenario;
 
 /// Every scenario, in listing order.
 pub fn all() -> Vec<Scenario> {
-    let mut v = proto::SCENARIOS.to_vec();
-    v.extend_from_slice(htable::SCENARIOS);
-    v
+    [
+        proto::SCENARIOS,
+        prim::SCENARIOS,
+        segmap::SCENARIOS,
+        htable::SCENARIOS,
+    ]
+    .concat()
 }

@@ -196,3 +196,32 @@ fn mutants_are_all_caught() {
         .sum();
     assert_eq!(rows.len(), 2 * mutants, "each mutant under loom and PCT");
 }
+
+#[test]
+fn bench_reports_rates_overhead_and_detection() {
+    let d = tmp("bench");
+    let o = vmspec(
+        &[
+            "bench",
+            "proto/tryenter-inversion",
+            "--iterations",
+            "200",
+            "--json",
+            "b.json",
+        ],
+        &d,
+    );
+    let out = text(&o.stdout);
+    assert!(o.status.success(), "{out}");
+    assert!(out.contains("facade overhead"), "{out}");
+    let b: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("b.json")).unwrap()).unwrap();
+    assert_eq!(b["rates"].as_array().unwrap().len(), 2, "loom and PCT");
+    assert_eq!(b["overhead"].as_array().unwrap().len(), 2);
+    assert!(b["overhead"][0]["bare_executions"].as_u64().unwrap() > 0);
+    assert!(b["mutants"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .all(|m| m["caught"] == true));
+}

@@ -26,6 +26,11 @@ fn pinned_replays_reproduce_their_checks() {
             r.checks
         );
         assert_eq!(r.schedule.len(), file.steps, "{}", path.display());
+        assert!(
+            file.steps > 0,
+            "{}: an empty schedule replays nothing",
+            path.display()
+        );
         n += 1;
     }
     assert!(n >= 6, "only {n} pinned replays");

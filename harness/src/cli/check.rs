@@ -207,19 +207,29 @@ pub fn run(all: &'static [Scenario], args: &CheckArgs) -> CmdResult {
     let mut rows = results.into_inner().unwrap_or_else(|e| e.into_inner());
     rows.sort_by_key(|(i, _)| *i);
     let rows: Vec<Row> = rows.into_iter().map(|(_, r)| r).collect();
+    let label = |r: &Row| match &r.mutant {
+        Some(m) => format!("{} +{m}", r.scenario),
+        None => r.scenario.clone(),
+    };
+    let w = rows
+        .iter()
+        .map(|r| label(r).len())
+        .max()
+        .unwrap_or(8)
+        .max(8);
     println!();
     println!(
-        "{:<36} {:<22} {:>11} {:>9}  result",
+        "{:<w$} {:<22} {:>11} {:>9}  result",
         "scenario", "explorer", "executions", "seconds"
     );
     for r in &rows {
-        let id = match &r.mutant {
-            Some(m) => format!("{} +{m}", r.scenario),
-            None => r.scenario.clone(),
-        };
         println!(
-            "{id:<36} {:<22} {:>11} {:>9.2}  {}",
-            r.sched, r.executions, r.seconds, r.verdict
+            "{:<w$} {:<22} {:>11} {:>9.2}  {}",
+            label(r),
+            r.sched,
+            r.executions,
+            r.seconds,
+            r.verdict
         );
     }
     let failed = rows.iter().filter(|r| !r.ok).count();

@@ -68,18 +68,38 @@ pub(crate) fn install() {
     });
 }
 
-/// Holds stderr closed while alive, unless logging is on or another
-/// silence is already active.
-pub(crate) struct Silence(#[allow(dead_code)] Option<gag::Gag>);
+/// Holds stderr closed while alive, unless logging is on. Shared by
+/// concurrent runs (`--jobs`): the first silence closes stderr, the last
+/// one to end reopens it.
+pub(crate) struct Silence(bool);
+
+/// Live silences, and the redirect they share.
+static SILENCED: std::sync::Mutex<(usize, Option<gag::Gag>)> = std::sync::Mutex::new((0, None));
 
 impl Silence {
     pub(crate) fn new() -> Self {
         let logging =
             std::env::var_os("VMSPEC_LOG").is_some() || std::env::var_os("RUST_LOG").is_some();
-        Silence(if logging {
-            None
-        } else {
-            gag::Gag::stderr().ok()
-        })
+        if logging {
+            return Silence(false);
+        }
+        let mut s = SILENCED.lock().unwrap_or_else(|e| e.into_inner());
+        if s.0 == 0 {
+            s.1 = gag::Gag::stderr().ok();
+        }
+        s.0 += 1;
+        Silence(true)
+    }
+}
+
+impl Drop for Silence {
+    fn drop(&mut self) {
+        if self.0 {
+            let mut s = SILENCED.lock().unwrap_or_else(|e| e.into_inner());
+            s.0 -= 1;
+            if s.0 == 0 {
+                s.1 = None;
+            }
+        }
     }
 }

@@ -94,9 +94,8 @@ fn no_switch(ids: &[usize], current: Option<usize>, yielding: bool) -> usize {
     }
 }
 
-impl Scheduler for Steer {
-    fn new_execution(&mut self) -> Option<shuttle::scheduler::Schedule> {
-        *self.rec.lock().unwrap_or_else(|e| e.into_inner()) = Schedule::default();
+impl Steer {
+    fn next_execution(&mut self) -> Option<shuttle::scheduler::Schedule> {
         let sequential = self.started && !self.saw_choice;
         match &mut self.plan {
             _ if sequential => None,
@@ -118,6 +117,18 @@ impl Scheduler for Steer {
                 s.new_execution()
             }
         }
+    }
+}
+
+impl Scheduler for Steer {
+    fn new_execution(&mut self) -> Option<shuttle::scheduler::Schedule> {
+        let next = self.next_execution();
+        // Keep the last execution's record when the run ends: a run that
+        // ends without a failure (a lock-order report) is captured after.
+        if next.is_some() {
+            *self.rec.lock().unwrap_or_else(|e| e.into_inner()) = Schedule::default();
+        }
+        next
     }
 
     fn next_task(

@@ -23,6 +23,17 @@ pub enum WaitFor {
     Callout(ObjId),
 }
 
+impl WaitFor {
+    /// The object a lock or callout wait is for; `None` for waits that
+    /// lock cycles do not follow (condvars, joins).
+    fn object(self) -> Option<ObjId> {
+        match self {
+            WaitFor::Lock(o) | WaitFor::Callout(o) => Some(o),
+            WaitFor::Cv(_) | WaitFor::Join(_) => None,
+        }
+    }
+}
+
 /// One lock a thread holds.
 #[derive(Clone, Copy, Debug)]
 pub struct Held {
@@ -30,6 +41,9 @@ pub struct Held {
     pub name: ObjName,
     /// Taken by a try operation (adds no ordering edge).
     pub by_try: bool,
+    /// Held shared (a reader of an rwlock, a shared page lock); several
+    /// threads may hold the lock at once.
+    pub shared: bool,
     pub site: &'static Location<'static>,
 }
 
@@ -227,6 +241,16 @@ impl Exec {
         g.threads[tid].held.push(held);
     }
 
+    /// Records that `tid`, which waited for lock `held.obj`, now holds it
+    /// and waits no more (one step, so no report sees half of it).
+    pub(crate) fn grant(&self, tid: Tid, held: Held) {
+        let mut g = self.g();
+        g.objs[held.obj.0 as usize].holders.push(tid);
+        let t = &mut g.threads[tid];
+        t.held.push(held);
+        t.waiting = None;
+    }
+
     /// Records that `tid` released lock `obj`; returns whether it held it.
     pub(crate) fn release(&self, tid: Tid, obj: ObjId) -> bool {
         let mut g = self.g();
@@ -254,41 +278,66 @@ impl Exec {
         self.g().threads[tid].held.is_empty()
     }
 
-    /// The first thread holding lock `obj`, if any.
-    pub fn holder(&self, obj: ObjId) -> Option<Tid> {
-        self.g().objs[obj.0 as usize].holders.first().copied()
-    }
-
-    /// Threads holding lock `obj`.
+    /// Threads holding lock `obj` (a thread that holds it twice, as a
+    /// recursive reader, is listed twice).
     pub fn holders(&self, obj: ObjId) -> Vec<Tid> {
         self.g().objs[obj.0 as usize].holders.clone()
+    }
+
+    /// Threads holding lock `obj`, each with whether it holds it shared.
+    pub fn holds(&self, obj: ObjId) -> Vec<(Tid, bool)> {
+        let g = self.g();
+        g.objs[obj.0 as usize]
+            .holders
+            .iter()
+            .map(|&t| {
+                let shared = g.threads[t]
+                    .held
+                    .iter()
+                    .rev()
+                    .find(|h| h.obj == obj)
+                    .is_some_and(|h| h.shared);
+                (t, shared)
+            })
+            .collect()
+    }
+
+    /// Records that `tid` now holds `obj` in the other mode (downgrade or
+    /// upgrade).
+    pub(crate) fn set_shared(&self, tid: Tid, obj: ObjId, shared: bool) {
+        let mut g = self.g();
+        if let Some(h) = g.threads[tid].held.iter_mut().rev().find(|h| h.obj == obj) {
+            h.shared = shared;
+        }
+    }
+
+    /// Records that `tid` runs object `obj` (a callout handler) without
+    /// holding it as a lock: waiters on `obj` then wait for `tid` in
+    /// deadlock reports, but lock order is not involved. `None` clears it.
+    pub(crate) fn set_runner(&self, obj: ObjId, tid: Option<Tid>) {
+        self.g().objs[obj.0 as usize].holders = tid.into_iter().collect();
     }
 
     pub(crate) fn set_waiting(&self, tid: Tid, w: Option<WaitFor>) {
         self.g().threads[tid].waiting = w;
     }
 
-    /// If `tid`, about to wait for lock `obj`, would close a cycle of
-    /// threads each waiting for a lock the next one holds, returns the cycle
-    /// as (thread, lock it waits for) pairs starting with `tid`.
-    pub(crate) fn lock_cycle(&self, tid: Tid, obj: ObjId) -> Option<Vec<(Tid, ObjId)>> {
+    /// If `tid`, still registered as waiting for `w` (a lock, or a running
+    /// callout), would close a cycle of threads each waiting for an object
+    /// that the next one holds, returns the cycle as (thread, object it
+    /// waits for) pairs starting with `tid`. Every holder of a shared lock
+    /// is followed: a waiter needs all of them to let go, so a cycle
+    /// through any one of them is a deadlock. A thread that a wakeup has
+    /// already released from `w` is not waiting, so it closes no cycle.
+    pub(crate) fn lock_cycle(&self, tid: Tid, w: WaitFor) -> Option<Vec<(Tid, ObjId)>> {
         let g = self.g();
-        let mut path = vec![(tid, obj)];
-        let mut frontier = obj;
-        // Depth is bounded by the thread count: each step visits a new thread.
-        for _ in 0..g.threads.len() {
-            let holders = &g.objs[frontier.0 as usize].holders;
-            if holders.contains(&tid) {
-                return Some(path);
-            }
-            let next = holders.iter().find_map(|&h| match g.threads[h].waiting {
-                Some(WaitFor::Lock(o)) if !path.iter().any(|&(t, _)| t == h) => Some((h, o)),
-                _ => None,
-            })?;
-            path.push(next);
-            frontier = next.1;
+        if g.threads[tid].waiting != Some(w) {
+            return None;
         }
-        None
+        let mut path = vec![(tid, w.object()?)];
+        let mut dead = vec![false; g.threads.len()];
+        dead[tid] = true;
+        cycle_from(&g, tid, &mut path, &mut dead).then_some(path)
     }
 
     /// Every thread's state, for a report.
@@ -304,18 +353,24 @@ impl Exec {
                     .held
                     .iter()
                     .map(|h| {
+                        let shared = if h.shared { " (shared)" } else { "" };
                         let how = if h.by_try { " (try)" } else { "" };
-                        format!("{}{}", h.name, how)
+                        format!("{}{shared}{how}", h.name)
                     })
                     .collect(),
                 waits: t.waiting.map(|w| match w {
-                    WaitFor::Lock(o) => {
+                    WaitFor::Lock(o) | WaitFor::Callout(o) => {
                         let o = &g.objs[o.0 as usize];
                         let by: Vec<String> =
                             o.holders.iter().map(|h| format!("thread {h}")).collect();
-                        format!("{} (held by {})", o.name, by.join(", "))
+                        let verb = if matches!(w, WaitFor::Lock(_)) {
+                            "held"
+                        } else {
+                            "running"
+                        };
+                        format!("{} ({verb} by {})", o.name, by.join(", "))
                     }
-                    WaitFor::Cv(o) | WaitFor::Callout(o) => g.objs[o.0 as usize].name.to_string(),
+                    WaitFor::Cv(o) => g.objs[o.0 as usize].name.to_string(),
                     WaitFor::Join(t) => format!("thread {t} to exit (join)"),
                 }),
                 last: t.last.map(|e| e.to_string()),
@@ -347,4 +402,29 @@ impl Exec {
             threads: self.snapshot(),
         }
     }
+}
+
+/// Depth-first search for a path from the holders of the last object on
+/// `path` back to `path[0].0`; extends `path` along the way. `dead` marks
+/// threads already explored (or on the path).
+fn cycle_from(g: &Ghost, start: Tid, path: &mut Vec<(Tid, ObjId)>, dead: &mut [bool]) -> bool {
+    let (_, obj) = *path.last().expect("path starts non-empty");
+    for &h in &g.objs[obj.0 as usize].holders {
+        if h == start {
+            return true;
+        }
+        if dead[h] {
+            continue;
+        }
+        dead[h] = true;
+        let Some(next) = g.threads[h].waiting.and_then(WaitFor::object) else {
+            continue;
+        };
+        path.push((h, next));
+        if cycle_from(g, start, path, dead) {
+            return true;
+        }
+        path.pop();
+    }
+    false
 }

@@ -41,6 +41,38 @@ pub(crate) fn acquire(
     how: How,
     site: &'static Location<'static>,
 ) {
+    acquire_with(exec, tid, taken, site, |_| how);
+}
+
+/// Like [`acquire`] for an acquisition that, if it must block, first drops
+/// the held lock `dropped` (`page_lock` given a mutex, page_lock.c): with
+/// respect to `dropped` it is a try, with respect to every other held lock
+/// a blocking acquisition.
+pub(crate) fn acquire_dropping(
+    exec: &Exec,
+    tid: Tid,
+    taken: crate::trace::ObjName,
+    dropped: crate::exec::ObjId,
+    site: &'static Location<'static>,
+) {
+    acquire_with(exec, tid, taken, site, |h| {
+        if h.obj == dropped {
+            How::Try
+        } else {
+            How::Blocking
+        }
+    });
+}
+
+/// Validates and records an acquisition whose kind may differ per held
+/// lock (`how_after(h)` for the edge from `h`).
+fn acquire_with(
+    exec: &Exec,
+    tid: Tid,
+    taken: crate::trace::ObjName,
+    site: &'static Location<'static>,
+    how_after: impl Fn(&Held) -> How,
+) {
     if exec.holds_nothing(tid) {
         return;
     }
@@ -52,6 +84,7 @@ pub(crate) fn acquire(
         let chain: Vec<&'static str> = held.iter().map(|h| h.name.class).collect();
         graph.note_chain(chain, taken.class);
         for h in &held {
+            let how = how_after(h);
             let edge = Edge {
                 from: h.name.class,
                 to: taken.class,

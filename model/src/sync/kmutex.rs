@@ -1,12 +1,12 @@
 //! `kmutex_t`: an adaptive kernel mutex with an owner.
 
+use super::lockobj::LockObj;
 use super::monitor::Monitor;
-use crate::check::{fail, SYNC_DEADLOCK, SYNC_MISUSE};
-use crate::exec::{self, Exec, Held, ObjId, Tid, WaitFor};
-use crate::lockdep::{self, How};
+use crate::check::{fail, SYNC_DEADLOCK};
+use crate::exec::{self, ObjId, Tid};
+use crate::lockdep::How;
 use crate::trace::{ObjName, Op};
 use std::panic::Location;
-use std::sync::Arc;
 
 #[derive(Default)]
 struct State {
@@ -22,40 +22,33 @@ struct State {
 /// on the monitor's condvar while another thread owns the mutex; `tryenter`
 /// never waits (loom's own `try_lock` is not used, GUIDE trap 1). Deviation
 /// from illumos: no adaptive spinning (it changes no outcome), and `exit`
-/// by a non-owner or a recursive `enter` is a [`SYNC_MISUSE`] violation
+/// by a non-owner or a recursive `enter` is a [`SYNC_MISUSE`](crate::check::SYNC_MISUSE) violation
 /// where illumos would panic.
 pub struct KMutex {
     st: Monitor<State>,
-    name: ObjName,
-    id: ObjId,
-    exec: Option<Arc<Exec>>,
+    lock: LockObj,
 }
 
 impl std::fmt::Debug for KMutex {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.name)
+        write!(f, "{}", self.lock.name)
     }
 }
 
 impl KMutex {
     pub fn new(class: &'static str, index: u32) -> Self {
-        let name = ObjName {
-            kind: "mutex",
-            class,
-            index,
-        };
-        let exec = exec::current();
-        let id = exec.as_ref().map_or(ObjId(0), |e| e.register(name));
         KMutex {
             st: Monitor::new(State::default()),
-            name,
-            id,
-            exec,
+            lock: LockObj::new("mutex", class, index),
         }
     }
 
     pub fn name(&self) -> ObjName {
-        self.name
+        self.lock.name
+    }
+
+    pub(crate) fn id(&self) -> ObjId {
+        self.lock.id
     }
 
     /// `mutex_enter`: blocks until the mutex is free, then owns it.
@@ -64,81 +57,46 @@ impl KMutex {
         let site = Location::caller();
         let me = exec::tid();
         if self.owner() == Some(me) {
-            fail(
-                SYNC_MISUSE,
-                format!("thread {me}: recursive mutex_enter of {}", self.name),
-            );
+            let what = format!("recursive mutex_enter of {}", self.lock.name);
+            self.lock.misuse(me, &what);
         }
         self.acquire(me, site);
-        if let Some(e) = &self.exec {
-            e.event(me, Op::Enter, self.name, 0, 0, site);
-        }
+        self.lock.event(me, Op::Enter, 0, site);
     }
 
     /// Validates the order, waits for the mutex, owns it and records the
-    /// hold (shared by `enter` and the re-acquisition after a cv wait).
+    /// hold (shared by `enter` and the re-acquisition after a wait).
+    ///
+    /// One critical section decides, waits and grants, as a kernel mutex
+    /// does: a second one on contention would give loom a scheduling point
+    /// the C code does not have, and more executions to explore.
     fn acquire(&self, me: Tid, site: &'static Location<'static>) {
-        if let Some(e) = &self.exec {
-            lockdep::acquire(e, me, self.name, How::Blocking, site);
-        }
-        let got = self.st.with(|s| match s.owner {
+        self.lock.order(me, How::Blocking, site);
+        let mut waited = false;
+        let r = self.st.wait_until(|s| match s.owner {
             None => {
                 s.owner = Some(me);
-                (true, false)
+                if waited {
+                    s.waiters -= 1;
+                    self.lock.granted(me, false, site);
+                } else {
+                    self.lock.hold(me, false, How::Blocking, site);
+                }
+                Some(Ok(()))
             }
-            Some(_) => {
+            Some(_) if !waited => {
+                waited = true;
                 s.waiters += 1;
-                (false, false)
-            }
-        });
-        if !got {
-            self.block(me);
-        }
-        self.hold(me, How::Blocking, site);
-    }
-
-    fn block(&self, me: Tid) {
-        if let Some(e) = &self.exec {
-            e.set_waiting(me, Some(WaitFor::Lock(self.id)));
-            if let Some(cycle) = e.lock_cycle(me, self.id) {
-                let n = cycle.len();
-                let desc: Vec<String> = (0..n)
-                    .map(|i| {
-                        let (t, o) = cycle[i];
-                        let holder = cycle[(i + 1) % n].0;
-                        format!(
-                            "thread {t} waits for {} held by thread {holder}",
-                            e.obj_name(o)
-                        )
-                    })
-                    .collect();
-                fail(SYNC_DEADLOCK, format!("lock cycle: {}", desc.join("; ")));
-            }
-        }
-        self.st.wait_until(|s| match s.owner {
-            None => {
-                s.owner = Some(me);
-                s.waiters -= 1;
-                Some(())
+                self.lock.register(me);
+                self.lock.cycle(me).map(|cycle| {
+                    s.waiters -= 1;
+                    Err(cycle)
+                })
             }
             Some(_) => None,
         });
-        if let Some(e) = &self.exec {
-            e.set_waiting(me, None);
-        }
-    }
-
-    fn hold(&self, me: Tid, how: How, site: &'static Location<'static>) {
-        if let Some(e) = &self.exec {
-            e.hold(
-                me,
-                Held {
-                    obj: self.id,
-                    name: self.name,
-                    by_try: how == How::Try,
-                    site,
-                },
-            );
+        if let Err(cycle) = r {
+            fail(SYNC_DEADLOCK, cycle);
         }
     }
 
@@ -155,19 +113,15 @@ impl KMutex {
             Some(_) => (false, false),
         });
         if got {
-            if let Some(e) = &self.exec {
-                lockdep::acquire(e, me, self.name, How::Try, site);
-            }
-            self.hold(me, How::Try, site);
+            self.lock.order(me, How::Try, site);
+            self.lock.hold(me, false, How::Try, site);
         }
-        if let Some(e) = &self.exec {
-            let op = if got {
-                Op::TryEnterOk
-            } else {
-                Op::TryEnterFail
-            };
-            e.event(me, op, self.name, 0, 0, site);
-        }
+        let op = if got {
+            Op::TryEnterOk
+        } else {
+            Op::TryEnterFail
+        };
+        self.lock.event(me, op, 0, site);
         got
     }
 
@@ -177,20 +131,11 @@ impl KMutex {
         let site = Location::caller();
         let me = exec::tid();
         self.release(me, "mutex_exit of");
-        if let Some(e) = &self.exec {
-            e.event(me, Op::Exit, self.name, 0, 0, site);
-        }
+        self.lock.event(me, Op::Exit, 0, site);
     }
 
     fn release(&self, me: Tid, what: &str) {
-        if let Some(e) = &self.exec {
-            if !e.release(me, self.id) {
-                fail(
-                    SYNC_MISUSE,
-                    format!("thread {me}: {what} {} it does not own", self.name),
-                );
-            }
-        }
+        self.lock.release(me, what);
         self.st.with(|s| {
             s.owner = None;
             ((), s.waiters > 0)
@@ -205,18 +150,19 @@ impl KMutex {
 
     /// The owning thread, if any (ghost state; no scheduling point).
     pub fn owner(&self) -> Option<Tid> {
-        match &self.exec {
-            Some(e) => e.holder(self.id),
+        match self.lock.holds() {
+            Some(h) => h.first().map(|&(t, _)| t),
             None => self.st.with(|s| (s.owner, false)),
         }
     }
 
-    /// Releases for a condvar wait (traced as part of the wait).
-    pub(crate) fn release_for_wait(&self, me: Tid) {
-        self.release(me, "cv_wait on");
+    /// Releases for a wait that drops the mutex (a condvar wait, or a
+    /// `page_lock` that must block); traced as part of that wait.
+    pub(crate) fn release_for_wait(&self, me: Tid, what: &str) {
+        self.release(me, what);
     }
 
-    /// Re-acquires after a condvar wait.
+    /// Re-acquires after such a wait.
     pub(crate) fn reacquire(&self, me: Tid, site: &'static Location<'static>) {
         self.acquire(me, site);
     }

@@ -4,29 +4,39 @@
 //! | facade | illumos | std / loom / shuttle mapping |
 //! |---|---|---|
 //! | [`KMutex`] | `kmutex_t` | owner word in a backend `Mutex` + `Condvar` |
-//! | [`Locked`] | a field under its mutex | a value checked on every access |
-//! | [`KCondvar`] | `kcondvar_t` | FIFO waiter list in a backend `Mutex` + `Condvar` |
-//! | [`KRwLock`] | `krwlock_t` | reader count / writer in a monitor, writers preferred |
-//! | [`PageLock`] | `page_lock`, `page_trylock`, `page_tryupgrade`... | shared/exclusive count in a monitor |
-//! | [`IoLock`] | `page_io_lock` family | a flag in a monitor |
+//! | [`KCondvar`] | `kcondvar_t` | FIFO waiter list in a backend `Mutex` + `Condvar`; `timed_wait` arms a callout |
+//! | [`KRwLock`] | `krwlock_t` | writer, hold count and FIFO queue in a monitor; writers preferred, lock handed off to waiters |
+//! | [`PageLock`] | `page_lock`, `page_trylock`, `page_tryupgrade`, `page_downgrade`, `page_unlock` | holders and a `p_cv` broadcast count in a monitor |
+//! | [`IoLock`] | `page_io_lock` family | the in-use flag in a monitor |
 //! | atomics | `atomic_*`, `CAS_PTE` | backend atomics |
 //! | [`spawn`], [`JoinHandle`] | threads | backend threads |
-//! | [`Callouts`] | `timeout` / `untimeout` | an actor thread |
-//! | [`retry`] | `goto retry` | backend `yield_now` |
+//! | [`Callouts`] | `timeout` / `untimeout` | a pending queue in a monitor, drained by an actor thread |
+//! | [`retry`], [`Retries`] | `goto retry` | backend `yield_now` (from the second pass of an operation, for `Retries`) |
 
 mod atomic;
+mod callout;
+mod iolock;
 mod kcondvar;
 mod kmutex;
 mod locked;
+mod lockobj;
 mod monitor;
+mod pagelock;
+mod retry;
+mod rwlock;
 mod signal;
 mod thread;
 
 pub use atomic::{AtomicBool, AtomicU16, AtomicU32, AtomicU64, AtomicUsize, Ordering};
+pub use callout::{CalloutId, Callouts, Handler};
+pub use iolock::IoLock;
 pub use kcondvar::{KCondvar, Wakeup};
 pub use kmutex::KMutex;
 pub use locked::Locked;
 pub(crate) use monitor::Monitor;
+pub use pagelock::{PageLock, Se};
+pub use retry::Retries;
+pub use rwlock::{KRwLock, RwMode};
 pub use signal::post_signal;
 pub(crate) use signal::SignalTable;
 pub use thread::{retry, spawn, JoinHandle};

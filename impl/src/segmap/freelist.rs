@@ -1,0 +1,388 @@
+//! The freelists: `segmap_smapadd` (seg_map.c:927-986), `grab_smp`
+//! (seg_map.c:1124-1183) and `get_free_smp` (seg_map.c:1185-1362).
+//!
+//! Each freelist has two queues, an allocation queue and a release queue,
+//! so that allocating and releasing threads mostly take different
+//! mutexes. When the allocation queue runs dry, an allocator swaps the two
+//! roles ("queue flip"). Slots on a queue form a circular doubly linked
+//! ring through `sm_next`/`sm_prev`; `smq_free` is the ring's head.
+//!
+//! # Finding F2: a thread sleeps for a slot that is free
+//!
+//! `segmap_release` calls `segmap_smapadd` with the slot mutex held and
+//! drops it only afterwards (seg_map.c:2104-2107; the lost-hashin path does
+//! the same, 1790-1791). `segmap_smapadd` decides whether to wake a waiter
+//! from `sm_want` while it links the slot (seg_map.c:966). An allocator
+//! that runs in between finds the slot on its queue, fails to try-lock it
+//! (the releaser still holds it), skips it as "being reclaimed"
+//! (seg_map.c:1283-1289), finds the other queue empty and goes to sleep
+//! (seg_map.c:1231-1256). Its `sm_want++` comes after the releaser's
+//! snapshot, so nobody signals it: the slot is free, nobody holds a window
+//! on it, and the allocator sleeps until some later release happens to
+//! find the release queue empty. The comment at seg_map.c:962-964 assumes
+//! that a waiter arriving after the snapshot saw the slot gone; here it
+//! only saw it busy. Two threads and one slot reach it (scenario
+//! `segmap/busy-slot-sleep`). [`Fixes::busy_slot_no_sleep`](crate::segmap::Fixes::busy_slot_no_sleep) keeps the seed's
+//! walk but does not sleep after skipping a busy slot: it waits for the
+//! slot's holder (enter and exit its mutex, holding nothing, as
+//! seg_map.c:1227-1228 does for a busy queue) and starts over.
+//!
+//! # Finding F1: one wakeup for two releases
+//!
+//! `segmap_smapadd` looks at `sm_want` only when the slot it frees is the
+//! first on an empty release queue (seg_map.c:956-978); a release into a
+//! non-empty queue never signals, and `cv_signal` wakes one waiter. When
+//! two threads wait on a freelist and two slots are released before the
+//! first woken waiter runs, the first release signals and the second does
+//! not: one waiter takes a slot and the other sleeps on with a free slot on
+//! its freelist, until some later release finds the release queue empty. If
+//! the threads that would release next wait for the sleeper, nobody ever
+//! does (scenario `segmap/stranded-waiter`, which runs with F2 fixed to
+//! show that F1 is a separate defect). [`Fixes::every_release_wakes`](crate::segmap::Fixes::every_release_wakes) reads
+//! `sm_want` on every release (under the queue mutex, as the seed does for
+//! an empty queue) and signals whenever it is non-zero.
+
+use super::checks::{SEGMAP_GRAB, SEGMAP_I4};
+use super::consts::*;
+use super::standin;
+use super::Segmap;
+use model::check::SYNC_MISUSE;
+use model::sync::Retries;
+use model::{check, cover, seed};
+use std::sync::atomic::Ordering::SeqCst;
+
+impl Segmap {
+    /// `segmap_smapadd` (seg_map.c:927-986): put the unreferenced, locked
+    /// slot `smp` at the tail of its freelist's release queue, and wake a
+    /// thread waiting for a slot if the queue was empty.
+    pub(crate) fn smapadd(&self, smp: usize) {
+        let s = &self.smap[smp];
+        check!(
+            s.mtx.held(),
+            SYNC_MISUSE,
+            "segmap_smapadd: slot {smp} not locked"
+        );
+        // seg_map.c:936-939; and a slot already on a queue must not be
+        // linked in a second time.
+        self.check_refcnt(smp, "segmap_smapadd");
+        check!(
+            s.refcnt.peek() == 0 && s.holders.load(SeqCst) == 0,
+            SEGMAP_GRAB,
+            "segmap_smapadd: slot {smp} freed with refcnt {} and {} holders",
+            s.refcnt.peek(),
+            s.holders.load(SeqCst)
+        );
+        check!(
+            s.next.peek() == NIL && s.prev.peek() == NIL,
+            SEGMAP_GRAB,
+            "segmap_smapadd: slot {smp} is already on a free queue"
+        );
+        let sm = &self.free[s.free_ndx];
+        // seg_map.c:949-953: which queue is the release queue is read with
+        // no lock; the roles may swap before the queue mutex is ours. That
+        // is harmless because the slot goes on the queue actually locked,
+        // and SM_QNDX_ZERO records that queue, not its current role.
+        seed("seg_map.c:949");
+        let releq = sm.releq.hint() as usize;
+        let named = if model::mutant("qndx-reread") {
+            // Wrong: records the role as re-read later, which can name the
+            // other queue if the roles swapped in between.
+            sm.releq.hint() as usize
+        } else {
+            releq
+        };
+        let sl = [&s.mtx];
+        let flags = s.flags.read(&sl);
+        if named == 0 {
+            s.flags.write(flags | SM_QNDX_ZERO, &sl);
+        } else {
+            s.flags.write(flags & !SM_QNDX_ZERO, &sl);
+        }
+        let q = &sm.freeq[releq];
+        let qm = [&q.mtx];
+        // Wrong (mutant): sm_want read before the queue mutex is taken.
+        let early_want = model::mutant("want-before-releq").then(|| sm.want.read(&qm));
+        q.mtx.enter();
+        if sm.releq.peek() as usize != releq {
+            // The window of seg_map.c:942-948: the roles swapped after the
+            // unlocked read; the slot still goes on the queue it locked.
+            cover("segmap.smapadd_role_swapped");
+        }
+        let head = q.head.read(&qm);
+        let was_empty = head == NIL;
+        // The slot's own links leave NULL: queue and slot mutex (both held).
+        let linking = [&q.mtx, &s.mtx];
+        if was_empty {
+            // seg_map.c:959.
+            q.head.write(smp as u64, &qm);
+            s.next.write(smp as u64, &linking);
+            s.prev.write(smp as u64, &linking);
+        } else {
+            // seg_map.c:980-983: insert before the head, i.e. at the tail.
+            let h = &self.smap[head as usize];
+            let tail = h.prev.read(&qm);
+            s.next.write(head, &linking);
+            s.prev.write(tail, &linking);
+            h.prev.write(smp as u64, &qm);
+            self.smap[tail as usize].next.write(smp as u64, &qm);
+            if model::mutant("smapadd-at-head") {
+                // Wrong policy: the slot just freed is reused first.
+                q.head.write(smp as u64, &qm);
+            }
+        }
+        if !was_empty && !self.fixes.every_release_wakes {
+            q.mtx.exit();
+            return;
+        }
+        // seg_map.c:966: a waiter raises sm_want holding both queue mutexes,
+        // after it found both queues empty. Reading it while this queue
+        // mutex is still held orders the read against any such waiter: it
+        // either saw the slot just linked (and does not wait) or its
+        // increment is visible here. The seed reasons that a waiter raising
+        // sm_want later found the queue empty again, so someone else took
+        // this slot; finding F2 shows it may only have found it busy.
+        let want = early_want.unwrap_or_else(|| sm.want.read(&qm));
+        q.mtx.exit();
+        if want != 0 {
+            cover("segmap.smapadd_wake");
+            // seg_map.c:974-977: take freeq[0], the cv's mutex, so that a
+            // waiter between raising sm_want (under both queue mutexes) and
+            // sleeping (which drops freeq[1] first, seg_map.c:1253-1254)
+            // has gone to sleep; re-check sm_want, which a thread woken
+            // meanwhile lowers.
+            let cvq = if model::mutant("signal-under-releq") {
+                // Wrong: any queue mutex of the list may read sm_want, but
+                // only freeq[0] closes the waiter's window; under freeq[1]
+                // the signal can come first and be lost.
+                &sm.freeq[releq]
+            } else {
+                &sm.freeq[0]
+            };
+            seed("seg_map.c:974");
+            cvq.mtx.enter();
+            if sm.want.read(&[&cvq.mtx]) != 0 {
+                cover("segmap.smapadd_signal");
+                sm.cv.signal();
+            }
+            cvq.mtx.exit();
+        }
+    }
+
+    /// `grab_smp` (seg_map.c:1124-1183), segkpm off: the slot, locked and
+    /// off every queue, loses its old identity, its translations and (if
+    /// possible) its pages.
+    pub(crate) fn grab_smp(&self, smp: usize) {
+        let s = &self.smap[smp];
+        check!(s.mtx.held(), SYNC_MISUSE, "grab_smp: slot {smp} not locked");
+        // seg_map.c:1128, and its refinement: nobody holds a window on it.
+        self.check_refcnt(smp, "grab_smp");
+        check!(
+            s.refcnt.peek() == 0 && s.holders.load(SeqCst) == 0,
+            SEGMAP_GRAB,
+            "grab_smp: slot {smp} taken for reuse with refcnt {} and {} holders",
+            s.refcnt.peek(),
+            s.holders.load(SeqCst)
+        );
+        let sl = [&s.mtx];
+        let vp = s.vp.read(&sl);
+        if vp != 0 {
+            let off = s.off.read(&sl);
+            cover("segmap.get_reuse");
+            seed("seg_map.c:1139");
+            self.hashout(smp);
+            // seg_map.c:1175-1179: every tagged slot on a freelist was
+            // released through its segkmap address.
+            let flags = s.flags.read(&sl);
+            check!(
+                flags & SM_NOTKPM_RELEASED != 0,
+                SEGMAP_GRAB,
+                "grab_smp: slot {smp} reused without having been released"
+            );
+            s.flags.write(flags & !SM_NOTKPM_RELEASED, &sl);
+            standin::hat_unload(smp, Self::slot_addr(smp), MAXBSIZE);
+            // seg_map.c:1181, slot mutex still held.
+            self.pagefree(vp, off);
+        }
+    }
+
+    /// `get_free_smp` (seg_map.c:1185-1362): a slot from freelist
+    /// `free_ndx` (or another list of the same colour), returned locked,
+    /// off its queue and without identity. Sleeps when every list of the
+    /// colour is empty.
+    pub(crate) fn get_free_smp(&self, start_ndx: usize) -> usize {
+        let end_ndx = start_ndx;
+        let mut free_ndx = start_ndx;
+        let mut sm = &self.free[free_ndx];
+        // Fix F2 only: the first slot of a walk that found every slot busy.
+        let mut busy = None;
+        let mut retries = Retries::new();
+        'retry_queue: loop {
+            // seg_map.c:1200-1201: the role is read with no lock, then
+            // re-checked below once the queue is locked.
+            seed("seg_map.c:1200");
+            let allocq_i = sm.allocq.hint() as usize;
+            let allocq = &sm.freeq[allocq_i];
+            allocq.mtx.enter();
+            let am = [&allocq.mtx];
+            let first = allocq.head.read(&am);
+            if first != NIL {
+                // seg_map.c:1280-1292: walk the ring trying each slot mutex.
+                // Here the queue mutex is held and the slot mutex is wanted:
+                // the reverse of the order (slot, then queue) that releases
+                // and reclaims use, so only a try is safe (seg_map.c:244-246).
+                let mut smp = first;
+                loop {
+                    let s = &self.smap[smp as usize];
+                    seed("seg_map.c:1283");
+                    let got = if model::mutant("blocking-slot-enter") {
+                        s.mtx.enter();
+                        true
+                    } else {
+                        s.mtx.tryenter()
+                    };
+                    if got {
+                        self.take_from_queue(sm, allocq_i, first, smp as usize);
+                        return smp as usize;
+                    }
+                    // A thread holding this slot mutex is reclaiming it (the
+                    // seed's assumption), or still releasing it (F2): skip
+                    // it. Counted as the seed's unused "get_nomtx" kstat.
+                    cover("segmap.get_nomtx");
+                    smp = s.next.read(&am);
+                    if smp == first {
+                        busy = Some(first as usize);
+                        break;
+                    }
+                }
+            }
+            // skip_queue (seg_map.c:1205-1214): the allocation queue is
+            // empty or every slot on it was busy. If the roles swapped
+            // since the unlocked read, start over with the new queue.
+            if sm.allocq.read(&am) as usize != allocq_i {
+                cover("segmap.allocq_changed");
+                allocq.mtx.exit();
+                retries.again();
+                continue 'retry_queue;
+            }
+            // seg_map.c:1215-1230: queue mutexes have no fixed order (their
+            // roles swap), so the second one is only tried. On failure,
+            // drop ours and wait for the holder by taking and dropping its
+            // mutex, then start over.
+            let releq_i = sm.releq.read(&am) as usize;
+            let releq = &sm.freeq[releq_i];
+            seed("seg_map.c:1216");
+            let got = if model::mutant("blocking-releq-enter") {
+                releq.mtx.enter();
+                true
+            } else {
+                releq.mtx.tryenter()
+            };
+            if !got {
+                cover("segmap.releq_busy");
+                allocq.mtx.exit();
+                releq.mtx.enter();
+                releq.mtx.exit();
+                retries.again();
+                continue 'retry_queue;
+            }
+            let both = [&allocq.mtx, &releq.mtx];
+            if releq.head.read(&[&releq.mtx]) == NIL {
+                // seg_map.c:1231-1246: this freelist is empty; try the next
+                // one of the same colour.
+                free_ndx = (free_ndx + self.ncolor) & self.freemsk;
+                if free_ndx != end_ndx {
+                    cover("segmap.next_freelist");
+                    releq.mtx.exit();
+                    allocq.mtx.exit();
+                    sm = &self.free[free_ndx];
+                    retries.again();
+                    continue 'retry_queue;
+                }
+                if let (true, Some(b)) = (self.fixes.busy_slot_no_sleep, busy.take()) {
+                    // Fix F2: a skipped slot is free but its mutex was held;
+                    // wait for the holder instead of sleeping.
+                    cover("segmap.busy_slot_wait");
+                    releq.mtx.exit();
+                    allocq.mtx.exit();
+                    self.smap[b].mtx.enter();
+                    self.smap[b].mtx.exit();
+                    retries.again();
+                    continue 'retry_queue;
+                }
+                // seg_map.c:1251-1259: every list of the colour is empty:
+                // sleep on this one. sm_want is raised with both queue
+                // mutexes held, so a release either ran before (and left a
+                // slot we would have seen, unless its mutex was still held:
+                // finding F2) or sees the raised count.
+                cover("segmap.get_nofree");
+                seed("seg_map.c:1252");
+                sm.want.add(1, &both);
+                sm.waiting.fetch_add(1, SeqCst);
+                sm.freeq[1].mtx.exit();
+                sm.cv.wait(&sm.freeq[0].mtx);
+                sm.waiting.fetch_sub(1, SeqCst);
+                if !model::mutant("forget-want-decrement") {
+                    sm.want.add(-1, &[&sm.freeq[0].mtx]);
+                }
+                sm.freeq[0].mtx.exit();
+                sm = &self.free[free_ndx];
+                retries.again();
+                continue 'retry_queue;
+            }
+            // seg_map.c:1260-1273: slots wait on the release queue: swap
+            // the roles (both queue mutexes held) and start over.
+            cover("segmap.queue_flip");
+            seed("seg_map.c:1265");
+            if model::mutant("flip-unlocked") {
+                // Wrong: the two role words change after both mutexes are
+                // dropped, so others can see them half swapped.
+                allocq.mtx.exit();
+                releq.mtx.exit();
+                sm.allocq.write(releq_i as u64, &both);
+                sm.releq.write(allocq_i as u64, &both);
+            } else {
+                sm.allocq.write(releq_i as u64, &both);
+                if !model::mutant("flip-one-sided") {
+                    sm.releq.write(allocq_i as u64, &both);
+                }
+                allocq.mtx.exit();
+                releq.mtx.exit();
+            }
+            retries.again();
+        }
+    }
+
+    /// seg_map.c:1324-1359: with queue `q` of `sm` and slot `smp` locked,
+    /// `first` being the head seen when the walk started, unlink `smp`,
+    /// drop the queue mutex, and grab the slot.
+    fn take_from_queue(&self, sm: &super::state::SmFree, q: usize, first: u64, smp: usize) {
+        let allocq = &sm.freeq[q];
+        let am = [&allocq.mtx];
+        let s = &self.smap[smp];
+        seed("seg_map.c:1329");
+        if first == smp as u64 && !model::mutant("unlink-forget-head") {
+            check!(
+                allocq.head.peek() == first,
+                SEGMAP_I4,
+                "get_free_smp: head of queue moved during the walk"
+            );
+            allocq.head.write(s.next.read(&am), &am);
+        }
+        if allocq.head.read(&am) == smp as u64 {
+            // seg_map.c:1338-1342: it was the only slot on the queue.
+            allocq.head.write(NIL, &am);
+        } else {
+            // seg_map.c:1344-1345.
+            let (prev, next) = (s.prev.read(&am), s.next.read(&am));
+            self.smap[prev as usize].next.write(next, &am);
+            self.smap[next as usize].prev.write(prev, &am);
+        }
+        allocq.mtx.exit();
+        // seg_map.c:1348: off every queue; its links go NULL under the slot
+        // mutex alone (nobody reaches it through a queue any more).
+        let sl = [&s.mtx];
+        s.prev.write(NIL, &sl);
+        s.next.write(NIL, &sl);
+        self.grab_smp(smp);
+    }
+}

@@ -1,0 +1,43 @@
+//! segmap's lock order as one table (seg_map.c:228-251).
+
+use super::page::PAGE;
+use super::state::{CHAIN, QUEUE, SLOT};
+use model::lockdep::{Exception, LockOrder, Nesting};
+
+/// Page lock before slot (`segmap_pagecreate` seg_map.c:1468,
+/// `segmap_pageunlock` 1552, `segmap_unlock` 563), slot before hash chain
+/// or free queue (seg_map.c:234-236); chains and queues never nest with
+/// each other.
+///
+/// Three nestings go against the ranks, by try only:
+/// * a slot, then a page: `segmap_pagefree`, called by grab_smp with the
+///   slot locked, uses `page_lookup_nowait` (seg_map.c:1102);
+/// * a free queue, then a slot: the allocator walks a locked queue and
+///   tries each slot (seg_map.c:1283; documented at 244-246);
+/// * a free queue, then the other queue of the same freelist: the two swap
+///   roles, so neither order is fixed and the second is tried
+///   (seg_map.c:1216).
+pub static LOCK_ORDER: LockOrder = LockOrder {
+    subsystem: "segmap",
+    ranks: &[&[PAGE], &[SLOT], &[CHAIN, QUEUE]],
+    exceptions: &[
+        Exception {
+            held: SLOT,
+            taken: PAGE,
+            nesting: Nesting::TryOnly,
+            why: "segmap_pagefree tries the old identity's pages with the slot locked (seg_map.c:1102, 1181)",
+        },
+        Exception {
+            held: QUEUE,
+            taken: SLOT,
+            nesting: Nesting::TryOnly,
+            why: "get_free_smp tries each slot of the locked allocation queue (seg_map.c:1283, 244-246)",
+        },
+        Exception {
+            held: QUEUE,
+            taken: QUEUE,
+            nesting: Nesting::TryOnly,
+            why: "get_free_smp tries the release queue while holding the allocation queue; their roles swap (seg_map.c:1216)",
+        },
+    ],
+};

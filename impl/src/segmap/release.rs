@@ -1,0 +1,118 @@
+//! `segmap_release` (seg_map.c:1977-2123), segkpm off.
+
+use super::checks::SEGMAP_I6;
+use super::consts::*;
+use super::standin;
+use super::Segmap;
+use model::{check, cover, seed};
+use std::sync::atomic::Ordering::SeqCst;
+
+impl Segmap {
+    /// `segmap_release` (seg_map.c:1977-2123): give back the window at
+    /// `addr` taken by `segmap_getmapflt`. The last release puts the slot on
+    /// its freelist, keeping its identity for a later reclaim unless
+    /// `SM_INVAL` or `SM_DESTROY` asks to drop it. Returns the stand-in
+    /// `VOP_PUTPAGE`'s result (always 0).
+    #[track_caller]
+    pub fn release(&self, addr: u64, flags: u32) -> i32 {
+        // seg_map.c:2023-2028.
+        assert!(
+            addr >= SEGKMAP_BASE
+                && Self::addr_slot(addr) < self.smap.len()
+                && addr & MAXBOFFSET == 0,
+            "segmap_release: bad addr {addr:#x}"
+        );
+        let smp = Self::addr_slot(addr);
+        let s = &self.smap[smp];
+        seed("seg_map.c:2035");
+        s.mtx.enter();
+        let sl = [&s.mtx];
+        s.flags.write(s.flags.read(&sl) | SM_NOTKPM_RELEASED, &sl);
+        let refcnt = s.refcnt.read(&sl);
+        // seg_map.c:2039, after its refinement: the count is the number of
+        // windows handed out and not yet given back.
+        self.check_refcnt(smp, "segmap_release");
+        check!(
+            refcnt > 0,
+            SEGMAP_I6,
+            "segmap_release: slot {smp} released with refcnt 0"
+        );
+
+        // seg_map.c:2045-2076: the flags VOP_PUTPAGE will get. FREE and
+        // DONTNEED count only for the last holder.
+        let mut bflags = 0;
+        if flags & !SM_DONTNEED != 0 {
+            if flags & SM_WRITE != 0 {
+                cover("segmap.rel_write");
+            }
+            if flags & SM_ASYNC != 0 {
+                bflags |= B_ASYNC;
+                cover("segmap.rel_async");
+            }
+            if flags & SM_INVAL != 0 {
+                bflags |= B_INVAL;
+                cover("segmap.rel_abort");
+            }
+            if flags & SM_DESTROY != 0 {
+                bflags |= B_INVAL | B_TRUNC;
+                cover("segmap.rel_abort");
+            }
+            if refcnt == 1 {
+                if flags & SM_FREE != 0 {
+                    bflags |= B_FREE;
+                    cover("segmap.rel_free");
+                }
+                if flags & SM_DONTNEED != 0 {
+                    bflags |= B_DONTNEED;
+                    cover("segmap.rel_dontneed");
+                }
+            }
+        } else {
+            cover("segmap.release");
+        }
+
+        // seg_map.c:2078-2079: the identity VOP_PUTPAGE writes back, read
+        // before the slot can lose it.
+        let vp = s.vp.read(&sl);
+        let offset = s.off.read(&sl);
+
+        // seg_map.c:2081.
+        let left = s.refcnt.add(-1, &sl);
+        s.holders.fetch_sub(1, SeqCst);
+        let inval = flags & (SM_INVAL | SM_DESTROY) != 0;
+        if left != 0 && inval && model::mutant("inval-while-held") {
+            // Wrong: drops the identity although other holders still use
+            // the window.
+            self.hashout(smp);
+        }
+        if left == 1 && model::mutant("release-early-free") {
+            // Wrong: puts the slot on its freelist while a holder remains.
+            self.smapadd(smp);
+        }
+        if left == 0 {
+            // seg_map.c:2083.
+            s.flags
+                .write(s.flags.read(&sl) & !(SM_WRITE_DATA | SM_READ_DATA), &sl);
+            if inval {
+                // seg_map.c:2085-2102 (segkpm off): forget the identity and
+                // unload the window's translations, slot mutex held.
+                cover("segmap.rel_hashout");
+                seed("seg_map.c:2086");
+                self.hashout(smp);
+                s.flags.write(s.flags.read(&sl) & !SM_NOTKPM_RELEASED, &sl);
+                standin::hat_unload(smp, addr, MAXBSIZE);
+            }
+            // seg_map.c:2104.
+            seed("seg_map.c:2104");
+            self.smapadd(smp);
+        }
+        s.mtx.exit();
+
+        // seg_map.c:2115-2120: write back with no segmap lock held.
+        if flags & !SM_DONTNEED != 0 {
+            standin::vop_putpage(vp, offset, bflags);
+        }
+        self.after_op();
+        0
+    }
+}

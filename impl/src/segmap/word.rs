@@ -1,0 +1,107 @@
+//! One word of shared segmap state, as the model sees it and as checks see
+//! it, with its lock key made executable.
+//!
+//! Every field the seed's threads read to decide what to do lives in a
+//! model atomic (`cell`), so loom's DPOR sees each access: fields guarded by
+//! a mutex are plain `Relaxed` accesses made inside the critical section
+//! (the mutex orders them), and the seed's deliberate unlocked reads are
+//! `Relaxed` loads of the same cell ([`Word::hint`]). A ghost copy
+//! (`ghost`, a std atomic) is written in the same step as the cell and read
+//! only by checks: reading it adds no scheduling point and no dependency.
+//! Under loom and shuttle one model thread runs at a time and no
+//! scheduling point separates the two writes, so the ghost always equals
+//! the latest value of the cell; under real threads it may lag, which is
+//! why checks that run while other threads are active are skipped on the
+//! std backend.
+//!
+//! Lock keys: segmap's keys are richer than "one mutex per field" (the tag
+//! may be read under the slot mutex or the chain mutex; queue links are
+//! written under the queue mutex, or set to NULL under the slot mutex
+//! alone), so each access names the locks the field's key requires for
+//! it: [`Word::read`] needs one of them held, [`Word::write`] all of them.
+//! An access without them is a `SYNC-UNLOCKED` violation, which makes the
+//! keys in the field docs executable, like `model::sync::Locked`.
+
+use model::check::{fail, SYNC_UNLOCKED};
+use model::sync::{AtomicU64, KMutex, Ordering};
+use std::sync::atomic::{AtomicU64 as GhostU64, Ordering as GhostOrdering};
+
+pub(crate) struct Word {
+    cell: AtomicU64,
+    ghost: GhostU64,
+}
+
+fn names(locks: &[&KMutex]) -> String {
+    locks
+        .iter()
+        .map(|m| format!("{m:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+impl Word {
+    /// A word of class `class` (a trace name such as `segmap.sm_refcnt`)
+    /// for instance `index`, initially `v`.
+    pub(crate) fn new(class: &'static str, index: u32, v: u64) -> Self {
+        Word {
+            cell: AtomicU64::new(class, index, v),
+            ghost: GhostU64::new(v),
+        }
+    }
+
+    /// A read the seed makes with no lock on purpose: a hint re-checked
+    /// later under a lock, or a holder's read of state its reference pins.
+    #[track_caller]
+    pub(crate) fn hint(&self) -> u64 {
+        self.cell.load(Ordering::Relaxed)
+    }
+
+    /// A read with at least one of `locks` held.
+    #[track_caller]
+    pub(crate) fn read(&self, locks: &[&KMutex]) -> u64 {
+        if !locks.iter().any(|m| m.held()) {
+            fail(
+                SYNC_UNLOCKED,
+                format!("{:?} read holding none of [{}]", self.cell, names(locks)),
+            );
+        }
+        self.cell.load(Ordering::Relaxed)
+    }
+
+    /// A write with every one of `locks` held (none: the word is not yet
+    /// shared, or is per-CPU and written unlocked by the seed).
+    #[track_caller]
+    pub(crate) fn write(&self, v: u64, locks: &[&KMutex]) {
+        if let Some(m) = locks.iter().find(|m| !m.held()) {
+            fail(
+                SYNC_UNLOCKED,
+                format!(
+                    "{:?} written without {m:?} (key: [{}])",
+                    self.cell,
+                    names(locks)
+                ),
+            );
+        }
+        self.cell.store(v, Ordering::Relaxed);
+        self.ghost.store(v, GhostOrdering::SeqCst);
+    }
+
+    /// The C `x++` / `x--` of a field, with `locks` held: a read and a
+    /// separate write, as the C code does.
+    #[track_caller]
+    pub(crate) fn add(&self, delta: i64, locks: &[&KMutex]) -> u64 {
+        let v = if locks.is_empty() {
+            self.hint()
+        } else {
+            self.read(locks)
+        }
+        .wrapping_add_signed(delta);
+        self.write(v, locks);
+        v
+    }
+
+    /// The ghost copy: for checks only, never for decisions.
+    pub(crate) fn peek(&self) -> u64 {
+        self.ghost.load(GhostOrdering::SeqCst)
+    }
+}

@@ -1,0 +1,4 @@
+//! Sequential reference models: what a subsystem does when one thread
+//! calls it, stated without locks, for refinement checks.
+
+pub mod segmap;

@@ -1,0 +1,37 @@
+//! segmap scenarios (seed seg_map.c): small programs that reach the race
+//! windows the seed's comments describe, each ending with every invariant
+//! checked at a quiescent point.
+
+mod colours;
+mod common;
+mod flip;
+mod hashin;
+mod inval;
+mod nofree;
+mod otherlist;
+mod pages;
+mod reclaim;
+pub mod sequential;
+mod shared;
+mod stranded;
+
+use harness::Scenario;
+
+/// The segmap scenarios.
+pub const SCENARIOS: &[Scenario] = &[
+    reclaim::RECLAIM_RACE,
+    hashin::LOST_HASHIN,
+    inval::INVAL_RACE,
+    shared::SHARED_HIT,
+    flip::RELEASE_VS_FLIP,
+    nofree::NOFREE_WAIT,
+    nofree::BUSY_SLOT_SLEEP,
+    stranded::STRANDED_WAITER,
+    stranded::STRANDED_WAITER_FIXED,
+    colours::TWO_COLOURS,
+    colours::TWO_FREELISTS,
+    otherlist::OTHER_LIST_SLEEP,
+    sequential::SEQUENTIAL,
+    pages::PAGECREATE_VS_REUSE,
+    pages::SOFTLOCK,
+];

@@ -1,0 +1,54 @@
+//! A waiter sleeps on the last freelist of its colour it tried
+//! (seg_map.c:1240-1258); a slot freed to another freelist of that colour
+//! does not wake it: finding F3.
+
+use super::common::{key, VP};
+use harness::{Expect, Scenario};
+use model::check::SYNC_DEADLOCK;
+use model::sync::spawn;
+use std::sync::Arc;
+use subsys::segmap::{Fixes, Segmap, SegmapConfig, LOCK_ORDER};
+
+/// Two slots on two freelists of one colour (slot i on freelist i), F1 and
+/// F2 fixed. Main holds both; the waiter's rotor starts at freelist 1,
+/// finds both lists empty and sleeps on freelist 0. Main frees its slot of
+/// freelist 1 and, still holding the other window, waits for the waiter.
+fn body() {
+    let mut cfg = SegmapConfig::new(2);
+    cfg.nfreelist = 2;
+    cfg.fixes = Fixes {
+        every_release_wakes: true,
+        busy_slot_no_sleep: true,
+    };
+    let sm = Arc::new(Segmap::create(cfg));
+    let on1 = sm.getmap(VP, key(1));
+    let on0 = sm.getmap(VP, key(2));
+    assert_eq!(
+        (Segmap::addr_slot(on1), Segmap::addr_slot(on0)),
+        (1, 0),
+        "main's rotor"
+    );
+    let sm2 = sm.clone();
+    let waiter = spawn("waiter", move || {
+        let a = sm2.getmap(VP, key(3));
+        sm2.release(a, 0);
+    });
+    sm.release(on1, 0);
+    waiter.join();
+    sm.release(on0, 0);
+    sm.check_quiescent();
+}
+
+/// Finding F3, with F1 and F2 fixed (so the hang is neither of theirs).
+pub const OTHER_LIST_SLEEP: Scenario = Scenario {
+    id: "segmap/other-list-sleep",
+    summary:
+        "FINDING F3: a waiter sleeps on one freelist while a slot is freed to another of its colour",
+    threads: 2,
+    loom_bound: Some(3),
+    pct_depth: 3,
+    expect: Expect::Finding(&[SYNC_DEADLOCK]),
+    mutants: &[],
+    orders: &[&LOCK_ORDER],
+    body,
+};

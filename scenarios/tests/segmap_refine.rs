@@ -1,0 +1,39 @@
+//! Random single-thread programs refine the sequential reference model:
+//! every getmap returns the slot `model::spec::segmap` predicts, and every
+//! invariant holds at the end. Runs outside any explorer (one real thread).
+
+use quickcheck::{QuickCheck, TestResult};
+use scenarios::segmap::sequential::{refine, SeqOp};
+use subsys::segmap::{Segmap, SegmapConfig};
+
+fn program(ops: &[(bool, u8, u8)]) -> Vec<SeqOp> {
+    ops.iter()
+        .map(|&(get, a, b)| {
+            if get {
+                SeqOp::Get(u64::from(a % 8))
+            } else {
+                SeqOp::Release(usize::from(a), usize::from(b))
+            }
+        })
+        .collect()
+}
+
+fn refines(npages: u8, hashsz: bool, ops: Vec<(bool, u8, u8)>) -> TestResult {
+    let mut cfg = SegmapConfig::new(usize::from(npages % 4) + 1);
+    cfg.hashsz = Some(if hashsz { 2 } else { 1 });
+    let sm = Segmap::create(cfg);
+    match refine(&sm, &program(&ops)) {
+        Ok(()) => {
+            sm.check_quiescent();
+            TestResult::passed()
+        }
+        Err(e) => TestResult::error(e),
+    }
+}
+
+#[test]
+fn random_sequences_refine_the_model() {
+    QuickCheck::new()
+        .tests(1000)
+        .quickcheck(refines as fn(u8, bool, Vec<(bool, u8, u8)>) -> TestResult);
+}
