@@ -8,6 +8,9 @@ pub type Tid = usize;
 
 std::thread_local! {
     static CURRENT: RefCell<Option<Arc<Exec>>> = const { RefCell::new(None) };
+    /// The current execution's backend, so that `tid()` need not clone
+    /// the execution on every operation.
+    static BACKEND: Cell<Option<Backend>> = const { Cell::new(None) };
     static STD_TID: Cell<Tid> = const { Cell::new(0) };
 }
 loom::thread_local! {
@@ -26,17 +29,24 @@ pub fn in_model() -> bool {
 
 /// Installs `exec` as the current execution of this OS thread.
 pub fn enter_execution(exec: Arc<Exec>) {
+    BACKEND.with(|b| b.set(Some(exec.backend)));
     CURRENT.with(|c| *c.borrow_mut() = Some(exec));
 }
 
 /// Clears the current execution of this OS thread.
 pub fn exit_execution() {
+    BACKEND.with(|b| b.set(None));
     CURRENT.with(|c| *c.borrow_mut() = None);
+}
+
+/// The backend of the calling thread's execution, if any (cheap).
+pub fn backend() -> Option<Backend> {
+    BACKEND.with(Cell::get)
 }
 
 /// The calling model thread's id (0 outside a model).
 pub fn tid() -> Tid {
-    match current().map(|e| e.backend) {
+    match backend() {
         Some(Backend::Loom) => LOOM_TID.with(Cell::get),
         // shuttle numbers tasks in spawn order from 0, as `spawn` numbers
         // model threads; this lookup never panics, even between steps.

@@ -16,7 +16,7 @@ mod state;
 
 pub use backend::Backend;
 pub(crate) use current::set_tid;
-pub use current::{current, enter_execution, exit_execution, in_model, tid, Tid};
+pub use current::{backend, current, enter_execution, exit_execution, in_model, tid, Tid};
 pub use run::{Captured, RunConfig, RunShared};
 pub use state::{Exec, Held, ObjId, ThreadSnapshot, WaitFor};
 

@@ -21,7 +21,7 @@ pub(crate) enum Monitor<T> {
 
 /// The backend of the calling execution (std outside any model).
 pub(crate) fn backend() -> Backend {
-    exec::current().map_or(Backend::Std, |e| e.backend)
+    exec::backend().unwrap_or(Backend::Std)
 }
 
 impl<T> Monitor<T> {

@@ -105,7 +105,7 @@ impl<T> JoinHandle<T> {
 /// `goto retry`): it yields, so loom and shuttle run another thread instead
 /// of spinning, and loom's preemption bound keeps the loop finite.
 pub fn retry() {
-    match exec::current().map(|e| e.backend) {
+    match exec::backend() {
         Some(Backend::Loom) => loom::thread::yield_now(),
         Some(Backend::Shuttle) => shuttle::thread::yield_now(),
         _ => std::thread::yield_now(),
