@@ -90,9 +90,10 @@ fn reports(outcome: &Outcome, verdict: &Verdict, out: &Path) -> (String, Vec<Vio
             text.push_str(&format!(
                 "  {} reproduced as expected{}\n",
                 found.check(),
-                path.as_ref()
-                    .map(|p| format!(": vmspec replay {p}"))
-                    .unwrap_or_default()
+                path.as_ref().map_or_else(
+                    || " (no replay file: the loom trace does not convert into a shuttle schedule; re-run with --sched pct to record one)".to_string(),
+                    |p| format!(": vmspec replay {p}")
+                )
             ));
         } else {
             let by = format!(
