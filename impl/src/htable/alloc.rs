@@ -244,6 +244,21 @@ impl World {
         }
     }
 
+    /// Frees every htable on `hat`'s cached list, one pop per hat-mutex
+    /// hold, the free itself without it (htable.c:1028-1038; the freeing
+    /// path 1046-1049 needs no lock in the seed, see the deviation above).
+    fn free_cached(&self, hat: &Hat) {
+        loop {
+            self.hat_enter(hat);
+            let ht = self.cached_pop(hat);
+            self.hat_exit(hat);
+            match ht {
+                Some(ht) => self.htable_free(ht),
+                None => break,
+            }
+        }
+    }
+
     /// `htable_purge_hat` (1017-1068): frees the hat's cached htables; if
     /// the hat is being freed, every htable left in its hash too, without
     /// unlinking or shootdowns (no CPU runs it any more).
@@ -258,27 +273,11 @@ impl World {
         model::seed("htable.c:1026");
         if !hat.freeing() {
             self.dont_cache.fetch_add(1, Relaxed);
-            loop {
-                self.hat_enter(&hat);
-                let ht = self.cached_pop(&hat);
-                self.hat_exit(&hat);
-                match ht {
-                    Some(ht) => self.htable_free(ht),
-                    None => break,
-                }
-            }
+            self.free_cached(&hat);
             self.dont_cache.fetch_sub(1, Relaxed);
             return;
         }
-        loop {
-            self.hat_enter(&hat);
-            let ht = self.cached_pop(&hat);
-            self.hat_exit(&hat);
-            match ht {
-                Some(ht) => self.htable_free(ht),
-                None => break,
-            }
-        }
+        self.free_cached(&hat);
         model::seed("htable.c:1054");
         for b in 0..self.cfg.hash as usize {
             loop {

@@ -98,16 +98,7 @@ impl IoLock {
             }
             (ok, false)
         });
-        if got {
-            self.lock.order(me, How::Try, site);
-            self.lock.hold(me, false, How::Try, site);
-        }
-        let op = if got {
-            Op::TryEnterOk
-        } else {
-            Op::TryEnterFail
-        };
-        self.lock.event(me, op, 0, site);
+        self.lock.tried(me, got, false, 0, site);
         got
     }
 

@@ -71,6 +71,29 @@ impl LockObj {
         }
     }
 
+    /// After a try operation: validates and records the hold if it
+    /// succeeded (a try adds no ordering edge), and traces the outcome
+    /// with `mode` (the lock's mode code, 0 for a plain lock).
+    pub(crate) fn tried(
+        &self,
+        me: Tid,
+        got: bool,
+        shared: bool,
+        mode: u64,
+        site: &'static Location<'static>,
+    ) {
+        if got {
+            self.order(me, How::Try, site);
+            self.hold(me, shared, How::Try, site);
+        }
+        let op = if got {
+            Op::TryEnterOk
+        } else {
+            Op::TryEnterFail
+        };
+        self.event(me, op, mode, site);
+    }
+
     /// Records that `me` now holds the lock in the other mode (after a
     /// downgrade or an upgrade).
     pub(crate) fn set_mode(&self, me: Tid, shared: bool) {

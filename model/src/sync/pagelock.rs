@@ -217,16 +217,7 @@ impl PageLock {
             }
             (ok, false)
         });
-        if got {
-            self.lock.order(me, How::Try, site);
-            self.lock.hold(me, se.shared(), How::Try, site);
-        }
-        let op = if got {
-            Op::TryEnterOk
-        } else {
-            Op::TryEnterFail
-        };
-        self.lock.event(me, op, se.code(), site);
+        self.lock.tried(me, got, se.shared(), se.code(), site);
         got
     }
 

@@ -206,16 +206,7 @@ impl KRwLock {
             }
             (ok, false)
         });
-        if got {
-            self.lock.order(me, How::Try, site);
-            self.lock.hold(me, mode.shared(), How::Try, site);
-        }
-        let op = if got {
-            Op::TryEnterOk
-        } else {
-            Op::TryEnterFail
-        };
-        self.lock.event(me, op, mode.code(), site);
+        self.lock.tried(me, got, mode.shared(), mode.code(), site);
         got
     }
 
