@@ -51,6 +51,9 @@ pub struct Scenario {
     pub mutants: &'static [Mutant],
     /// Lock-order tables the scenario's locks must follow.
     pub orders: &'static [&'static LockOrder],
+    /// Model parameters the scenario runs with (e.g. `hw-mod=blind`):
+    /// part of what it states. `--param` on the command line overrides them.
+    pub params: &'static [(&'static str, &'static str)],
     /// The program; runs inside one execution.
     pub body: fn(),
 }

@@ -28,4 +28,4 @@ pub mod sync;
 pub mod trace;
 
 pub use check::{fail, Violation};
-pub use exec::{cover, mutant, seed, Backend, Tid};
+pub use exec::{cover, mutant, param, seed, Backend, Tid};

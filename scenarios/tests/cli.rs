@@ -56,6 +56,27 @@ fn bad_input_is_one_line_and_exit_2() {
     assert_bad(&["check", "all", "--mutant", "nosuch"], &d, "mutant");
     assert_bad(&["check", "all", "--sched", "nosuch"], &d, "nosuch");
     assert_bad(&["check", "all", "--param", "novalue"], &d, "KEY=VALUE");
+    assert_bad(
+        &["check", "all", "--param", "nosuch=1"],
+        &d,
+        "unknown parameter",
+    );
+    assert_bad(
+        &["check", "all", "--param", "hw-mod=sometimes"],
+        &d,
+        "checked, blind",
+    );
+    assert_bad(
+        &["check", "segmap/stress", "--param", "ops=many"],
+        &d,
+        "a number",
+    );
+    assert_bad(
+        &["check", "proto/*", "--param", "ops=3"],
+        &d,
+        "unknown parameter",
+    );
+    assert_bad(&["bench", "all", "--std-runs", "0"], &d, "--std-runs");
     assert_bad(&["frobnicate"], &d, "frobnicate");
     assert_bad(&["replay", "missing.json"], &d, "cannot read");
     std::fs::write(d.join("garbage.json"), "{ not json").unwrap();
@@ -216,7 +237,7 @@ fn bench_reports_rates_overhead_and_detection() {
     assert!(out.contains("facade overhead"), "{out}");
     let b: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(d.join("b.json")).unwrap()).unwrap();
-    assert_eq!(b["rates"].as_array().unwrap().len(), 2, "loom and PCT");
+    assert_eq!(b["rates"].as_array().unwrap().len(), 3, "loom, PCT, std");
     assert_eq!(b["overhead"].as_array().unwrap().len(), 2);
     assert!(b["overhead"][0]["bare_executions"].as_u64().unwrap() > 0);
     assert!(b["mutants"]
@@ -224,4 +245,39 @@ fn bench_reports_rates_overhead_and_detection() {
         .unwrap()
         .iter()
         .all(|m| m["caught"] == true));
+}
+
+#[test]
+fn bench_measures_real_thread_throughput() {
+    let d = tmp("stress");
+    let o = vmspec(
+        &[
+            "bench",
+            "segmap/stress",
+            "--explorer",
+            "std",
+            "--std-runs",
+            "2",
+            "--param",
+            "ops=200",
+            "--json",
+            "s.json",
+        ],
+        &d,
+    );
+    let out = text(&o.stdout);
+    assert!(o.status.success(), "{out}");
+    assert!(out.contains("getmap+release:"), "{out}");
+    let b: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("s.json")).unwrap()).unwrap();
+    let rates = b["rates"].as_array().unwrap();
+    assert_eq!(rates.len(), 1, "std only: {out}");
+    assert_eq!(rates[0]["sched"], "std threads");
+    assert!(
+        rates[0]["operations"]["op.getmap+release"]
+            .as_f64()
+            .unwrap()
+            > 0.0
+    );
+    assert!(b["mutants"].as_array().unwrap().is_empty());
 }

@@ -166,6 +166,7 @@ const SEQUENTIAL_SCENARIO: Scenario = Scenario {
     expect: Expect::Pass,
     mutants: &[],
     orders: &[&ORDER],
+    params: &[],
     body: sequential_body,
 };
 
@@ -331,6 +332,7 @@ const CONCURRENT_SCENARIO: Scenario = Scenario {
     expect: Expect::Pass,
     mutants: &[],
     orders: &[&ORDER],
+    params: &[],
     body: concurrent_body,
 };
 

@@ -260,6 +260,7 @@ static INVAL_VS_HW: Scenario = Scenario {
     expect: Expect::Pass,
     mutants: &[],
     orders: &[],
+    params: &[],
     body: inval_vs_hw,
 };
 
@@ -293,6 +294,7 @@ mod solo {
             expect: Expect::Pass,
             mutants: &[],
             orders: &[],
+            params: &[],
             body,
         }));
         let mut spec = RunSpec::new(

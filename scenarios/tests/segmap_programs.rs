@@ -116,6 +116,7 @@ static PROGRAMS: Scenario = Scenario {
     expect: Expect::Pass,
     mutants: &[],
     orders: &[&LOCK_ORDER],
+    params: &[],
     body,
 };
 

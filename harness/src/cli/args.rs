@@ -135,7 +135,24 @@ pub struct BenchArgs {
     /// PCT executions per scenario.
     #[arg(long, default_value_t = 5_000)]
     pub iterations: usize,
+    /// Real-thread executions per measurement.
+    #[arg(long, default_value_t = 20)]
+    pub std_runs: usize,
+    /// Explorers to measure (repeatable; default: loom, pct and std).
+    #[arg(long = "explorer", value_enum)]
+    pub explorers: Vec<BenchExplorer>,
+    /// Run parameter, e.g. ops=20000 for segmap/stress (repeatable).
+    #[arg(long = "param", value_name = "KEY=VALUE")]
+    pub params: Vec<String>,
     /// Write results as JSON.
     #[arg(long)]
     pub json: Option<PathBuf>,
+}
+
+/// What `vmspec bench` measures.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BenchExplorer {
+    Loom,
+    Pct,
+    Std,
 }

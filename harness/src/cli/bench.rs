@@ -2,7 +2,7 @@
 //! the facade's overhead against the bare baseline, and time to detect
 //! each mutant. A benchmark: it reports, it asserts nothing.
 
-use super::args::BenchArgs;
+use super::args::{BenchArgs, BenchExplorer};
 use super::bare;
 use super::mutants::{explorers, try_mutant, MutantRow};
 use super::{plan, BadInput, CmdResult};
@@ -10,6 +10,7 @@ use crate::runner::{self, RunSpec, Sched};
 use crate::scenario::Scenario;
 use serde::Serialize;
 use shuttle::scheduler::PctScheduler;
+use std::collections::BTreeMap;
 use std::sync::atomic::{AtomicU64, Ordering::Relaxed};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -21,6 +22,9 @@ struct Rate {
     executions: u64,
     seconds: f64,
     per_second: f64,
+    /// Operations per second: the scenario's `op.*` coverage counters
+    /// (e.g. `op.getmap+release` of `segmap/stress`).
+    operations: BTreeMap<String, f64>,
 }
 
 #[derive(Serialize)]
@@ -57,22 +61,31 @@ fn measure(mut f: impl FnMut() -> u64) -> (u64, f64) {
     (executions, start.elapsed().as_secs_f64() / f64::from(runs))
 }
 
-fn rate(s: &'static Scenario, sched: Sched) -> Rate {
-    let spec = RunSpec::new(s, sched.clone());
-    let (executions, secs) = measure(|| runner::run(&spec).executions);
+fn rate(spec: &RunSpec) -> Rate {
+    let mut ops = BTreeMap::new();
+    let (executions, secs) = measure(|| {
+        let o = runner::run(spec);
+        ops = o.coverage;
+        o.executions
+    });
     Rate {
-        scenario: s.id.to_string(),
-        sched: sched.describe(),
+        scenario: spec.scenario.id.to_string(),
+        sched: spec.sched.describe(),
         executions,
         seconds: secs,
         per_second: executions as f64 / secs.max(1e-9),
+        operations: ops
+            .into_iter()
+            .filter(|(point, _)| point.starts_with("op."))
+            .map(|(point, n)| (point.to_string(), n as f64 / secs.max(1e-9)))
+            .collect(),
     }
 }
 
 /// The baseline program's loom and PCT times, against the facade's.
 fn overhead(s: &'static Scenario, iterations: usize) -> Vec<Overhead> {
     let bound = s.loom_bound.unwrap_or(3);
-    let facade_loom = rate(s, Sched::Loom { bound, max: None });
+    let facade_loom = rate(&RunSpec::new(s, Sched::Loom { bound, max: None }));
     let (loom_runs, bare_loom) = measure(|| {
         let runs = Arc::new(AtomicU64::new(0));
         let r2 = runs.clone();
@@ -89,7 +102,7 @@ fn overhead(s: &'static Scenario, iterations: usize) -> Vec<Overhead> {
         iterations,
         seed: 0,
     };
-    let facade_pct = rate(s, pct);
+    let facade_pct = rate(&RunSpec::new(s, pct));
     let (n, bare_pct) = measure(|| {
         let mut c = shuttle::Config::new();
         c.silence_warnings = true;
@@ -119,10 +132,14 @@ fn overhead(s: &'static Scenario, iterations: usize) -> Vec<Overhead> {
 }
 
 pub fn run(all: &'static [Scenario], args: &BenchArgs) -> CmdResult {
-    if args.iterations == 0 {
-        return Err(BadInput("--iterations must be at least 1".into()));
+    if args.iterations == 0 || args.std_runs == 0 {
+        return Err(BadInput(
+            "--iterations and --std-runs must be at least 1".into(),
+        ));
     }
     let selected = plan::select(all, &args.patterns)?;
+    let params = plan::params(&args.params, &selected)?;
+    let wants = |e: BenchExplorer| args.explorers.is_empty() || args.explorers.contains(&e);
     let mut out = Bench {
         rates: Vec::new(),
         overhead: Vec::new(),
@@ -130,29 +147,54 @@ pub fn run(all: &'static [Scenario], args: &BenchArgs) -> CmdResult {
     };
     println!("executions per second");
     println!(
-        "{:<36} {:<22} {:>11} {:>9} {:>12}",
+        "{:<36} {:<22} {:>11} {:>9} {:>12}  operations",
         "scenario", "explorer", "executions", "seconds", "exec/s"
     );
     for s in &selected {
         let mut scheds = Vec::new();
-        if let Some(bound) = s.loom_bound {
-            scheds.push(Sched::Loom { bound, max: None });
+        match s.loom_bound {
+            Some(bound) if wants(BenchExplorer::Loom) => {
+                scheds.push(Sched::Loom { bound, max: None })
+            }
+            _ => {}
         }
-        scheds.push(Sched::Pct {
-            depth: s.pct_depth,
-            iterations: args.iterations,
-            seed: 0,
-        });
+        if wants(BenchExplorer::Pct) {
+            scheds.push(Sched::Pct {
+                depth: s.pct_depth,
+                iterations: args.iterations,
+                seed: 0,
+            });
+        }
+        if wants(BenchExplorer::Std) {
+            scheds.push(Sched::Std {
+                iterations: args.std_runs,
+                watchdog: plan::STD_WATCHDOG,
+            });
+        }
         for sched in scheds {
-            let r = rate(s, sched);
+            let mut spec = RunSpec::new(s, sched);
+            spec.params.extend(params.clone());
+            let r = rate(&spec);
+            let ops: Vec<String> = r
+                .operations
+                .iter()
+                .map(|(op, n)| format!("{}: {n:.0}/s", op.trim_start_matches("op.")))
+                .collect();
             println!(
-                "{:<36} {:<22} {:>11} {:>9.3} {:>12.0}",
-                r.scenario, r.sched, r.executions, r.seconds, r.per_second
+                "{:<36} {:<22} {:>11} {:>9.3} {:>12.0}  {}",
+                r.scenario,
+                r.sched,
+                r.executions,
+                r.seconds,
+                r.per_second,
+                ops.join(", ")
             );
             out.rates.push(r);
         }
     }
-    if let Some(base) = selected.iter().find(|s| s.id == "proto/tryenter-inversion") {
+    let explored = wants(BenchExplorer::Loom) || wants(BenchExplorer::Pct);
+    let base = selected.iter().find(|s| s.id == "proto/tryenter-inversion");
+    if let Some(base) = base.filter(|_| explored) {
         println!("\nfacade overhead against the same program on bare loom / shuttle (goal: at most 1.5x)");
         println!(
             "{:<28} {:<16} {:>10} {:>10} {:>8}",
@@ -172,10 +214,19 @@ pub fn run(all: &'static [Scenario], args: &BenchArgs) -> CmdResult {
             out.overhead.push(o);
         }
     }
-    println!("\ntime to detect each mutant");
+    if explored {
+        println!("\ntime to detect each mutant");
+    }
     for s in &selected {
         for m in s.mutants {
             for sched in explorers(s, args.iterations, 0) {
+                let explorer = match sched {
+                    Sched::Loom { .. } => BenchExplorer::Loom,
+                    _ => BenchExplorer::Pct,
+                };
+                if !wants(explorer) {
+                    continue;
+                }
                 let r = try_mutant(s, m, sched);
                 println!(
                     "{:<32} {:<24} {:<22} {:>6} {:>10} {:>9.4}s",

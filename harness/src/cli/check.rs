@@ -160,8 +160,9 @@ pub fn run(all: &'static [Scenario], args: &CheckArgs) -> CmdResult {
     if args.jobs == 0 {
         return Err(BadInput("--jobs must be at least 1".into()));
     }
-    let params = plan::params(&args.params)?;
-    let selected = plan::shard(plan::select(all, &args.patterns)?, args.shard.as_deref())?;
+    let selected = plan::select(all, &args.patterns)?;
+    let params = plan::params(&args.params, &selected)?;
+    let selected = plan::shard(selected, args.shard.as_deref())?;
     if let Some(m) = &args.mutant {
         if !selected.iter().any(|s| s.mutant(m).is_some()) {
             return Err(BadInput(format!(
@@ -182,7 +183,7 @@ pub fn run(all: &'static [Scenario], args: &CheckArgs) -> CmdResult {
             Some(sched) => {
                 let mut spec = RunSpec::new(s, sched);
                 spec.mutant = args.mutant.clone();
-                spec.params = params.clone();
+                spec.params.extend(params.clone());
                 specs.push(spec);
             }
             None => println!("skip {}: no loom bound declared (too large for loom)", s.id),

@@ -80,8 +80,13 @@ pub fn main(scenarios: Vec<Scenario>, args: Vec<String>) -> ExitCode {
                 let bound = s
                     .loom_bound
                     .map_or("pct only".to_string(), |b| format!("loom bound {b}"));
+                let params: String = s
+                    .params
+                    .iter()
+                    .map(|(k, v)| format!("[{k}={v}] "))
+                    .collect();
                 println!(
-                    "{:<36} {} threads  {:<13} {}",
+                    "{:<36} {} threads  {:<13} {params}{}",
                     s.id, s.threads, bound, s.summary
                 );
             }

@@ -4,6 +4,7 @@ use super::args::{Explore, SchedArg};
 use super::BadInput;
 use crate::runner::Sched;
 use crate::scenario::{self, Scenario};
+use model::exec::MODEL_PARAMS;
 use std::collections::BTreeMap;
 use std::time::Duration;
 
@@ -114,13 +115,51 @@ pub fn shard<T>(items: Vec<T>, spec: Option<&str>) -> Result<Vec<T>, BadInput> {
         .collect())
 }
 
-/// Parses `KEY=VALUE` model parameters.
-pub fn params(raw: &[String]) -> Result<BTreeMap<String, String>, BadInput> {
+/// Parses `KEY=VALUE` run parameters: a model parameter with one of its
+/// values, or a parameter a selected scenario declares, with a value of
+/// its default's kind (a number for a number).
+pub fn params(
+    raw: &[String],
+    selected: &[&Scenario],
+) -> Result<BTreeMap<String, String>, BadInput> {
     let mut out = BTreeMap::new();
     for p in raw {
         let Some((k, v)) = p.split_once('=') else {
             return bad(format!("--param '{p}' is not KEY=VALUE"));
         };
+        if let Some(doc) = MODEL_PARAMS.iter().find(|d| d.key == k) {
+            if !doc.values.contains(&v) {
+                return bad(format!(
+                    "--param {k}={v}: expected one of {}",
+                    doc.values.join(", ")
+                ));
+            }
+        } else if let Some((s, default)) = selected.iter().find_map(|s| {
+            s.params
+                .iter()
+                .find(|(key, _)| *key == k)
+                .map(|(_, d)| (s, d))
+        }) {
+            if default.parse::<u64>().is_ok() && v.parse::<u64>().is_err() {
+                return bad(format!(
+                    "--param {k}={v}: expected a number ({} declares {k}={default})",
+                    s.id
+                ));
+            }
+        } else {
+            let mut known: Vec<&str> = MODEL_PARAMS.iter().map(|d| d.key).collect();
+            known.extend(
+                selected
+                    .iter()
+                    .flat_map(|s| s.params.iter().map(|(k, _)| *k)),
+            );
+            known.sort_unstable();
+            known.dedup();
+            return bad(format!(
+                "--param {k}: unknown parameter (known here: {})",
+                known.join(", ")
+            ));
+        }
         out.insert(k.to_string(), v.to_string());
     }
     Ok(out)

@@ -72,12 +72,17 @@ pub struct RunSpec {
 }
 
 impl RunSpec {
+    /// Runs `scenario` with its declared parameters.
     pub fn new(scenario: &'static Scenario, sched: Sched) -> Self {
         RunSpec {
             scenario,
             sched,
             mutant: None,
-            params: BTreeMap::new(),
+            params: scenario
+                .params
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string()))
+                .collect(),
         }
     }
 

@@ -11,12 +11,14 @@
 
 mod backend;
 mod current;
+mod params;
 mod run;
 mod state;
 
 pub use backend::Backend;
 pub(crate) use current::set_tid;
 pub use current::{backend, current, enter_execution, exit_execution, in_model, tid, Tid};
+pub use params::{ParamDoc, MODEL_PARAMS};
 pub use run::{Captured, RunConfig, RunShared};
 pub use state::{Exec, Held, ObjId, ThreadSnapshot, WaitFor};
 
@@ -26,6 +28,12 @@ pub fn cover(point: &'static str) {
     if let Some(exec) = current() {
         exec.run.cover(point);
     }
+}
+
+/// The value of run parameter `key` (`--param key=value`, or the
+/// scenario's declared parameters), if set.
+pub fn param(key: &str) -> Option<String> {
+    current().and_then(|exec| exec.run.param(key).map(String::from))
 }
 
 /// Whether the named mutant (an injected bug) is enabled for this run.

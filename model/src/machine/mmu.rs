@@ -146,10 +146,9 @@ impl Mmu {
         if !valid {
             fail(PANIC, format!("unsupported MMU configuration {cfg:?}"));
         }
-        let hw_mod = match exec::current().and_then(|e| e.run.param("hw-mod").map(String::from)) {
-            None => HwMod::Checked,
-            Some(p) if p == "checked" => HwMod::Checked,
-            Some(p) if p == "blind" => HwMod::Blind,
+        let hw_mod = match exec::param("hw-mod").as_deref() {
+            None | Some("checked") => HwMod::Checked,
+            Some("blind") => HwMod::Blind,
             Some(p) => fail(PANIC, format!("hw-mod={p}: expected checked or blind")),
         };
         let tables = Arena::new("mmu.ptable", cfg.tables);

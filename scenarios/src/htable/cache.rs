@@ -34,6 +34,7 @@ pub const PURGE_VS_ALLOC: Scenario = Scenario {
         summary: "htable_alloc takes the cache head it read without the hat mutex instead of re-reading it (783-787)",
     }],
     orders: &[&ORDER],
+    params: &[],
     body: purge_body,
 };
 
@@ -60,5 +61,6 @@ pub const RESERVE: Scenario = Scenario {
             "htable_put_reserve bumps htable_reserve_cnt after dropping the reserve mutex (362-366)",
     }],
     orders: &[&ORDER],
+    params: &[],
     body: reserve_body,
 };

@@ -39,5 +39,6 @@ pub const CREATE_SAME: Scenario = Scenario {
         },
     ],
     orders: &[&ORDER],
+    params: &[],
     body,
 };

@@ -27,6 +27,8 @@ pub const SCENARIOS: &[Scenario] = &[
     tlb::SET_VS_CPU,
     tlb::INVAL_VS_CPU,
     tlb::UPDATE_VS_CPU,
+    tlb::UPDATE_VS_CPU_BLIND,
+    tlb::INVAL_VS_CPU_BLIND,
     cache::PURGE_VS_ALLOC,
     cache::RESERVE,
     share::SHARE,

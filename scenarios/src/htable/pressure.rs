@@ -41,5 +41,6 @@ pub const ALLOC_STEALS: Scenario = Scenario {
         },
     ],
     orders: &[&ORDER],
+    params: &[],
     body,
 };

@@ -59,5 +59,6 @@ pub const SHARE: Scenario = Scenario {
         },
     ],
     orders: &[&ORDER],
+    params: &[],
     body,
 };

@@ -48,6 +48,7 @@ pub const STEAL_VS_MAP: Scenario = Scenario {
         },
     ],
     orders: &[&ORDER],
+    params: &[],
     body: map_body,
 };
 
@@ -80,5 +81,6 @@ pub const STEAL_VS_PAGEUNLOAD: Scenario = Scenario {
         summary: "htable_steal_active keeps the bucket mutex while hat_pte_unmap takes the mapping-list mutex (461-467)",
     }],
     orders: &[&ORDER],
+    params: &[],
     body: pageunload_body,
 };

@@ -60,6 +60,7 @@ pub const REAP_VS_TEARDOWN: Scenario = Scenario {
         },
     ],
     orders: &[&ORDER],
+    params: &[],
     body,
 };
 
@@ -119,5 +120,6 @@ pub const TWO_STEALERS_TWO_WAITERS: Scenario = Scenario {
         summary: "htable_steal clears HAT_VICTIM without cv_broadcast(&hat_list_cv) (690-694)",
     }],
     orders: &[&ORDER],
+    params: &[],
     body: two_body,
 };

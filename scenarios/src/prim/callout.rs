@@ -42,6 +42,7 @@ pub const UNTIMEOUT_CANCELS: Scenario = Scenario {
         summary: "the program assumes untimeout always cancels",
     }],
     orders: &[],
+    params: &[],
     body: untimeout_cancels_body,
 };
 
@@ -91,6 +92,7 @@ pub const UNTIMEOUT_WAITS: Scenario = Scenario {
         summary: "the program does not untimeout before using the handler's result",
     }],
     orders: &[],
+    params: &[],
     body: untimeout_waits_body,
 };
 
@@ -122,5 +124,6 @@ pub const SELF_UNTIMEOUT: Scenario = Scenario {
     expect: Expect::Pass,
     mutants: &[],
     orders: &[],
+    params: &[],
     body: self_untimeout_body,
 };

@@ -53,5 +53,6 @@ pub const IO_LOCK: Scenario = Scenario {
         summary: "page_io_unlock of an unlocked I/O lock",
     }],
     orders: &[&ORDER],
+    params: &[],
     body: io_lock_body,
 };

@@ -74,6 +74,7 @@ pub const DROPS_MUTEX: Scenario = Scenario {
         summary: "the caller blocks on the page holding the mutex",
     }],
     orders: &[&ORDER],
+    params: &[],
     body: drops_mutex_body,
 };
 
@@ -121,5 +122,6 @@ pub const TRYUPGRADE: Scenario = Scenario {
         summary: "page_unlock of a page the thread no longer holds",
     }],
     orders: &[&ORDER],
+    params: &[],
     body: tryupgrade_body,
 };

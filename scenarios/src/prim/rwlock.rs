@@ -69,6 +69,7 @@ pub const EXCLUSION: Scenario = Scenario {
         },
     ],
     orders: &[&ORDER],
+    params: &[],
     body: exclusion_body,
 };
 
@@ -98,6 +99,7 @@ pub const MUTEX_ABBA: Scenario = Scenario {
     expect: Expect::Control(&[SYNC_DEADLOCK, SYNC_LOCKORDER]),
     mutants: &[],
     orders: &[&ORDER],
+    params: &[],
     body: mutex_abba_body,
 };
 
@@ -138,6 +140,7 @@ pub const WRITER_PREFERENCE: Scenario = Scenario {
     expect: Expect::Pass,
     mutants: &[],
     orders: &[&ORDER],
+    params: &[],
     body: writer_preference_body,
 };
 
@@ -164,6 +167,7 @@ pub const RECURSIVE_READ: Scenario = Scenario {
     expect: Expect::Control(&[SYNC_DEADLOCK, SYNC_LOCKORDER]),
     mutants: &[],
     orders: &[&ORDER],
+    params: &[],
     body: recursive_read_body,
 };
 
@@ -204,6 +208,7 @@ pub const READER_MUTEX_WRITER: Scenario = Scenario {
     expect: Expect::Control(&[SYNC_DEADLOCK, SYNC_LOCKORDER]),
     mutants: &[],
     orders: &[&ORDER],
+    params: &[],
     body: reader_mutex_writer_body,
 };
 
@@ -251,5 +256,6 @@ pub const DOWNGRADE_UPGRADE: Scenario = Scenario {
         summary: "rw_tryupgrade by a thread that does not hold the lock",
     }],
     orders: &[&ORDER],
+    params: &[],
     body: downgrade_upgrade_body,
 };

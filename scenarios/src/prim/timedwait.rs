@@ -64,6 +64,7 @@ pub const TIMED_WAIT: Scenario = Scenario {
         summary: "the callout wheel is dropped without shutdown",
     }],
     orders: &[&ORDER],
+    params: &[],
     body: timed_wait_body,
 };
 
@@ -87,6 +88,7 @@ pub const TIMED_WAIT_ALONE: Scenario = Scenario {
     expect: Expect::Pass,
     mutants: &[],
     orders: &[&ORDER],
+    params: &[],
     body: timed_wait_alone_body,
 };
 
@@ -137,5 +139,6 @@ pub const PASSES_SIGNAL: Scenario = Scenario {
     expect: Expect::Pass,
     mutants: &[],
     orders: &[&ORDER],
+    params: &[],
     body: passes_signal_body,
 };

@@ -96,6 +96,7 @@ pub const SIGNAL_LOST_WAKEUP: Scenario = Scenario {
         },
     ],
     orders: &[&ORDER],
+    params: &[],
     body: lost_wakeup_body,
 };
 
@@ -159,5 +160,6 @@ pub const WAIT_SIG_EATS_SIGNAL: Scenario = Scenario {
         summary: "the interrupted waiter returns without passing the wakeup on",
     }],
     orders: &[&ORDER],
+    params: &[],
     body: wait_sig_body,
 };

@@ -91,6 +91,7 @@ pub const TRYENTER: Scenario = Scenario {
         },
     ],
     orders: &[&ORDER],
+    params: &[],
     body: tryenter_body,
 };
 
@@ -114,6 +115,7 @@ pub const ENTER: Scenario = Scenario {
     expect: Expect::Control(&[SYNC_DEADLOCK, SYNC_LOCKORDER]),
     mutants: &[],
     orders: &[&ORDER],
+    params: &[],
     body: enter_body,
 };
 
@@ -140,5 +142,6 @@ pub const APART: Scenario = Scenario {
     expect: Expect::Control(&[SYNC_LOCKORDER]),
     mutants: &[],
     orders: &[&ORDER],
+    params: &[],
     body: apart_body,
 };

@@ -95,5 +95,6 @@ pub const PTE_CAS_VS_HW: Scenario = Scenario {
         summary: "x86pte_set reads the PTE and stores the new value instead of a CAS",
     }],
     orders: &[],
+    params: &[],
     body,
 };

@@ -114,5 +114,6 @@ pub const STALE_TLB: Scenario = Scenario {
         },
     ],
     orders: &[],
+    params: &[],
     body,
 };

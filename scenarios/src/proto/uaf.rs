@@ -143,5 +143,6 @@ pub const USE_AFTER_FREE: Scenario = Scenario {
         },
     ],
     orders: &[&ORDER],
+    params: &[],
     body,
 };

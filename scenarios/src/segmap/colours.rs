@@ -38,6 +38,7 @@ pub const TWO_COLOURS: Scenario = Scenario {
     expect: Expect::Pass,
     mutants: &[],
     orders: &[&LOCK_ORDER],
+    params: &[],
     body: colours_body,
 };
 
@@ -66,5 +67,6 @@ pub const TWO_FREELISTS: Scenario = Scenario {
     expect: Expect::Pass,
     mutants: &[],
     orders: &[&LOCK_ORDER],
+    params: &[],
     body: freelists_body,
 };

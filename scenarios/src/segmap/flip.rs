@@ -54,5 +54,6 @@ pub const RELEASE_VS_FLIP: Scenario = Scenario {
         },
     ],
     orders: &[&LOCK_ORDER],
+    params: &[],
     body,
 };

@@ -41,5 +41,6 @@ pub const LOST_HASHIN: Scenario = Scenario {
         },
     ],
     orders: &[&LOCK_ORDER],
+    params: &[],
     body,
 };

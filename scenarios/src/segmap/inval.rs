@@ -51,5 +51,6 @@ pub const INVAL_RACE: Scenario = Scenario {
         },
     ],
     orders: &[&LOCK_ORDER],
+    params: &[],
     body,
 };

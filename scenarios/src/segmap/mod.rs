@@ -14,6 +14,7 @@ mod reclaim;
 pub mod sequential;
 mod shared;
 mod stranded;
+mod stress;
 
 use harness::Scenario;
 
@@ -34,4 +35,5 @@ pub const SCENARIOS: &[Scenario] = &[
     sequential::SEQUENTIAL,
     pages::PAGECREATE_VS_REUSE,
     pages::SOFTLOCK,
+    stress::STRESS,
 ];

@@ -43,6 +43,7 @@ pub const BUSY_SLOT_SLEEP: Scenario = Scenario {
     expect: Expect::Finding(&[SYNC_DEADLOCK]),
     mutants: &[],
     orders: &[&LOCK_ORDER],
+    params: &[],
     body: seed_body,
 };
 
@@ -77,5 +78,6 @@ pub const NOFREE_WAIT: Scenario = Scenario {
         },
     ],
     orders: &[&LOCK_ORDER],
+    params: &[],
     body: fixed_body,
 };

@@ -50,5 +50,6 @@ pub const OTHER_LIST_SLEEP: Scenario = Scenario {
     expect: Expect::Finding(&[SYNC_DEADLOCK]),
     mutants: &[],
     orders: &[&LOCK_ORDER],
+    params: &[],
     body,
 };

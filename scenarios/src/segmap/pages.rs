@@ -81,6 +81,7 @@ pub const PAGECREATE_VS_REUSE: Scenario = Scenario {
         },
     ],
     orders: &[&LOCK_ORDER],
+    params: &[],
     body,
 };
 
@@ -141,5 +142,6 @@ pub const SOFTLOCK: Scenario = Scenario {
         },
     ],
     orders: &[&LOCK_ORDER],
+    params: &[],
     body: softlock_body,
 };

@@ -109,5 +109,6 @@ pub const SEQUENTIAL: Scenario = Scenario {
         summary: "a released slot goes to the head of the release queue, so the newest is reused first (seg_map.c:980-983)",
     }],
     orders: &[&LOCK_ORDER],
+    params: &[],
     body,
 };

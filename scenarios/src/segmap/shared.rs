@@ -64,5 +64,6 @@ pub const SHARED_HIT: Scenario = Scenario {
         },
     ],
     orders: &[&LOCK_ORDER],
+    params: &[],
     body,
 };

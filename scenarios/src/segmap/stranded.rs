@@ -59,6 +59,7 @@ pub const STRANDED_WAITER: Scenario = Scenario {
     expect: Expect::Finding(&[SYNC_DEADLOCK]),
     mutants: &[],
     orders: &[&LOCK_ORDER],
+    params: &[],
     body: f2_fixed,
 };
 
@@ -72,5 +73,6 @@ pub const STRANDED_WAITER_FIXED: Scenario = Scenario {
     expect: Expect::Pass,
     mutants: &[],
     orders: &[&LOCK_ORDER],
+    params: &[],
     body: both_fixed,
 };
