@@ -1,6 +1,6 @@
 //! Violation reports and event traces as people read them.
 
-use crate::capture::{Capture, Uncaptured};
+use crate::capture::{Capture, Origin, Uncaptured};
 use crate::runner::{Found, RunSpec};
 use model::trace::Event;
 use std::fmt::Write;
@@ -48,11 +48,17 @@ pub fn violation(
                 c.minimized.preemptions(),
                 c.attempts
             );
+            if let Origin::Searched { execution } = c.origin {
+                let _ = writeln!(
+                    s,
+                    "  (the trace does not convert into a shuttle schedule; this schedule is PCT execution {execution} failing the same check)"
+                );
+            }
         }
         Some(Err(Uncaptured::NotReproducible)) => {
             let _ = writeln!(
                 s,
-                "  schedule: not reproducible under sequential consistency (a weak-memory outcome of loom, or real-thread timing); no replay file"
+                "  schedule: not reproducible under sequential consistency (a weak-memory outcome of loom, or real-thread timing), and a PCT search did not find it; no replay file"
             );
         }
     }

@@ -281,3 +281,22 @@ fn bench_measures_real_thread_throughput() {
     );
     assert!(b["mutants"].as_array().unwrap().is_empty());
 }
+
+/// A deadlock that loom's own scheduler detects ends its trace where
+/// shuttle's scheduling points stand in another order, so following the
+/// trace does not reproduce it; a PCT search for the same check supplies
+/// the replay, and the report says so.
+#[test]
+fn loom_deadlock_that_does_not_convert_gets_a_searched_replay() {
+    let d = tmp("searched");
+    let o = vmspec(&["check", "prim/rw-recursive-read", "--out", "r"], &d);
+    let out = text(&o.stdout);
+    assert!(o.status.success(), "{out}");
+    assert!(out.contains("schedule from PCT execution"), "{out}");
+    let file = d.join("r/prim-rw-recursive-read--SYNC-DEADLOCK.json");
+    let o = vmspec(&["replay", file.to_str().unwrap()], &d);
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(1), "a reproduced violation: {out}");
+    assert!(out.contains("reproduced SYNC-DEADLOCK"), "{out}");
+    assert!(out.contains("schedule from PCT"), "{out}");
+}

@@ -7,6 +7,12 @@
 //! weak-memory outcome (shuttle is sequentially consistent). The schedule
 //! is then minimized: preemptions are removed one at a time, keeping each
 //! removal that still fails the same check.
+//!
+//! Following a trace fails when loom ends an execution at a deadlock that
+//! its own scheduler detected, in a state that shuttle's scheduling points
+//! reach in another order (the rwlock deadlocks of `prim/*`). Then a PCT
+//! search for the same check in the same scenario supplies the schedule:
+//! a different interleaving with the same violation, and said so.
 
 mod file;
 mod minimize;
@@ -14,12 +20,28 @@ mod minimize;
 pub use file::{decode, encode, ReplayError, ReplayFile, FORMAT, FORMAT_VERSION};
 pub use minimize::minimize;
 
-use crate::runner::{follow, guide, Found, RunSpec, Schedule};
+use crate::runner::{self, follow, guide, Found, RunSpec, Sched, Schedule};
+
+/// PCT executions a search for a violation that did not convert may run.
+pub const SEARCH_EXECUTIONS: usize = 20_000;
+
+/// Where a captured schedule comes from.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Origin {
+    /// The shuttle execution that found the violation.
+    Recorded,
+    /// The violating execution's trace, followed under shuttle.
+    Followed,
+    /// Execution `execution` of a PCT search for the same check, because
+    /// the trace did not convert.
+    Searched { execution: u64 },
+}
 
 /// A violation's schedule before and after minimization.
 #[derive(Clone, Debug)]
 pub struct Capture {
     pub check: &'static str,
+    pub origin: Origin,
     pub original: Schedule,
     pub minimized: Schedule,
     /// Candidate executions the minimizer ran.
@@ -29,29 +51,30 @@ pub struct Capture {
 /// Why a violation could not be captured as a schedule.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Uncaptured {
-    /// Following the loom trace under sequential consistency did not fail
-    /// the same check: it needs a weak-memory outcome, or the trace was
-    /// cut by a backend-detected deadlock at a point shuttle orders
-    /// differently.
+    /// Following the trace under sequential consistency did not fail the
+    /// same check (it needs a weak-memory outcome, or real-thread timing),
+    /// and a PCT search did not find it either.
     NotReproducible,
 }
 
 /// Captures and minimizes the schedule of `found`, a violation of `spec`.
 pub fn capture(spec: &RunSpec, found: &Found) -> Result<Capture, Uncaptured> {
     let check = found.check();
-    let original = match &found.schedule {
-        Some(s) => confirm(spec, check, s.choices())?,
+    let (origin, original) = match &found.schedule {
+        Some(s) => (Origin::Recorded, confirm(spec, check, s.choices())?),
         None => {
             let r = follow(spec.shared(), spec.scenario.body, &found.captured.events);
-            if !r.checks.contains(&check) {
-                return Err(Uncaptured::NotReproducible);
+            if r.checks.contains(&check) {
+                (Origin::Followed, r.schedule)
+            } else {
+                search(spec, check)?
             }
-            r.schedule
         }
     };
     let (minimized, attempts) = minimize(spec, check, original.clone());
     Ok(Capture {
         check,
+        origin,
         original,
         minimized,
         attempts,
@@ -67,4 +90,23 @@ fn confirm(spec: &RunSpec, check: &str, choices: Vec<usize>) -> Result<Schedule,
     } else {
         Err(Uncaptured::NotReproducible)
     }
+}
+
+/// Searches PCT executions of `spec`'s scenario for one that fails `check`.
+fn search(spec: &RunSpec, check: &str) -> Result<(Origin, Schedule), Uncaptured> {
+    let mut pct = spec.clone();
+    pct.sched = Sched::Pct {
+        depth: spec.scenario.pct_depth,
+        iterations: SEARCH_EXECUTIONS,
+        seed: 0,
+    };
+    let o = runner::run(&pct);
+    let hit = o.found.iter().find(|f| f.check() == check);
+    let (execution, schedule) = hit
+        .and_then(|f| Some((f.captured.execution, f.schedule.as_ref()?)))
+        .ok_or(Uncaptured::NotReproducible)?;
+    Ok((
+        Origin::Searched { execution },
+        confirm(spec, check, schedule.choices())?,
+    ))
 }

@@ -3,7 +3,7 @@
 use super::args::CheckArgs;
 use super::progress::Bar;
 use super::{plan, BadInput, CmdResult};
-use crate::capture::{self, Capture, ReplayFile, Uncaptured};
+use crate::capture::{self, Capture, Origin, ReplayFile, Uncaptured};
 use crate::report;
 use crate::runner::{run_with, Outcome, RunSpec};
 use crate::scenario::Scenario;
@@ -56,10 +56,17 @@ pub fn replay_file(outcome: &Outcome, found_execution: u64, c: &Capture) -> Repl
         mutant: outcome.spec.mutant.clone(),
         params: outcome.spec.params.clone(),
         check: c.check.to_string(),
-        found_by: format!(
-            "{}, execution {found_execution}",
-            outcome.spec.sched.describe()
-        ),
+        found_by: match c.origin {
+            Origin::Searched { execution } => format!(
+                "{}, execution {found_execution}; schedule from PCT depth {} execution {execution} (the trace does not convert)",
+                outcome.spec.sched.describe(),
+                outcome.spec.scenario.pct_depth
+            ),
+            _ => format!(
+                "{}, execution {found_execution}",
+                outcome.spec.sched.describe()
+            ),
+        },
         steps: c.minimized.len(),
         preemptions: c.minimized.preemptions(),
         schedule: capture::encode(&c.minimized.choices()),
@@ -87,11 +94,21 @@ fn reports(outcome: &Outcome, verdict: &Verdict, out: &Path) -> (String, Vec<Vio
             Err(Uncaptured::NotReproducible) => None,
         };
         if verdict.clean() {
+            let searched = match &cap {
+                Ok(Capture {
+                    origin: Origin::Searched { execution },
+                    ..
+                }) => format!(
+                    " (schedule from PCT execution {execution}: the {} trace does not convert)",
+                    outcome.spec.sched.describe()
+                ),
+                _ => String::new(),
+            };
             text.push_str(&format!(
-                "  {} reproduced as expected{}\n",
+                "  {} reproduced as expected{}{searched}\n",
                 found.check(),
                 path.as_ref().map_or_else(
-                    || " (no replay file: the loom trace does not convert into a shuttle schedule; re-run with --sched pct to record one)".to_string(),
+                    || format!(" (no replay file: the trace does not convert into a shuttle schedule and {} PCT executions did not fail it)", capture::SEARCH_EXECUTIONS),
                     |p| format!(": vmspec replay {p}")
                 )
             ));
