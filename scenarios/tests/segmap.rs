@@ -15,16 +15,10 @@ fn segmap() -> Vec<&'static Scenario> {
         .collect()
 }
 
-/// loom at the test bound, or PCT for a scenario too large for loom
-/// (`segmap/stress`).
-fn explorer(s: &'static Scenario) -> Sched {
-    match loom_bound(s) {
-        Some(bound) => Sched::Loom { bound, max: None },
-        None => Sched::Pct {
-            depth: s.pct_depth,
-            iterations: harness::testing::PCT_ITERATIONS,
-            seed: 1,
-        },
+fn loom(s: &'static Scenario) -> Sched {
+    Sched::Loom {
+        bound: loom_bound(s).expect("every segmap scenario runs under loom"),
+        max: None,
     }
 }
 
@@ -179,7 +173,7 @@ fn race_windows_reached() {
     ];
     for (id, points) in windows {
         let s = scenario(scenarios::all(), id);
-        let o = run(&RunSpec::new(s, explorer(s)));
+        let o = run(&RunSpec::new(s, loom(s)));
         for p in *points {
             assert!(
                 o.coverage.get(p).copied().unwrap_or(0) > 0,
@@ -196,7 +190,7 @@ fn race_windows_reached() {
 fn lock_order_proved() {
     let mut graph = LockGraph::default();
     for s in segmap().into_iter().filter(|s| s.expect == Expect::Pass) {
-        let o = run(&RunSpec::new(s, explorer(s)));
+        let o = run(&RunSpec::new(s, loom(s)));
         graph.merge(&o.graph);
     }
     let (text, ok) = proof(&graph, &[&subsys::segmap::LOCK_ORDER]);

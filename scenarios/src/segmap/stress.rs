@@ -1,9 +1,9 @@
 //! A throughput workload: two threads getmap and release windows over
 //! more keys than slots, so every path of `segmap_getmapflt` runs (hit,
 //! reclaim, reuse of a free slot) at the rate the port allows. Small by
-//! default, so the test suite explores it under PCT; `vmspec bench` runs
-//! it on real threads with `--param ops=N` and reports getmap+release
-//! pairs per second.
+//! default (3 pairs per thread), so loom explores it at bound 2 and the
+//! test suite under PCT; `vmspec bench` runs it on real threads with
+//! `--param ops=N` and reports getmap+release pairs per second.
 
 use super::common::{key, segmap, VP};
 use harness::{Expect, Scenario};
@@ -57,7 +57,7 @@ pub const STRESS: Scenario = Scenario {
     id: "segmap/stress",
     summary: "two threads getmap and release over 8 keys and 4 slots (run parameter ops: pairs per thread)",
     threads: 3,
-    loom_bound: None,
+    loom_bound: Some(2),
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[],
