@@ -14,6 +14,7 @@ mod reclaim;
 pub mod sequential;
 mod shared;
 mod stranded;
+mod windows;
 
 use harness::Scenario;
 
@@ -34,4 +35,6 @@ pub const SCENARIOS: &[Scenario] = &[
     sequential::SEQUENTIAL,
     pages::PAGECREATE_VS_REUSE,
     pages::SOFTLOCK,
+    windows::WINDOW_REUSE,
+    windows::INVAL_VS_ACCESS,
 ];

@@ -1,0 +1,114 @@
+//! Accesses through windows on the MMU model (segkpm off): a holder reads
+//! or writes through its window on the CPU it runs on, faulting the
+//! translation in through `segmap_fault`; the slot's loss of identity
+//! must unload the window's translations, shoot them down on every CPU
+//! and keep the pages' MOD bits: grab_smp's reuse (seg_map.c:1124-1183,
+//! with `segmap_pagefree` 1094-1117) and the SM_INVAL release
+//! (seg_map.c:2081-2104).
+
+use super::common::{run_threads, Body};
+use harness::{Expect, Mutant, Scenario};
+use std::sync::Arc;
+use subsys::segmap::{
+    Fixes, PageUniverse, Segmap, SegmapConfig, Vnode, LOCK_ORDER, SEGMAP_MODLOST, SEGMAP_XLATE,
+    SM_INVAL,
+};
+
+/// One slot, two CPUs with one-entry TLBs, `vnodes` vnodes with one block
+/// each. A thread that finds no free slot sleeps for one; finding F2 is
+/// fixed so that the sleep ends when the other thread releases (as the
+/// seed is written it may not: scenario `segmap/busy-slot-sleep`).
+fn one_slot(vnodes: u32) -> Arc<Segmap> {
+    let mut cfg = SegmapConfig::new(1);
+    cfg.pages = PageUniverse { vnodes, blocks: 1 };
+    cfg.fixes = Fixes {
+        busy_slot_no_sleep: true,
+        ..Fixes::default()
+    };
+    Arc::new(Segmap::create(cfg))
+}
+
+/// Take a window on the first block of `vp`, access its first page, release
+/// the window with `flags`.
+fn use_page(vp: u32, write: bool, flags: u32) -> Body {
+    Box::new(move |sm: &Segmap| {
+        let a = sm.getmap(Vnode(vp), 0);
+        let r = sm.access(a, write);
+        assert_eq!(r, Ok(()), "access through window {a:#x}");
+        sm.release(a, flags);
+    })
+}
+
+/// A writes vnode 1's page through the only slot (on CPU 1) and releases
+/// it; B needs the slot for vnode 2 (on CPU 0), so one of them reuses the
+/// slot the other released: grab_smp unloads the window, A's CPU must no
+/// longer translate it, and the written page, freed by segmap_pagefree
+/// unless it is modified, must keep its modification.
+fn reuse_body() {
+    let sm = one_slot(2);
+    run_threads(
+        &sm,
+        vec![("v1", use_page(1, true, 0)), ("v2", use_page(2, true, 0))],
+    );
+}
+
+pub const WINDOW_REUSE: Scenario = Scenario {
+    id: "segmap/window-reuse",
+    summary: "two threads write through the one slot's window for different files; the reuse unloads the other's translation",
+    threads: 3,
+    loom_bound: Some(3),
+    pct_depth: 3,
+    expect: Expect::Pass,
+    mutants: &[
+        Mutant {
+            name: "grab-skip-unload",
+            catches: SEGMAP_XLATE,
+            summary: "grab_smp re-tags the slot without hat_unload of its window (seg_map.c:1177-1179)",
+        },
+        Mutant {
+            name: "unload-no-shootdown",
+            catches: SEGMAP_XLATE,
+            summary: "hat_unload clears the PTE but does not shoot down the TLBs (htable.c:2273-2274)",
+        },
+        Mutant {
+            name: "unload-drops-mod",
+            catches: SEGMAP_MODLOST,
+            summary: "hat_unload does not sync the PTE's REF/MOD into the page (hati_sync_pte_to_page), so segmap_pagefree frees a written page as clean",
+        },
+    ],
+    orders: &[&LOCK_ORDER],
+    body: reuse_body,
+};
+
+/// One slot, vnode 1's page. A writes through the window and releases it
+/// with SM_INVAL; B reads through a window on the same block and releases
+/// it plainly. Whoever releases last decides: A's last release drops the
+/// identity and unloads the window while B's CPU may still cache its
+/// translation; B may then miss and reuse the untagged slot, or reclaim
+/// the still-tagged one.
+fn inval_body() {
+    let sm = one_slot(1);
+    run_threads(
+        &sm,
+        vec![
+            ("inval", use_page(1, true, SM_INVAL)),
+            ("read", use_page(1, false, 0)),
+        ],
+    );
+}
+
+pub const INVAL_VS_ACCESS: Scenario = Scenario {
+    id: "segmap/inval-vs-access",
+    summary: "an SM_INVAL release of a written window races another holder's access and reclaim",
+    threads: 3,
+    loom_bound: Some(3),
+    pct_depth: 3,
+    expect: Expect::Pass,
+    mutants: &[Mutant {
+        name: "inval-skip-unload",
+        catches: SEGMAP_XLATE,
+        summary: "the SM_INVAL release hashes the slot out without hat_unload of its window (seg_map.c:2099-2101)",
+    }],
+    orders: &[&LOCK_ORDER],
+    body: inval_body,
+};
