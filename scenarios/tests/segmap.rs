@@ -192,6 +192,10 @@ fn race_windows_reached() {
                 "mmu.hw-cas-raced",
             ],
         ),
+        (
+            "segmap/reuse-vs-remap",
+            &["segmap.free_mapped", "segmap.free", "segmap.get_reuse"],
+        ),
     ];
     for (id, points) in windows {
         let s = scenario(scenarios::all(), id);

@@ -192,13 +192,17 @@ impl Pages {
     /// `page_release(pp, 1)` of a page the caller holds exclusive: keeps a
     /// mapped page, frees a clean one, keeps a modified one; unlocks it.
     /// Freeing a page written through a window fails [`SEGMAP_MODLOST`]:
-    /// that write is never written back.
-    pub(crate) fn release(&self, pp: usize) -> Release {
+    /// that write is never written back. `freeing` runs just before a page
+    /// is freed, with its lock still held (a page freed and unlocked may at
+    /// once be created again under the same index).
+    pub(crate) fn release(&self, pp: usize, freeing: impl FnOnce()) -> Release {
         let p = &self.pages[pp];
         p.held(true, "page_release");
         // `hat_page_is_mapped`, then `hat_ismod`: with the page exclusive
         // nobody maps it anew, and an unmapped page's REF/MOD are in p_nrm.
-        let r = if p.mapped.load(Relaxed) != 0 {
+        let mapped = p.mapped.load(Relaxed) != 0;
+        // Wrong (mutant): frees the page although a window still maps it.
+        let r = if mapped && !model::mutant("release-frees-mapped") {
             Release::NotRel
         } else if p.nrm.load(Relaxed) & P_MOD != 0 {
             Release::Mod
@@ -212,6 +216,7 @@ impl Pages {
                     ),
                 );
             }
+            freeing();
             p.set_hashed(false);
             Release::Clean
         };
@@ -293,12 +298,10 @@ impl Segmap {
                 self.pages.lookup_nowait(vp, pgoff, Se::Excl)
             };
             if let Some(pp) = pp {
-                match self.pages.release(pp) {
+                // MMU-STALE-TLB: no CPU may translate to a page freed.
+                match self.pages.release(pp, || self.assert_untranslated(pp)) {
                     Release::Mod => cover("segmap.free_dirty"),
-                    Release::Clean => {
-                        cover("segmap.free");
-                        self.assert_untranslated(pp);
-                    }
+                    Release::Clean => cover("segmap.free"),
                     Release::NotRel => cover("segmap.free_mapped"),
                 }
             }

@@ -37,4 +37,5 @@ pub const SCENARIOS: &[Scenario] = &[
     pages::SOFTLOCK,
     windows::WINDOW_REUSE,
     windows::INVAL_VS_ACCESS,
+    windows::REUSE_VS_REMAP,
 ];

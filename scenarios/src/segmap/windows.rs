@@ -6,8 +6,9 @@
 //! with `segmap_pagefree` 1094-1117) and the SM_INVAL release
 //! (seg_map.c:2081-2104).
 
-use super::common::{run_threads, Body};
+use super::common::{key, run_threads, use_window, Body, VP};
 use harness::{Expect, Mutant, Scenario};
+use model::check::MMU_STALE_TLB;
 use std::sync::Arc;
 use subsys::segmap::{
     Fixes, PageUniverse, Segmap, SegmapConfig, Vnode, LOCK_ORDER, SEGMAP_MODLOST, SEGMAP_XLATE,
@@ -26,6 +27,16 @@ fn one_slot(vnodes: u32) -> Arc<Segmap> {
         ..Fixes::default()
     };
     Arc::new(Segmap::create(cfg))
+}
+
+/// Take a window on key `n` of [`VP`], read its first page, release the
+/// window.
+fn use_page_at(n: u64, write: bool) -> Body {
+    Box::new(move |sm: &Segmap| {
+        let a = sm.getmap(VP, key(n));
+        assert_eq!(sm.access(a, write), Ok(()), "access through window {a:#x}");
+        sm.release(a, 0);
+    })
 }
 
 /// Take a window on the first block of `vp`, access its first page, release
@@ -111,4 +122,49 @@ pub const INVAL_VS_ACCESS: Scenario = Scenario {
     }],
     orders: &[&LOCK_ORDER],
     body: inval_body,
+};
+
+/// Two slots, two CPUs. Main reads key 1's page through a
+/// window on slot 1 and caches key 3 on slot 0, then frees both, slot 1
+/// first. B needs a slot for key 2 and reuses slot 1 (grab_smp: hashout,
+/// unload, `segmap_pagefree` of key 1's page). A takes key 1 and reads
+/// it: before B's hashout it reclaims slot 1; after it, it misses, reuses
+/// slot 0 and maps the same page at slot 0's window, which B's
+/// `segmap_pagefree` then finds mapped and must keep (`page_release`
+/// returns PGREL_NOTREL: seg_map.c:1102-1112 with vm_page.c).
+fn remap_body() {
+    let mut cfg = SegmapConfig::new(2);
+    cfg.pages = PageUniverse {
+        vnodes: 1,
+        blocks: 4,
+    };
+    let sm = Arc::new(Segmap::create(cfg));
+    let a1 = sm.getmap(VP, key(1));
+    assert_eq!(sm.access(a1, false), Ok(()));
+    let a3 = sm.getmap(VP, key(3));
+    sm.release(a1, 0);
+    sm.release(a3, 0);
+    run_threads(
+        &sm,
+        vec![
+            ("remap", use_page_at(1, false)),
+            ("reuse", Box::new(|sm: &Segmap| use_window(sm, 2, 0))),
+        ],
+    );
+}
+
+pub const REUSE_VS_REMAP: Scenario = Scenario {
+    id: "segmap/reuse-vs-remap",
+    summary: "a reuse frees the old identity's page while a miss on that identity maps it at another window",
+    threads: 3,
+    loom_bound: Some(3),
+    pct_depth: 3,
+    expect: Expect::Pass,
+    mutants: &[Mutant {
+        name: "release-frees-mapped",
+        catches: MMU_STALE_TLB,
+        summary: "page_release frees a page a window still maps (hat_page_is_mapped ignored), while a CPU translates to it",
+    }],
+    orders: &[&LOCK_ORDER],
+    body: remap_body,
 };
