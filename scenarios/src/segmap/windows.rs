@@ -6,27 +6,22 @@
 //! with `segmap_pagefree` 1094-1117) and the SM_INVAL release
 //! (seg_map.c:2081-2104).
 
-use super::common::{key, run_threads, use_window, Body, VP};
+use super::common::{key, run_threads, segmap_with_pages, use_window, Body, VP};
 use harness::{Expect, Mutant, Scenario};
 use model::check::MMU_STALE_TLB;
 use std::sync::Arc;
-use subsys::segmap::{
-    Fixes, PageUniverse, Segmap, SegmapConfig, Vnode, LOCK_ORDER, SEGMAP_MODLOST, SEGMAP_XLATE,
-    SM_INVAL,
-};
+use subsys::segmap::{Fixes, Segmap, Vnode, LOCK_ORDER, SEGMAP_MODLOST, SEGMAP_XLATE, SM_INVAL};
 
 /// One slot, two CPUs with one-entry TLBs, `vnodes` vnodes with one block
 /// each. A thread that finds no free slot sleeps for one; finding F2 is
 /// fixed so that the sleep ends when the other thread releases (as the
 /// seed is written it may not: scenario `segmap/busy-slot-sleep`).
 fn one_slot(vnodes: u32) -> Arc<Segmap> {
-    let mut cfg = SegmapConfig::new(1);
-    cfg.pages = PageUniverse { vnodes, blocks: 1 };
-    cfg.fixes = Fixes {
+    let fixes = Fixes {
         busy_slot_no_sleep: true,
         ..Fixes::default()
     };
-    Arc::new(Segmap::create(cfg))
+    segmap_with_pages(1, vnodes, 1, fixes)
 }
 
 /// Take a window on key `n` of [`VP`], read its first page, release the
@@ -133,12 +128,7 @@ pub const INVAL_VS_ACCESS: Scenario = Scenario {
 /// `segmap_pagefree` then finds mapped and must keep (`page_release`
 /// returns PGREL_NOTREL: seg_map.c:1102-1112 with vm_page.c).
 fn remap_body() {
-    let mut cfg = SegmapConfig::new(2);
-    cfg.pages = PageUniverse {
-        vnodes: 1,
-        blocks: 4,
-    };
-    let sm = Arc::new(Segmap::create(cfg));
+    let sm = segmap_with_pages(2, 1, 4, Fixes::default());
     let a1 = sm.getmap(VP, key(1));
     assert_eq!(sm.access(a1, false), Ok(()));
     let a3 = sm.getmap(VP, key(3));
