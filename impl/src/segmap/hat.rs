@@ -4,7 +4,7 @@
 //! the CPU accesses a window's holder makes through them.
 //!
 //! illumos reaches segkmap's PTEs through its "kmap" fast path
-//! (hat_i86.c, not a seed: `hati_load_common` -> `hat_kmap_load` ->
+//! (hat_i86.c, not a seed: `hat_memload` -> `hat_kmap_load` ->
 //! `hati_pte_map` -> `x86pte_set`; `hat_unload` -> `hat_kmap_unload` ->
 //! `hat_pte_unmap` -> `x86pte_inval`), whose page tables are allocated
 //! once at boot and never freed. The port keeps that shape:
@@ -15,18 +15,21 @@
 //!   model has at most 64 pages of address space);
 //! * `hat_memload` installs a writable PTE for the page by CAS, as
 //!   `x86pte_set` does (htable.c:2101-2134): an entry that already maps
-//!   the page keeps its REF/MOD and nothing changes; an entry that maps
-//!   another page is a [`SEGMAP_XLATE`] violation (illumos would unmap it
-//!   first; in segmap it can only be a translation an unload missed);
+//!   the page keeps its REF/MOD and nothing changes (`PTE_EQUIV`); an
+//!   entry that maps another page is a [`SEGMAP_XLATE`] violation
+//!   (`hati_pte_map` panics on a change of frame without
+//!   `HAT_LOAD_REMAP`; in segmap it can only be a translation an unload
+//!   missed);
 //! * `hat_unload` reads each PTE (`GET_PTE`), clears it by CAS, retrying
 //!   while the MMU sets REF/MOD (`x86pte_inval`, htable.c:2265-2272),
 //!   shoots the address down on every CPU if the old entry could be cached
 //!   (REF or MOD set, htable.c:2273-2274), syncs REF/MOD into the page
 //!   (`hati_sync_pte_to_page`) and only then uncounts the page's mapping;
 //! * `hat_unlock` does nothing: the kernel's translations are always
-//!   locked and hat_i86.c does not count their locks (its `hat_unlock`
-//!   returns at once for `kas`), so `HAT_LOAD_LOCK` changes nothing here
-//!   either;
+//!   locked and hat_i86.c does not count their locks (`hati_pte_map`
+//!   counts `HAT_LOAD_LOCK` only for a hat other than `kas`, and
+//!   `hat_unlock` returns at once for `kas`), so `HAT_LOAD_LOCK` changes
+//!   nothing here either;
 //! * `hat_probe` reads the PTE.
 //!
 //! Deviations: no hment list and no mapping-list mutex (`x86_hm_enter`):
