@@ -87,6 +87,8 @@ fn every_check_has_a_mutant() {
         SEGMAP_GRAB,
         SEGMAP_SPEC,
         SEGMAP_BITMAP,
+        SEGMAP_XLATE,
+        SEGMAP_MODLOST,
         SYNC_UNLOCKED,
     ] {
         assert!(caught.contains(&id), "no mutant for {id}");
@@ -169,6 +171,30 @@ fn race_windows_reached() {
                 "segmap.pagecreate_new",
                 "segmap.free_dirty",
             ],
+        ),
+        (
+            "segmap/window-reuse",
+            &[
+                "segmap.access_fault",
+                "segmap.get_reuse",
+                "segmap.unload_shootdown",
+                "segmap.free_dirty",
+            ],
+        ),
+        (
+            "segmap/inval-vs-access",
+            &[
+                "segmap.rel_hashout",
+                "segmap.unload_shootdown",
+                "segmap.hat_memload_loaded",
+                "segmap.get_reclaim",
+                "segmap.free",
+                "mmu.hw-cas-raced",
+            ],
+        ),
+        (
+            "segmap/reuse-vs-remap",
+            &["segmap.free_mapped", "segmap.free", "segmap.get_reuse"],
         ),
     ];
     for (id, points) in windows {

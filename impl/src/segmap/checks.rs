@@ -16,7 +16,8 @@
 //! The order of the parts is fixed, so that a broken state is reported by
 //! the most specific invariant: refcnt against holders, chains (I1, I2),
 //! queue structure (I4), roles (I5), conservation (I7), placement (I3),
-//! `sm_want` (I8).
+//! `sm_want` (I8), translations (XLATE), and at the end lost writes
+//! (MODLOST).
 
 use super::consts::NIL;
 use super::vnode::Vnode;
@@ -66,6 +67,25 @@ pub const SEGMAP_SPEC: &str = "SEGMAP-SPEC";
 /// Refinement: no slot is grabbed for reuse, or put on a freelist, while it
 /// is referenced or already free (seg_map.c:936-938, 1128).
 pub const SEGMAP_GRAB: &str = "SEGMAP-GRAB";
+
+/// A window translates only to the pages of its slot's current tag: every
+/// valid PTE of a slot's window, every translation a CPU caches from one,
+/// and every access a holder makes through it maps the page (tag vnode,
+/// tag offset + page offset); an untagged window translates nothing. So
+/// when a slot loses its identity (grab_smp's hashout for reuse,
+/// seg_map.c:1139-1181; an SM_INVAL/SM_DESTROY release, 2085-2102) its
+/// translations are unloaded and shot down on every CPU before anyone can
+/// re-tag it. Checked after each unload, when a PTE is loaded, on each
+/// access, and for every slot whose mutex is free after each operation
+/// and at the end.
+pub const SEGMAP_XLATE: &str = "SEGMAP-XLATE";
+/// A write through a window is never lost: a page a CPU wrote through a
+/// window is not freed as clean (`page_release` from `segmap_pagefree`,
+/// seg_map.c:1094-1117), and at the end of the scenario it is in memory
+/// and modified in its `p_nrm` or in a window PTE that maps it. Unloading
+/// a window must move the PTE's MOD bit into the page
+/// (`hati_sync_pte_to_page`) before `page_release` can see it unmapped.
+pub const SEGMAP_MODLOST: &str = "SEGMAP-MODLOST";
 
 /// Where the invariants are checked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -135,6 +155,12 @@ impl Segmap {
         self.check_roles();
         self.check_placement(&rings, &slot_free);
         self.check_want();
+        for i in (0..self.smap.len()).filter(|&i| slot_free(i)) {
+            self.check_xlate(i, "between operations");
+        }
+        if at == At::Quiescent {
+            self.check_modlost();
+        }
         for (i, s) in self.smap.iter().enumerate() {
             if slot_free(i) && s.bitmap.peek() != s.bits.load(SeqCst) {
                 fail(

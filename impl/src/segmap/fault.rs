@@ -4,7 +4,6 @@
 
 use super::checks::SEGMAP_REFCNT;
 use super::consts::*;
-use super::standin;
 use super::Segmap;
 use model::check::{fail, SYNC_MISUSE};
 use model::sync::Se;
@@ -55,7 +54,7 @@ impl Segmap {
         // no others); keep the lock of a soft-locked one.
         for (i, pp) in pl.into_iter().enumerate() {
             let lock = ty == FaultType::SoftLock && !model::mutant("softlock-drops-page");
-            standin::hat_memload(addr + i as u64 * PAGESIZE, pp, lock);
+            self.hat_memload(addr + i as u64 * PAGESIZE, pp, lock);
             if !lock {
                 self.pages.page(pp).lock.page_unlock();
             }
@@ -73,7 +72,7 @@ impl Segmap {
         let vp = s.vp.hint();
         let sm_off = s.off.hint();
         let mut off = sm_off + (addr & MAXBOFFSET);
-        standin::hat_unlock(addr, (len + PAGESIZE - 1) & PAGEMASK);
+        self.hat_unlock();
         let mut adr = addr;
         while adr < addr + len {
             // seg_map.c:536-540: the caller holds the page locked

@@ -44,7 +44,6 @@
 
 use super::checks::{SEGMAP_GRAB, SEGMAP_I4};
 use super::consts::*;
-use super::standin;
 use super::Segmap;
 use model::check::SYNC_MISUSE;
 use model::sync::Retries;
@@ -199,7 +198,11 @@ impl Segmap {
                 "grab_smp: slot {smp} reused without having been released"
             );
             s.flags.write(flags & !SM_NOTKPM_RELEASED, &sl);
-            standin::hat_unload(smp, Self::slot_addr(smp), MAXBSIZE);
+            if !model::mutant("grab-skip-unload") {
+                seed("seg_map.c:1177");
+                self.hat_unload(Self::slot_addr(smp), MAXBSIZE);
+            }
+            self.check_xlate(smp, "grab_smp after hat_unload");
             // seg_map.c:1181, slot mutex still held.
             self.pagefree(vp, off);
         }

@@ -2,7 +2,6 @@
 
 use super::checks::{SEGMAP_I2, SEGMAP_I3, SEGMAP_I4, SEGMAP_TAG};
 use super::consts::*;
-use super::standin;
 use super::vnode::Vnode;
 use super::Segmap;
 use model::exec;
@@ -88,7 +87,7 @@ impl Segmap {
         // seg_map.c:1964-1972: prefault a new slot, or one whose
         // translation is missing, page-aligned; errors are left to the
         // access's own fault.
-        if forcefault != 0 && (newslot || !standin::hat_probe(vaddr)) {
+        if forcefault != 0 && (newslot || !self.hat_probe(vaddr)) {
             let pgaddr = vaddr & PAGEMASK;
             let plen = (vaddr + len - pgaddr + PAGESIZE - 1) & PAGEMASK;
             let _ = self.fault(pgaddr, plen, FaultType::Invalid, rw);

@@ -23,12 +23,18 @@
 //! | `segmap_pageunlock` 1493-1577 | [`Segmap::pageunlock`] |
 //! | `segmap_fault` 582-770 | [`Segmap::fault`] |
 //! | `segmap_unlock` 490-571 | `Segmap::segmap_unlock` |
+//! | `hat_memload`, `hat_unload`, `hat_unlock`, `hat_probe` of `kas` (hat_i86.c) | `Segmap::hat_memload`, `Segmap::hat_unload`, `Segmap::hat_unlock`, `Segmap::hat_probe` |
+//! | a CPU's access through a window, faulting into `segmap_fault` | [`Segmap::access`] |
 //!
-//! The page layer is a stand-in over the model's page lock (`page`), and
-//! the HAT and `VOP_PUTPAGE` are trace-only stand-ins (`standin`) until a
-//! HAT on the MMU model exists. Not ported yet: segkpm (`get_smap_kpm`,
-//! `segmap_pagecreate_kpm`, the kpm branches of getmapflt, release,
-//! get_free_smp and grab_smp).
+//! The windows are mapped for real on the model's MMU (`hat`): a fixed
+//! kernel page table covers them, `hat_memload` installs PTEs by CAS,
+//! `hat_unload` clears them, shoots every CPU's TLB down and syncs REF/MOD
+//! into the page, and holders read and write through their windows on the
+//! CPU they run on ([`SEGMAP_XLATE`], [`SEGMAP_MODLOST`]). The page layer
+//! is a stand-in over the model's page lock (`page`), and `VOP_PUTPAGE` a
+//! trace-only stand-in (`standin`). Not ported yet: segkpm
+//! (`get_smap_kpm`, `segmap_pagecreate_kpm`, the kpm branches of
+//! getmapflt, release, get_free_smp and grab_smp).
 
 mod checks;
 mod consts;
@@ -36,6 +42,7 @@ mod fault;
 mod freelist;
 mod getmap;
 mod hash;
+mod hat;
 mod order;
 mod page;
 mod pagecreate;
@@ -48,6 +55,6 @@ mod word;
 pub use checks::*;
 pub use consts::*;
 pub use order::LOCK_ORDER;
-pub use page::{PageUniverse, PAGE};
+pub use page::{PageUniverse, PAGE, PFN_BASE};
 pub use state::{Fixes, Segmap, SegmapConfig, CHAIN, FREE_CV, QUEUE, SLOT};
 pub use vnode::Vnode;

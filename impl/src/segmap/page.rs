@@ -5,21 +5,29 @@
 //! when the segment is created (none by default: then every lookup misses,
 //! as when no page of the file is in memory). A page is "hashed" (in the
 //! page cache) or not; `page_create_va` hashes it, `page_release` of a
-//! clean page frees it. Deviations from illumos: no page hash mutex (the
-//! unlocked look at `hashed` stands for the hash walk and is re-checked
-//! under the page lock), no I/O lock, no free lists or reclaim, no
-//! `p_lckcnt`; `page_release` frees a clean page (PGREL_CLEAN) and keeps a
-//! modified one (PGREL_MOD), and the stand-in HAT has no mappings that
-//! could keep a page (PGREL_NOTREL is never returned).
+//! clean page frees it. Page `i` has frame number [`PFN_BASE`]` + i`, which
+//! is what the HAT (`super::hat`) puts in a window's PTE. Deviations from
+//! illumos: no page hash mutex (the unlocked look at `hashed` stands for
+//! the hash walk and is re-checked under the page lock), no I/O lock, no
+//! free lists or reclaim, no `p_lckcnt`; the mapping list (`p_mapping`,
+//! `p_share`) is a count of translations, which is all `page_release`
+//! looks at (`hat_page_is_mapped`). `page_release` (vm_page.c, not a seed)
+//! keeps a mapped page (PGREL_NOTREL), frees an unmapped clean one
+//! (PGREL_CLEAN) and keeps an unmapped modified one (PGREL_MOD).
 //!
-//! Lock keys: (P) the page's lock, exclusive to write, any mode to read.
+//! Lock keys: (P) the page's lock, exclusive to write, any mode to read;
+//! (a) atomic; (g) ghost.
 
+use super::checks::SEGMAP_MODLOST;
 use super::consts::{MAXBSIZE, PAGESIZE};
 use super::word::Word;
 use super::Segmap;
+use crate::htable::{P_MOD, P_REF};
 use model::check::{fail, SYNC_UNLOCKED};
-use model::sync::{PageLock, Se};
+use model::machine::pte::{PT_MOD, PT_REF};
+use model::sync::{AtomicU32, Ordering::Relaxed, PageLock, Se};
 use model::{cover, seed};
+use std::sync::atomic::{AtomicBool as GhostBool, Ordering::SeqCst};
 
 /// The lock class of pages (rank 0 of [`super::LOCK_ORDER`]).
 pub const PAGE: &str = "page";
@@ -31,14 +39,27 @@ pub struct PageUniverse {
     pub blocks: u64,
 }
 
+/// The frame number of page 0 (page `i` is frame `PFN_BASE + i`).
+pub const PFN_BASE: u64 = 0x100;
+
 /// One `page_t`, identified by (vnode, offset) for its whole life.
 pub(crate) struct Page {
     /// `p_selock`.
     pub(crate) lock: PageLock,
     /// (P) on its vnode's page list (`p_vnode` set and hashed).
     hashed: Word,
-    /// (P) modified since last written back (`P_MOD`).
-    modified: Word,
+    /// (a; cleared under P exclusive when the page is created) `p_nrm`:
+    /// `P_REF` and `P_MOD`, set by `hat_setmod` and by the HAT when it
+    /// unloads a translation (`hati_sync_pte_to_page`), with no page lock.
+    nrm: AtomicU32,
+    /// (a) translations to the page: the stand-in for the mapping list
+    /// (`p_mapping`, `p_share`) that `hat_page_is_mapped` reads. The HAT
+    /// counts one when it makes a window's PTE map the page and uncounts
+    /// it after the PTE is invalidated and its REF/MOD synced.
+    mapped: AtomicU32,
+    /// (g) a CPU wrote the page through a window since it was created
+    /// (for [`SEGMAP_MODLOST`]).
+    written: GhostBool,
 }
 
 /// The pages of a segment's universe.
@@ -82,14 +103,16 @@ impl Pages {
             .map(|i| Page {
                 lock: PageLock::new(PAGE, i),
                 hashed: Word::new("page.hashed", i, 0),
-                modified: Word::new("page.modified", i, 0),
+                nrm: AtomicU32::new("page.nrm", i, 0),
+                mapped: AtomicU32::new("page.mapped", i, 0),
+                written: GhostBool::new(false),
             })
             .collect();
         Pages { universe, pages }
     }
 
     /// The page of (vnode, offset), if the universe has one.
-    fn index(&self, vp: u64, off: u64) -> Option<usize> {
+    pub(crate) fn index(&self, vp: u64, off: u64) -> Option<usize> {
         let (vp, block) = (vp, off / MAXBSIZE);
         if vp == 0 || vp > u64::from(self.universe.vnodes) || block >= self.universe.blocks {
             return None;
@@ -160,19 +183,40 @@ impl Pages {
         p.lock.page_lock(Se::Excl, None);
         if !p.is_hashed() {
             p.set_hashed(true);
-            p.modified.write(0, &[]);
+            p.nrm.store(0, Relaxed);
+            p.written.store(false, SeqCst);
         }
         pp
     }
 
-    /// `page_release(pp, 1)` of a page the caller holds exclusive: frees a
-    /// clean page, keeps a modified one; unlocks it.
-    pub(crate) fn release(&self, pp: usize) -> Release {
+    /// `page_release(pp, 1)` of a page the caller holds exclusive: keeps a
+    /// mapped page, frees a clean one, keeps a modified one; unlocks it.
+    /// Freeing a page written through a window fails [`SEGMAP_MODLOST`]:
+    /// that write is never written back. `freeing` runs just before a page
+    /// is freed, with its lock still held (a page freed and unlocked may at
+    /// once be created again under the same index).
+    pub(crate) fn release(&self, pp: usize, freeing: impl FnOnce()) -> Release {
         let p = &self.pages[pp];
         p.held(true, "page_release");
-        let r = if p.modified.hint() != 0 {
+        // `hat_page_is_mapped`, then `hat_ismod`: with the page exclusive
+        // nobody maps it anew, and an unmapped page's REF/MOD are in p_nrm.
+        let mapped = p.mapped.load(Relaxed) != 0;
+        // Wrong (mutant): frees the page although a window still maps it.
+        let r = if mapped && !model::mutant("release-frees-mapped") {
+            Release::NotRel
+        } else if p.nrm.load(Relaxed) & P_MOD != 0 {
             Release::Mod
         } else {
+            if p.written.load(SeqCst) {
+                fail(
+                    SEGMAP_MODLOST,
+                    format!(
+                        "page {pp} freed as clean by thread {}, but a CPU wrote it through a window: the write is lost",
+                        model::exec::tid()
+                    ),
+                );
+            }
+            freeing();
             p.set_hashed(false);
             Release::Clean
         };
@@ -184,7 +228,44 @@ impl Pages {
     pub(crate) fn setmod(&self, pp: usize) {
         let p = &self.pages[pp];
         p.held(false, "hat_setmod");
-        p.modified.write(1, &[]);
+        p.nrm.fetch_or(P_MOD, Relaxed);
+    }
+
+    /// `hati_sync_pte_to_page`: the REF/MOD bits of the invalidated entry
+    /// `pte` into page `pp`'s `p_nrm` (no page lock).
+    pub(crate) fn sync_pte(&self, pp: usize, pte: u64) {
+        let rm =
+            if pte & PT_REF != 0 { P_REF } else { 0 } | if pte & PT_MOD != 0 { P_MOD } else { 0 };
+        if rm != 0 {
+            self.pages[pp].nrm.fetch_or(rm, Relaxed);
+        }
+    }
+
+    /// The HAT made (`true`) or removed a translation to page `pp`.
+    pub(crate) fn map_count(&self, pp: usize, up: bool) {
+        let m = &self.pages[pp].mapped;
+        if up {
+            m.fetch_add(1, Relaxed);
+        } else {
+            m.fetch_sub(1, Relaxed);
+        }
+    }
+
+    /// A CPU wrote page `pp` through a window (ghost).
+    pub(crate) fn wrote(&self, pp: usize) {
+        self.pages[pp].written.store(true, SeqCst);
+    }
+
+    /// Pages written through a window whose modification is not in their
+    /// `p_nrm`, with whether they are still hashed (checks, at a quiescent
+    /// point: reads `p_nrm`).
+    pub(crate) fn unsynced_writes(&self) -> Vec<(usize, bool)> {
+        self.pages
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.written.load(SeqCst) && p.nrm.load(Relaxed) & P_MOD == 0)
+            .map(|(i, p)| (i, p.hashed.peek() != 0))
+            .collect()
     }
 
     /// The page locks, for the quiescent check.
@@ -198,6 +279,7 @@ impl Pages {
 pub(crate) enum Release {
     Clean,
     Mod,
+    NotRel,
 }
 
 impl Segmap {
@@ -216,9 +298,11 @@ impl Segmap {
                 self.pages.lookup_nowait(vp, pgoff, Se::Excl)
             };
             if let Some(pp) = pp {
-                match self.pages.release(pp) {
+                // MMU-STALE-TLB: no CPU may translate to a page freed.
+                match self.pages.release(pp, || self.assert_untranslated(pp)) {
                     Release::Mod => cover("segmap.free_dirty"),
                     Release::Clean => cover("segmap.free"),
+                    Release::NotRel => cover("segmap.free_mapped"),
                 }
             }
             pgoff += PAGESIZE;

@@ -6,7 +6,6 @@
 use super::checks::SEGMAP_BITMAP;
 use super::consts::*;
 use super::fault::bit;
-use super::standin;
 use super::Segmap;
 use model::check::fail;
 use model::sync::Se;
@@ -63,7 +62,7 @@ impl Segmap {
                     pp
                 }
             };
-            standin::hat_memload(addr, pp, lock);
+            self.hat_memload(addr, pp, lock);
             if !lock {
                 self.pages.page(pp).lock.page_unlock();
             }
@@ -102,7 +101,7 @@ impl Segmap {
                 }
                 s.bits.fetch_and(!mask, SeqCst);
                 s.mtx.exit();
-                standin::hat_unlock(addr, PAGESIZE);
+                self.hat_unlock();
                 // seg_map.c:1563-1567: the page is ours, locked exclusive
                 // (`page_find` checks it is locked).
                 let Some(pp) = self.pages.find(vp, off) else {

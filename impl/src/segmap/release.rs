@@ -100,7 +100,11 @@ impl Segmap {
                 seed("seg_map.c:2086");
                 self.hashout(smp);
                 s.flags.write(s.flags.read(&sl) & !SM_NOTKPM_RELEASED, &sl);
-                standin::hat_unload(smp, addr, MAXBSIZE);
+                if !model::mutant("inval-skip-unload") {
+                    seed("seg_map.c:2100");
+                    self.hat_unload(addr, MAXBSIZE);
+                }
+                self.check_xlate(smp, "segmap_release(SM_INVAL) after hat_unload");
             }
             // seg_map.c:2104.
             seed("seg_map.c:2104");

@@ -11,6 +11,7 @@
 //! * (g) ghost: instrumentation that only checks read.
 
 use super::consts::*;
+use super::hat::KHat;
 use super::page::{PageUniverse, Pages};
 use super::word::Word;
 use model::sync::{KCondvar, KMutex};
@@ -53,6 +54,9 @@ pub struct SegmapConfig {
     pub max_ncpus: u32,
     /// The pages that exist (none by default).
     pub pages: PageUniverse,
+    /// CPUs of the MMU model (one-entry TLBs) that access windows: model
+    /// thread `t` accesses on CPU `t % mmu_cpus`. 2 by default.
+    pub mmu_cpus: usize,
     pub fixes: Fixes,
 }
 
@@ -66,6 +70,7 @@ impl SegmapConfig {
             hashsz: None,
             max_ncpus: 8,
             pages: PageUniverse::default(),
+            mmu_cpus: 2,
             fixes: Fixes::default(),
         }
     }
@@ -161,6 +166,8 @@ pub struct Segmap {
     pub(crate) cpu: Vec<SegmapCpu>,
     /// (c) the page layer stand-in.
     pub(crate) pages: Pages,
+    /// (c) the kernel HAT and the machine the windows are mapped on.
+    pub(crate) hat: KHat,
     /// (c) `smd_ncolor`.
     pub(crate) ncolor: usize,
     /// (c) `smd_colormsk`.
@@ -300,6 +307,7 @@ impl Segmap {
             hash,
             cpu,
             pages: Pages::new(cfg.pages),
+            hat: KHat::new(npages, cfg.mmu_cpus),
             ncolor: ncolor as usize,
             colormsk: u64::from(ncolor - 1),
             freemsk,

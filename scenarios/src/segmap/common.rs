@@ -2,7 +2,7 @@
 
 use model::sync::{spawn, AtomicU32, KCondvar, KMutex, Ordering};
 use std::sync::Arc;
-use subsys::segmap::{Fixes, Segmap, SegmapConfig, Vnode, MAXBSIZE};
+use subsys::segmap::{Fixes, PageUniverse, Segmap, SegmapConfig, Vnode, MAXBSIZE};
 
 /// The vnode every scenario maps.
 pub(crate) const VP: Vnode = Vnode(1);
@@ -15,6 +15,20 @@ pub(crate) fn key(n: u64) -> u64 {
 /// A segment of `npages` slots, one freelist of one colour, one hash chain.
 pub(crate) fn segmap(npages: usize, fixes: Fixes) -> Arc<Segmap> {
     let mut cfg = SegmapConfig::new(npages);
+    cfg.fixes = fixes;
+    Arc::new(Segmap::create(cfg))
+}
+
+/// As [`segmap`], with the pages of `vnodes` vnodes of `blocks` blocks
+/// each in the page universe.
+pub(crate) fn segmap_with_pages(
+    npages: usize,
+    vnodes: u32,
+    blocks: u64,
+    fixes: Fixes,
+) -> Arc<Segmap> {
+    let mut cfg = SegmapConfig::new(npages);
+    cfg.pages = PageUniverse { vnodes, blocks };
     cfg.fixes = fixes;
     Arc::new(Segmap::create(cfg))
 }

@@ -15,6 +15,7 @@ pub mod sequential;
 mod shared;
 mod stranded;
 mod stress;
+mod windows;
 
 use harness::Scenario;
 
@@ -36,4 +37,7 @@ pub const SCENARIOS: &[Scenario] = &[
     pages::PAGECREATE_VS_REUSE,
     pages::SOFTLOCK,
     stress::STRESS,
+    windows::WINDOW_REUSE,
+    windows::INVAL_VS_ACCESS,
+    windows::REUSE_VS_REMAP,
 ];

@@ -5,15 +5,11 @@
 //! (seg_map.c:1102). The two meet on one page. And the soft-lock protocol
 //! of `segmap_fault` (seg_map.c:582-770, 486-571).
 
-use super::common::{key, VP};
+use super::common::{key, segmap_with_pages, VP};
 use harness::{Expect, Mutant, Scenario};
 use model::check::{SYNC_LOCKORDER, SYNC_UNLOCKED};
 use model::sync::spawn;
-use std::sync::Arc;
-use subsys::segmap::{
-    FaultType, PageUniverse, SegRw, Segmap, SegmapConfig, LOCK_ORDER, PAGESIZE, SEGMAP_BITMAP,
-    SM_WRITE,
-};
+use subsys::segmap::{FaultType, Fixes, SegRw, LOCK_ORDER, PAGESIZE, SEGMAP_BITMAP, SM_WRITE};
 
 /// Two slots. Key 3 is cached on slot 1 with its first page in memory
 /// (created, then unlocked), key 1 on slot 0; slot 1 is next to reuse.
@@ -21,12 +17,7 @@ use subsys::segmap::{
 /// written; B needs a slot for key 2, reuses slot 1 unless A reclaimed it,
 /// and tries to free key 3's pages.
 fn body() {
-    let mut cfg = SegmapConfig::new(2);
-    cfg.pages = PageUniverse {
-        vnodes: 1,
-        blocks: 4,
-    };
-    let sm = Arc::new(Segmap::create(cfg));
+    let sm = segmap_with_pages(2, 1, 4, Fixes::default());
     let a3 = sm.getmap(VP, key(3));
     let a1 = sm.getmap(VP, key(1));
     assert!(sm.pagecreate(a3, PAGESIZE, false), "key 3's page is new");
@@ -92,12 +83,7 @@ pub const PAGECREATE_VS_REUSE: Scenario = Scenario {
 /// bitmap bit); each then soft-unlocks, which clears such a bit under the
 /// slot mutex with the page lock held.
 fn softlock_body() {
-    let mut cfg = SegmapConfig::new(2);
-    cfg.pages = PageUniverse {
-        vnodes: 1,
-        blocks: 2,
-    };
-    let sm = Arc::new(Segmap::create(cfg));
+    let sm = segmap_with_pages(2, 1, 2, Fixes::default());
     let threads: Vec<_> = [false, true]
         .into_iter()
         .map(|create| {
