@@ -37,11 +37,17 @@ struct ViolationRow {
     preemptions: Option<usize>,
 }
 
-/// The file a violation's replay goes to: one per scenario, mutant and check.
+/// The file a violation's replay goes to: one per scenario, mutant, run
+/// parameters given on the command line (not the scenario's own) and check.
 pub fn replay_path(out: &Path, spec: &RunSpec, check: &str) -> PathBuf {
     let mut name = spec.scenario.id.replace('/', "-");
     if let Some(m) = &spec.mutant {
         name.push_str(&format!("--{m}"));
+    }
+    for (k, v) in &spec.params {
+        if !spec.scenario.params.contains(&(k.as_str(), v.as_str())) {
+            name.push_str(&format!("--{k}-{v}"));
+        }
     }
     out.join(format!("{name}--{check}.json"))
 }
