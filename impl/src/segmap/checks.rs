@@ -67,6 +67,21 @@ pub const SEGMAP_SPEC: &str = "SEGMAP-SPEC";
 /// is referenced or already free (seg_map.c:936-938, 1128).
 pub const SEGMAP_GRAB: &str = "SEGMAP-GRAB";
 
+/// Refinement of kpm windows (segkpm on): `segmap_getmapflt` returns the
+/// kpm address of the page of (vp, off & MAXBMASK), which its caller holds
+/// locked until `segmap_release` and not after; `get_smap_kpm` finds the
+/// slot carrying that page's identity, with the caller's reference.
+pub const SEGMAP_KPM: &str = "SEGMAP-KPM";
+/// segkpm on: a free slot whose kpme names a page is reused only by a
+/// thread holding that page's lock (seg_map.c:1297-1322, 1153-1157), so
+/// never while someone else holds the page exclusive.
+pub const SEGMAP_KPM_GRAB: &str = "SEGMAP-KPM-GRAB";
+/// segkpm on, the kpm mappings: `hat_kpm_mapin`/`hat_kpm_mapout` run with
+/// the page locked by the caller; a mapin finds the kpme empty or naming
+/// the same page, a mapout finds it naming the page it removes; a slot's
+/// valid kpme names the page of the slot's identity.
+pub const SEGMAP_KPM_MAP: &str = "SEGMAP-KPM-MAP";
+
 /// Where the invariants are checked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum At {
@@ -135,6 +150,10 @@ impl Segmap {
         self.check_roles();
         self.check_placement(&rings, &slot_free);
         self.check_want();
+        if self.kpm {
+            self.check_kpmes();
+            self.check_kpm_windows();
+        }
         for (i, s) in self.smap.iter().enumerate() {
             if slot_free(i) && s.bitmap.peek() != s.bits.load(SeqCst) {
                 fail(

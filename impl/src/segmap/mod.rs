@@ -36,6 +36,9 @@ mod fault;
 mod freelist;
 mod getmap;
 mod hash;
+mod kpm;
+mod kpm_getmap;
+mod kpm_release;
 mod order;
 mod page;
 mod pagecreate;
@@ -47,6 +50,7 @@ mod word;
 
 pub use checks::*;
 pub use consts::*;
+pub use kpm::KPM_BASE;
 pub use order::LOCK_ORDER;
 pub use page::{PageUniverse, PAGE};
 pub use state::{Fixes, Segmap, SegmapConfig, CHAIN, FREE_CV, QUEUE, SLOT};

@@ -7,6 +7,7 @@ mod common;
 mod flip;
 mod hashin;
 mod inval;
+mod kpm;
 mod nofree;
 mod otherlist;
 mod pages;
@@ -34,4 +35,8 @@ pub const SCENARIOS: &[Scenario] = &[
     sequential::SEQUENTIAL,
     pages::PAGECREATE_VS_REUSE,
     pages::SOFTLOCK,
+    kpm::KPM_RECLAIM_RACE,
+    kpm::KPM_TRYLOCK,
+    kpm::KPM_LAST_SMAP,
+    kpm::KPM_SHARED_HIT,
 ];
