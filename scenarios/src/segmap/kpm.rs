@@ -8,7 +8,7 @@ use super::common::{key, run_threads, Body, VP};
 use harness::{Expect, Mutant, Scenario};
 use std::sync::Arc;
 use subsys::segmap::{
-    PageUniverse, SegRw, Segmap, SegmapConfig, LOCK_ORDER, SEGMAP_KPM, SEGMAP_KPM_GRAB,
+    FaultType, PageUniverse, SegRw, Segmap, SegmapConfig, LOCK_ORDER, SEGMAP_KPM, SEGMAP_KPM_GRAB,
     SEGMAP_KPM_MAP, SM_FAULT, SM_INVAL, SM_PAGECREATE,
 };
 
@@ -33,8 +33,9 @@ pub(crate) fn use_kpm(sm: &Segmap, n: u64, flags: u32) {
 
 /// Two slots, both free and still kpm-mapping their pages, key 1 first
 /// on the queue the allocator walks next, then key 3. Key 1's window goes
-/// through the page-create path (then `pagecreate` and `pageunlock` of a
-/// kpm address), key 3's through VOP_GETPAGE. One window at a time: a
+/// through the page-create path (then `pagecreate`, `pageunlock` and an
+/// F_SOFTUNLOCK `segmap_fault` of a kpm address), key 3's through
+/// VOP_GETPAGE. One window at a time: a
 /// window holds its page lock, and page locks have no order among
 /// themselves.
 fn two_cached() -> Arc<Segmap> {
@@ -42,6 +43,8 @@ fn two_cached() -> Arc<Segmap> {
     let a1 = sm.getmapflt(VP, key(1), 0x1000, SM_PAGECREATE, SegRw::Write);
     assert!(sm.pagecreate(a1, 0x1000, false), "key 1's page is new");
     sm.pageunlock(a1, 0x1000, SegRw::Write);
+    sm.fault(a1, 0x1000, FaultType::SoftUnlock, SegRw::Write)
+        .expect("F_SOFTUNLOCK of a kpm window");
     sm.release(a1, 0);
     use_kpm(&sm, 3, 0);
     sm
@@ -63,7 +66,7 @@ pub const KPM_RECLAIM_RACE: Scenario = Scenario {
     id: "segmap/kpm-reclaim-race",
     summary: "segkpm: a kpm hit on a free slot races its reuse, which must lock and unmap its page",
     threads: 3,
-    loom_bound: Some(2),
+    loom_bound: Some(3),
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[Mutant {
