@@ -56,6 +56,26 @@ impl Segmap {
         self.kpm && addr >= KPM_BASE && addr < KPM_BASE + self.pages.count() as u64 * MAXBSIZE
     }
 
+    /// Whether segkpm is on (`segmap_kpm`).
+    pub fn kpm(&self) -> bool {
+        self.kpm
+    }
+
+    /// The slot of a window address handed out by `getmapflt`: the slot
+    /// of a segkmap address, or for a kpm address the slot carrying its
+    /// page's identity (read from ghost state: for refinement tests, not
+    /// for decisions).
+    pub fn window_slot(&self, addr: u64) -> usize {
+        if !self.is_kpm_addr(addr) {
+            return Self::addr_slot(addr);
+        }
+        let (vp, off) = self.pages.identity(Self::kpm_vaddr2page(addr));
+        self.smap
+            .iter()
+            .position(|s| s.vp.peek() == vp && s.off.peek() == off)
+            .unwrap_or_else(|| panic!("no slot carries kpm window {addr:#x}"))
+    }
+
     /// `hat_kpm_page2va(pp)`.
     pub(crate) fn kpm_page2va(pp: usize) -> u64 {
         KPM_BASE + pp as u64 * MAXBSIZE
