@@ -6,6 +6,7 @@
 
 use super::common::{key, run_threads, Body, VP};
 use harness::{Expect, Mutant, Scenario};
+use model::check::SYNC_DEADLOCK;
 use std::sync::Arc;
 use subsys::segmap::{
     FaultType, PageUniverse, SegRw, Segmap, SegmapConfig, LOCK_ORDER, SEGMAP_KPM, SEGMAP_KPM_GRAB,
@@ -195,4 +196,38 @@ pub const KPM_SHARED_HIT: Scenario = Scenario {
     mutants: &[],
     orders: &[&LOCK_ORDER],
     body: shared_body,
+};
+
+/// One slot, free and kpm-mapping key 1's page. A pages key 1 out
+/// (page exclusive); B needs a slot for key 2, finds the only free slot's
+/// page locked, skips it (seg_map.c:1303-1314), finds the release queue
+/// empty and sleeps (seg_map.c:1231-1256). A's page unlock wakes nobody.
+fn page_busy_sleep_body() {
+    let sm = kpm_segmap(1, 8);
+    use_kpm(&sm, 1, 0);
+    let bodies: Vec<(&'static str, Body)> = vec![
+        (
+            "pageout",
+            Box::new(|sm: &Segmap| {
+                sm.pageout(VP, key(1));
+            }),
+        ),
+        ("alloc", Box::new(|sm: &Segmap| use_kpm(sm, 2, 0))),
+    ];
+    run_threads(&sm, bodies);
+}
+
+/// Finding F4 (F2's shape under segkpm): an allocator skips the only free
+/// slot because its kpm page is locked, sleeps, and nothing wakes it when
+/// the page is unlocked.
+pub const KPM_PAGE_BUSY_SLEEP: Scenario = Scenario {
+    id: "segmap/kpm-page-busy-sleep",
+    summary: "FINDING F4: an allocator skips a free slot whose kpm page is locked, sleeps, and is never woken",
+    threads: 3,
+    loom_bound: Some(2),
+    pct_depth: 3,
+    expect: Expect::Finding(&[SYNC_DEADLOCK]),
+    mutants: &[],
+    orders: &[&LOCK_ORDER],
+    body: page_busy_sleep_body,
 };

@@ -39,4 +39,5 @@ pub const SCENARIOS: &[Scenario] = &[
     kpm::KPM_TRYLOCK,
     kpm::KPM_LAST_SMAP,
     kpm::KPM_SHARED_HIT,
+    kpm::KPM_PAGE_BUSY_SLEEP,
 ];
