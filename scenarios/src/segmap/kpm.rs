@@ -80,11 +80,8 @@ pub const KPM_RECLAIM_RACE: Scenario = Scenario {
 };
 
 /// A pages key 1 out (holds the page exclusive and removes its kpm
-/// mappings); B needs a slot for key 2 and meets slot 1, whose kpme names
-/// that page: it skips the slot while the page is held, or finds the kpme
-/// gone once it has the page.
-fn trylock_body() {
-    let sm = two_cached();
+/// mappings) while B takes and releases a kpm window on key 2.
+fn pageout_vs_alloc(sm: &Arc<Segmap>) {
     let bodies: Vec<(&'static str, Body)> = vec![
         (
             "pageout",
@@ -94,7 +91,14 @@ fn trylock_body() {
         ),
         ("alloc", Box::new(|sm: &Segmap| use_kpm(sm, 2, 0))),
     ];
-    run_threads(&sm, bodies);
+    run_threads(sm, bodies);
+}
+
+/// Two cached slots, then [`pageout_vs_alloc`]: B meets slot 1 first,
+/// whose kpme names key 1's page: it skips the slot while the page is
+/// held, or finds the kpme gone once it has the page.
+fn trylock_body() {
+    pageout_vs_alloc(&two_cached());
 }
 
 pub const KPM_TRYLOCK: Scenario = Scenario {
@@ -205,16 +209,7 @@ pub const KPM_SHARED_HIT: Scenario = Scenario {
 fn page_busy_sleep_body() {
     let sm = kpm_segmap(1, 8);
     use_kpm(&sm, 1, 0);
-    let bodies: Vec<(&'static str, Body)> = vec![
-        (
-            "pageout",
-            Box::new(|sm: &Segmap| {
-                sm.pageout(VP, key(1));
-            }),
-        ),
-        ("alloc", Box::new(|sm: &Segmap| use_kpm(sm, 2, 0))),
-    ];
-    run_threads(&sm, bodies);
+    pageout_vs_alloc(&sm);
 }
 
 /// Finding F4 (F2's shape under segkpm): an allocator skips the only free
