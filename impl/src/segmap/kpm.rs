@@ -275,7 +275,8 @@ impl Segmap {
     /// called at seg_map.c:2096-2097 with the slot mutex held): remove the
     /// slot's kpm mapping, if it has one, under its page lock, unless a
     /// `hat_pageunload` removed it while we waited for the lock. The page
-    /// lock is taken blocking with the slot mutex held (see `LOCK_ORDER`).
+    /// lock is taken blocking with the slot mutex held: finding F5 (see
+    /// `LOCK_ORDER`).
     pub(crate) fn mapout_validkpme(&self, smp: usize) {
         let kpe = &self.smap[smp].kpe_page;
         let pp = kpe.hint();

@@ -26,9 +26,9 @@ use model::lockdep::{Exception, LockOrder, Nesting};
 /// `segkpm_mapout_validkpme`, which waits for the page lock with the slot
 /// mutex held (seg_map.c:2096-2097). The slot is then unreferenced, and
 /// only a holder of a window on it could hold its kpme page and want its
-/// mutex, so the seed cannot deadlock there; but one entry per pair cannot
-/// say "blocking only there", so no scenario takes that path and
-/// `SYNC-LOCKORDER` would report it if one did.
+/// mutex, so no deadlock through segmap is known there; one entry per pair
+/// cannot say "blocking only there", and the nesting is reported as
+/// finding F5 (`segmap/kpm-validkpme-order`).
 pub static LOCK_ORDER: LockOrder = LockOrder {
     subsystem: "segmap",
     ranks: &[&[PAGE], &[SLOT], &[CHAIN, QUEUE]],

@@ -6,7 +6,7 @@
 
 use super::common::{key, run_threads, Body, VP};
 use harness::{Expect, Mutant, Scenario};
-use model::check::SYNC_DEADLOCK;
+use model::check::{SYNC_DEADLOCK, SYNC_LOCKORDER};
 use std::sync::Arc;
 use subsys::segmap::{
     FaultType, PageUniverse, SegRw, Segmap, SegmapConfig, LOCK_ORDER, SEGMAP_KPM, SEGMAP_KPM_GRAB,
@@ -225,4 +225,33 @@ pub const KPM_PAGE_BUSY_SLEEP: Scenario = Scenario {
     mutants: &[],
     orders: &[&LOCK_ORDER],
     body: page_busy_sleep_body,
+};
+
+/// One thread: key 1 cached with a valid kpme (a kpm window taken and
+/// released), then a segkmap window on key 1 (`segmap_getmap`, never
+/// kpm) released with SM_INVAL. The release unmaps the kpme with
+/// `segkpm_mapout_validkpme`, which waits for the page lock holding the
+/// slot mutex (seg_map.c:2096-2097).
+fn validkpme_body() {
+    let sm = kpm_segmap(1, 8);
+    use_kpm(&sm, 1, 0);
+    let a = sm.getmap(VP, key(1));
+    sm.release(a, SM_INVAL);
+    sm.check_quiescent();
+}
+
+/// Finding F5: the seed's segkpm release path nests a blocking page lock
+/// inside the slot mutex, against its own order (page before slot). The
+/// slot is unreferenced there, so no holder of that page waits for the
+/// slot; reported, not fixed.
+pub const KPM_VALIDKPME_ORDER: Scenario = Scenario {
+    id: "segmap/kpm-validkpme-order",
+    summary: "FINDING F5: segkpm_mapout_validkpme blocks on a page lock with the slot mutex held",
+    threads: 1,
+    loom_bound: Some(1),
+    pct_depth: 1,
+    expect: Expect::Finding(&[SYNC_LOCKORDER]),
+    mutants: &[],
+    orders: &[&LOCK_ORDER],
+    body: validkpme_body,
 };

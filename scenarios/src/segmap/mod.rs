@@ -40,4 +40,5 @@ pub const SCENARIOS: &[Scenario] = &[
     kpm::KPM_LAST_SMAP,
     kpm::KPM_SHARED_HIT,
     kpm::KPM_PAGE_BUSY_SLEEP,
+    kpm::KPM_VALIDKPME_ORDER,
 ];
