@@ -37,6 +37,7 @@ use super::Segmap;
 use model::check::fail;
 use model::sync::Se;
 use model::{check, cover, seed};
+use std::sync::atomic::Ordering::SeqCst;
 
 /// Base of the model's segkpm range (`kpm_vbase`).
 pub const KPM_BASE: u64 = 0x4000_0000_0000;
@@ -192,12 +193,12 @@ impl Segmap {
         // identity and the window's reference.
         let s = &self.smap[smp];
         check!(
-            s.vp.peek() == vp && s.off.peek() == off && s.holders.load(std::sync::atomic::Ordering::SeqCst) > 0,
+            s.vp.peek() == vp && s.off.peek() == off && s.holders.load(SeqCst) > 0,
             SEGMAP_KPM,
             "get_smap_kpm({addr:#x}) of page (vp {vp}, off {off:#x}) found slot {smp} tagged (vp {}, off {:#x}) with {} holders",
             s.vp.peek(),
             s.off.peek(),
-            s.holders.load(std::sync::atomic::Ordering::SeqCst)
+            s.holders.load(SeqCst)
         );
         Some((smp, pp))
     }
