@@ -89,6 +89,9 @@ fn every_check_has_a_mutant() {
         SEGMAP_BITMAP,
         SEGMAP_XLATE,
         SEGMAP_MODLOST,
+        SEGMAP_KPM,
+        SEGMAP_KPM_GRAB,
+        SEGMAP_KPM_MAP,
         SYNC_UNLOCKED,
     ] {
         assert!(caught.contains(&id), "no mutant for {id}");
@@ -196,6 +199,40 @@ fn race_windows_reached() {
             "segmap/reuse-vs-remap",
             &["segmap.free_mapped", "segmap.free", "segmap.get_reuse"],
         ),
+        (
+            "segmap/kpm-reclaim-race",
+            &[
+                "segmap.get_reclaim",
+                "segmap.kpm_fastpath",
+                "segmap.tag_recheck_failed",
+                "segmap.get_reuse",
+                "segmap.kpm_mapout",
+                "segmap.kpm_newpage",
+                "segmap.kpm_pagecreate_addr",
+                "segmap.kpm_softunlock",
+            ],
+        ),
+        (
+            "segmap/kpm-trylock",
+            &[
+                "segmap.kpm_pageunload",
+                "segmap.kpm_page_locked",
+                "segmap.kpm_kpe_gone",
+            ],
+        ),
+        (
+            "segmap/kpm-last-smap",
+            &[
+                "segmap.kpm_last_smap_hit",
+                "segmap.kpm_last_smap_miss",
+                "segmap.get_reuse",
+                "segmap.kpm_mapout",
+            ],
+        ),
+        (
+            "segmap/kpm-shared-hit",
+            &["segmap.get_use", "segmap.kpm_fastpath"],
+        ),
     ];
     for (id, points) in windows {
         let s = scenario(scenarios::all(), id);
@@ -211,7 +248,7 @@ fn race_windows_reached() {
 }
 
 /// Every nesting the segmap scenarios perform follows the declared table,
-/// and both try-only exceptions are exercised.
+/// and every try-only exception is exercised.
 #[test]
 fn lock_order_proved() {
     let mut graph = LockGraph::default();
@@ -227,6 +264,7 @@ fn lock_order_proved() {
         ("segmap.slot", "page"),
         ("segmap.queue", "segmap.slot"),
         ("segmap.queue", "segmap.queue"),
+        ("segmap.queue", "page"),
         ("segmap.slot", "segmap.queue"),
         ("segmap.slot", "segmap.chain"),
     ] {

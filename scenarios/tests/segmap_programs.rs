@@ -1,6 +1,6 @@
 //! `arbitrary`-generated multi-thread segmap programs (sizes, colours,
-//! hash size, keys, release flags, fixes) under PCT: every invariant and
-//! refinement check holds. Programs stay clear of the recorded findings:
+//! hash size, keys, release flags, fixes, segkpm off or on) under PCT:
+//! every invariant and refinement check holds. Programs stay clear of the recorded findings:
 //! one freelist per colour (F3), and without the F1/F2 fixes enough slots
 //! per colour that no thread ever waits.
 
@@ -8,7 +8,10 @@ use arbitrary::{Arbitrary, Unstructured};
 use harness::{run, Expect, RunSpec, Scenario, Sched};
 use model::sync::spawn;
 use std::sync::{Arc, Mutex};
-use subsys::segmap::{Fixes, Segmap, SegmapConfig, Vnode, LOCK_ORDER, MAXBSIZE};
+use subsys::segmap::{
+    Fixes, PageUniverse, SegRw, Segmap, SegmapConfig, Vnode, LOCK_ORDER, MAXBSIZE, PAGESIZE,
+    SM_FAULT,
+};
 
 #[derive(Arbitrary, Clone, Debug)]
 struct RawProgram {
@@ -17,6 +20,7 @@ struct RawProgram {
     two_colours: bool,
     two_chains: bool,
     fixed: bool,
+    kpm: bool,
     ops: Vec<Vec<(u8, u8, u8)>>,
 }
 
@@ -27,6 +31,8 @@ struct Program {
     ncolor: u32,
     hashsz: usize,
     fixes: Fixes,
+    /// segkpm on: windows are kpm read windows of the file's pages.
+    kpm: bool,
     /// Per thread: (vnode, block, release flags).
     threads: Vec<Vec<(u32, u64, u32)>>,
 }
@@ -73,6 +79,7 @@ impl From<RawProgram> for Program {
             } else {
                 Fixes::default()
             },
+            kpm: r.kpm,
             threads,
         }
     }
@@ -87,6 +94,14 @@ fn body() {
     cfg.ncolor = p.ncolor;
     cfg.hashsz = Some(p.hashsz);
     cfg.fixes = p.fixes;
+    if p.kpm {
+        cfg.kpm = true;
+        cfg.pages = PageUniverse {
+            vnodes: 2,
+            blocks: 5,
+        };
+    }
+    let kpm = p.kpm;
     let sm = Arc::new(Segmap::create(cfg));
     let handles: Vec<_> = p
         .threads
@@ -95,7 +110,12 @@ fn body() {
             let sm = sm.clone();
             spawn("program", move || {
                 for (vp, block, flags) in ops {
-                    let a = sm.getmap(Vnode(vp), block * MAXBSIZE);
+                    let a = if kpm {
+                        let off = block * MAXBSIZE;
+                        sm.getmapflt(Vnode(vp), off, PAGESIZE, SM_FAULT, SegRw::Read)
+                    } else {
+                        sm.getmap(Vnode(vp), block * MAXBSIZE)
+                    };
                     sm.release(a, flags);
                 }
             })

@@ -1,10 +1,11 @@
 //! Random single-thread programs refine the sequential reference model:
 //! every getmap returns the slot `model::spec::segmap` predicts, and every
-//! invariant holds at the end. Runs outside any explorer (one real thread).
+//! invariant holds at the end, with segkpm off and on (kpm read windows).
+//! Runs outside any explorer (one real thread).
 
 use quickcheck::{QuickCheck, TestResult};
 use scenarios::segmap::sequential::{refine, SeqOp};
-use subsys::segmap::{Segmap, SegmapConfig};
+use subsys::segmap::{PageUniverse, Segmap, SegmapConfig};
 
 fn program(ops: &[(bool, u8, u8)]) -> Vec<SeqOp> {
     ops.iter()
@@ -18,9 +19,17 @@ fn program(ops: &[(bool, u8, u8)]) -> Vec<SeqOp> {
         .collect()
 }
 
-fn refines(npages: u8, hashsz: bool, ops: Vec<(bool, u8, u8)>) -> TestResult {
+fn refines(npages: u8, hashsz: bool, kpm: bool, ops: Vec<(bool, u8, u8)>) -> TestResult {
     let mut cfg = SegmapConfig::new(usize::from(npages % 4) + 1);
     cfg.hashsz = Some(if hashsz { 2 } else { 1 });
+    if kpm {
+        // Keys 0..8 of vnode 1, each with its pages.
+        cfg.kpm = true;
+        cfg.pages = PageUniverse {
+            vnodes: 1,
+            blocks: 8,
+        };
+    }
     let sm = Segmap::create(cfg);
     match refine(&sm, &program(&ops)) {
         Ok(()) => {
@@ -35,5 +44,5 @@ fn refines(npages: u8, hashsz: bool, ops: Vec<(bool, u8, u8)>) -> TestResult {
 fn random_sequences_refine_the_model() {
     QuickCheck::new()
         .tests(1000)
-        .quickcheck(refines as fn(u8, bool, Vec<(bool, u8, u8)>) -> TestResult);
+        .quickcheck(refines as fn(u8, bool, bool, Vec<(bool, u8, u8)>) -> TestResult);
 }

@@ -86,6 +86,20 @@ pub const SEGMAP_XLATE: &str = "SEGMAP-XLATE";
 /// a window must move the PTE's MOD bit into the page
 /// (`hati_sync_pte_to_page`) before `page_release` can see it unmapped.
 pub const SEGMAP_MODLOST: &str = "SEGMAP-MODLOST";
+/// Refinement of kpm windows (segkpm on): `segmap_getmapflt` returns the
+/// kpm address of the page of (vp, off & MAXBMASK), which its caller holds
+/// locked until `segmap_release` and not after; `get_smap_kpm` finds the
+/// slot carrying that page's identity, with the caller's reference.
+pub const SEGMAP_KPM: &str = "SEGMAP-KPM";
+/// segkpm on: a free slot whose kpme names a page is reused only by a
+/// thread holding that page's lock (seg_map.c:1297-1322, 1153-1157), so
+/// never while someone else holds the page exclusive.
+pub const SEGMAP_KPM_GRAB: &str = "SEGMAP-KPM-GRAB";
+/// segkpm on, the kpm mappings: `hat_kpm_mapin`/`hat_kpm_mapout` run with
+/// the page locked by the caller; a mapin finds the kpme empty or naming
+/// the same page, a mapout finds it naming the page it removes; a slot's
+/// valid kpme names the page of the slot's identity.
+pub const SEGMAP_KPM_MAP: &str = "SEGMAP-KPM-MAP";
 
 /// Where the invariants are checked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -160,6 +174,10 @@ impl Segmap {
         }
         if at == At::Quiescent {
             self.check_modlost();
+        }
+        if self.kpm {
+            self.check_kpmes();
+            self.check_kpm_windows();
         }
         for (i, s) in self.smap.iter().enumerate() {
             if slot_free(i) && s.bitmap.peek() != s.bits.load(SeqCst) {

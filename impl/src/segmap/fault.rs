@@ -24,6 +24,10 @@ impl Segmap {
     /// the errno of `FC_MAKE_ERR`.
     #[track_caller]
     pub fn fault(&self, addr: u64, len: u64, ty: FaultType, rw: SegRw) -> Result<(), i32> {
+        if self.is_kpm_addr(addr) {
+            // seg_map.c:604-676.
+            return self.fault_kpm(addr, ty, rw);
+        }
         cover("segmap.fault");
         let smp = Self::addr_slot(addr);
         let s = &self.smap[smp];
@@ -108,7 +112,7 @@ impl Segmap {
     /// The stand-in `VOP_GETPAGE(vp, off, len, ...)`: every page of
     /// `[off, off + len)`, locked shared, created (as if read from disk)
     /// when not in memory; `EIO` for a page the file does not have.
-    fn vop_getpage(&self, vp: u64, off: u64, len: u64) -> Result<Vec<usize>, i32> {
+    pub(super) fn vop_getpage(&self, vp: u64, off: u64, len: u64) -> Result<Vec<usize>, i32> {
         let mut pl = Vec::new();
         let mut pgoff = off & PAGEMASK;
         while pgoff < off + len {

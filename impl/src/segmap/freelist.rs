@@ -44,6 +44,7 @@
 
 use super::checks::{SEGMAP_GRAB, SEGMAP_I4};
 use super::consts::*;
+use super::kpm::KpmTry;
 use super::Segmap;
 use model::check::SYNC_MISUSE;
 use model::sync::Retries;
@@ -167,10 +168,11 @@ impl Segmap {
         }
     }
 
-    /// `grab_smp` (seg_map.c:1124-1183), segkpm off: the slot, locked and
-    /// off every queue, loses its old identity, its translations and (if
+    /// `grab_smp` (seg_map.c:1124-1183): the slot, locked and off every
+    /// queue, loses its old identity, its translations (with segkpm, its
+    /// kpm mapping of page `pp`, which get_free_smp locked) and (if
     /// possible) its pages.
-    pub(crate) fn grab_smp(&self, smp: usize) {
+    pub(crate) fn grab_smp(&self, smp: usize, pp: Option<usize>) {
         let s = &self.smap[smp];
         check!(s.mtx.held(), SYNC_MISUSE, "grab_smp: slot {smp} not locked");
         // seg_map.c:1128, and its refinement: nobody holds a window on it.
@@ -189,20 +191,24 @@ impl Segmap {
             cover("segmap.get_reuse");
             seed("seg_map.c:1139");
             self.hashout(smp);
-            // seg_map.c:1175-1179: every tagged slot on a freelist was
-            // released through its segkmap address.
-            let flags = s.flags.read(&sl);
-            check!(
-                flags & SM_NOTKPM_RELEASED != 0,
-                SEGMAP_GRAB,
-                "grab_smp: slot {smp} reused without having been released"
-            );
-            s.flags.write(flags & !SM_NOTKPM_RELEASED, &sl);
-            if !model::mutant("grab-skip-unload") {
-                seed("seg_map.c:1177");
-                self.hat_unload(Self::slot_addr(smp), MAXBSIZE);
+            if self.kpm {
+                self.grab_kpm(smp, pp);
+            } else {
+                // seg_map.c:1175-1179: every tagged slot on a freelist was
+                // released through its segkmap address.
+                let flags = s.flags.read(&sl);
+                check!(
+                    flags & SM_NOTKPM_RELEASED != 0,
+                    SEGMAP_GRAB,
+                    "grab_smp: slot {smp} reused without having been released"
+                );
+                s.flags.write(flags & !SM_NOTKPM_RELEASED, &sl);
+                if !model::mutant("grab-skip-unload") {
+                    seed("seg_map.c:1177");
+                    self.hat_unload(Self::slot_addr(smp), MAXBSIZE);
+                }
+                self.check_xlate(smp, "grab_smp after hat_unload");
             }
-            self.check_xlate(smp, "grab_smp after hat_unload");
             // seg_map.c:1181, slot mutex still held.
             self.pagefree(vp, off);
         }
@@ -218,6 +224,8 @@ impl Segmap {
         let mut sm = &self.free[free_ndx];
         // Fix F2 only: the first slot of a walk that found every slot busy.
         let mut busy = None;
+        // segkpm: a slot was skipped because its page was locked.
+        let mut page_locked = false;
         let mut retries = Retries::new();
         'retry_queue: loop {
             // seg_map.c:1200-1201: the role is read with no lock, then
@@ -243,9 +251,29 @@ impl Segmap {
                     } else {
                         s.mtx.tryenter()
                     };
-                    if got {
-                        self.take_from_queue(sm, allocq_i, first, smp as usize);
-                        return smp as usize;
+                    // seg_map.c:1294-1322: with segkpm, a slot still mapping
+                    // a page is taken only with that page locked.
+                    let kpm = if got && self.kpm {
+                        self.kpm_try_slot(smp as usize)
+                    } else {
+                        KpmTry::Take(None)
+                    };
+                    match (got, kpm) {
+                        (true, KpmTry::Take(pp)) => {
+                            self.take_from_queue(sm, allocq_i, first, smp as usize, pp);
+                            return smp as usize;
+                        }
+                        (true, KpmTry::Skip) => {
+                            // seg_map.c:1304-1314.
+                            smp = s.next.read(&am);
+                            s.mtx.exit();
+                            page_locked = true;
+                            if smp == first {
+                                break;
+                            }
+                            continue;
+                        }
+                        (false, _) => {}
                     }
                     // A thread holding this slot mutex is reclaiming it (the
                     // seed's assumption), or still releasing it (F2): skip
@@ -335,6 +363,13 @@ impl Segmap {
             // seg_map.c:1260-1273: slots wait on the release queue: swap
             // the roles (both queue mutexes held) and start over.
             cover("segmap.queue_flip");
+            if page_locked {
+                // seg_map.c:1269-1272: the seed pauses (delay) before
+                // retrying after a slot's page was busy; the model's
+                // retry yields.
+                cover("segmap.kpm_flip_delay");
+                page_locked = false;
+            }
             seed("seg_map.c:1265");
             if model::mutant("flip-unlocked") {
                 // Wrong: the two role words change after both mutexes are
@@ -357,8 +392,16 @@ impl Segmap {
 
     /// seg_map.c:1324-1359: with queue `q` of `sm` and slot `smp` locked,
     /// `first` being the head seen when the walk started, unlink `smp`,
-    /// drop the queue mutex, and grab the slot.
-    fn take_from_queue(&self, sm: &super::state::SmFree, q: usize, first: u64, smp: usize) {
+    /// drop the queue mutex, and grab the slot (with segkpm page `pp`
+    /// locked shared, if the slot maps one).
+    fn take_from_queue(
+        &self,
+        sm: &super::state::SmFree,
+        q: usize,
+        first: u64,
+        smp: usize,
+        pp: Option<usize>,
+    ) {
         let allocq = &sm.freeq[q];
         let am = [&allocq.mtx];
         let s = &self.smap[smp];
@@ -386,6 +429,6 @@ impl Segmap {
         let sl = [&s.mtx];
         s.prev.write(NIL, &sl);
         s.next.write(NIL, &sl);
-        self.grab_smp(smp);
+        self.grab_smp(smp, pp);
     }
 }

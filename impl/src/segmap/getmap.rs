@@ -1,4 +1,5 @@
-//! `segmap_getmap` / `segmap_getmapflt` (seg_map.c:1579-1975), segkpm off.
+//! `segmap_getmap` / `segmap_getmapflt` (seg_map.c:1579-1975); the kpm
+//! window (segkpm on) is in `super::kpm_getmap`.
 
 use super::checks::{SEGMAP_I2, SEGMAP_I3, SEGMAP_I4, SEGMAP_TAG};
 use super::consts::*;
@@ -17,11 +18,13 @@ impl Segmap {
         self.getmapflt(vp, off, MAXBSIZE, 0, SegRw::Other)
     }
 
-    /// `segmap_getmapflt` (seg_map.c:1599-1975) with segkpm off: returns the
-    /// MAXBSIZE-aligned window address of a slot tagged `(vp, off &
-    /// MAXBMASK)` and holds a reference on it until `segmap_release`.
-    /// `forcefault` non-zero prefaults the translations with
-    /// `segmap_fault(F_INVAL, rw)`; with segkpm off that is all `rw` does.
+    /// `segmap_getmapflt` (seg_map.c:1599-1975): returns the MAXBSIZE-aligned
+    /// window address of a slot tagged `(vp, off & MAXBMASK)` and holds a
+    /// reference on it until `segmap_release`. With segkpm off, or for
+    /// `SM_PAGECREATE` other than `S_WRITE`, the window is the slot's
+    /// segkmap range and `forcefault` non-zero prefaults it with
+    /// `segmap_fault(F_INVAL, rw)`. Otherwise it is the kpm address of the
+    /// page at `off & MAXBMASK`, locked until the release.
     #[track_caller]
     pub fn getmapflt(&self, vp: Vnode, off: u64, len: u64, forcefault: u32, rw: SegRw) -> u64 {
         assert!(vp.0 != 0, "segmap_getmapflt: NULL vnode");
@@ -34,13 +37,16 @@ impl Segmap {
         // seg_map.c:1638-1639 (VBLK -> common_specvp): model vnodes are
         // regular files. seg_map.c:1641.
         cover("segmap.getmap");
+        // seg_map.c:1643-1646.
+        let is_kpm = self.getmap_is_kpm(forcefault, rw);
+        let data = Self::kpm_data_flags(is_kpm, rw);
         let hashid = self.hashid(vp, off);
         let mut found = self.hash_lookup(hashid, vp, baseoff);
         let mut retries = Retries::new();
         let (smp, newslot) = loop {
             if let Some(smp) = found {
                 // vrfy_smp (seg_map.c:1659-1751).
-                if let Some(got) = self.vrfy_smp(smp, vp, baseoff) {
+                if let Some(got) = self.vrfy_smp(smp, vp, baseoff, data) {
                     break (got, false);
                 }
                 // The slot lost its tag between the lookup and the slot
@@ -75,11 +81,20 @@ impl Segmap {
                 found = Some(nsmp);
                 continue;
             }
-            // seg_map.c:1796.
+            // seg_map.c:1796-1810.
             self.take_ref(smp);
+            self.set_data_flags(smp, data);
             s.mtx.exit();
             break (smp, true);
         };
+
+        if is_kpm {
+            if let Some(a) = self.getmap_kpm(smp, newslot, vp, baseoff, forcefault, rw) {
+                self.check_tag(smp, vp, baseoff);
+                self.after_op();
+                return a;
+            }
+        }
 
         // use_segmap_range (seg_map.c:1954-1974).
         let baseaddr = Self::slot_addr(smp);
@@ -98,8 +113,9 @@ impl Segmap {
     }
 
     /// vrfy_smp (seg_map.c:1659-1751): lock slot `smp` found by hash and
-    /// take a reference, or return `None` when its tag changed.
-    fn vrfy_smp(&self, smp: usize, vp: Vnode, baseoff: u64) -> Option<usize> {
+    /// take a reference (and set the kpm `data` flags), or return `None`
+    /// when its tag changed.
+    fn vrfy_smp(&self, smp: usize, vp: Vnode, baseoff: u64, data: u64) -> Option<usize> {
         let s = &self.smap[smp];
         // seg_map.c:1664-1674: the chain mutex was dropped before the slot
         // mutex was taken (the two never nest here, seg_map.c:238-242). In
@@ -190,8 +206,20 @@ impl Segmap {
         } else {
             self.take_ref(smp);
         }
+        // seg_map.c:1742-1748.
+        self.set_data_flags(smp, data);
         s.mtx.exit();
         Some(smp)
+    }
+
+    /// OR the kpm getmap's `SM_*_DATA` flags into slot `smp`'s flags, its
+    /// mutex held.
+    fn set_data_flags(&self, smp: usize, data: u64) {
+        if data != 0 {
+            let s = &self.smap[smp];
+            let sl = [&s.mtx];
+            s.flags.write(s.flags.read(&sl) | data, &sl);
+        }
     }
 
     /// `smp->sm_refcnt++` with the slot mutex held, and the ghost count of

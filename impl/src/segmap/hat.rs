@@ -225,9 +225,17 @@ impl Segmap {
 
     /// `hat_unload(kas.a_hat, addr, len, HAT_UNLOAD)` with the slot mutex
     /// of the window held and its refcnt 0: invalidate each PTE, shoot the
-    /// address down on every CPU, sync REF/MOD into the page.
+    /// address down on every CPU, sync REF/MOD into the page. A kpm
+    /// address (the seed's kpm SM_INVAL release passes one,
+    /// seg_map.c:2091) has no PTE in the model: the kpm mapping is the kpm
+    /// stand-in's, removed by `hat_kpm_mapout`; the segkmap window's own
+    /// translations then stay, and SEGMAP-XLATE says so if any exist.
     #[track_caller]
     pub(crate) fn hat_unload(&self, addr: u64, len: u64) {
+        if self.is_kpm_addr(addr) {
+            cover("segmap.hat_unload_kpm_addr");
+            return;
+        }
         cover("segmap.hat_unload");
         let mut va = addr;
         while va < addr + len {

@@ -1,4 +1,5 @@
-//! The segmap slot cache of `seg_map.c` (seed 000), ported with segkpm off.
+//! The segmap slot cache of `seg_map.c` (seed 000), with segkpm off or on
+//! ([`SegmapConfig::kpm`], the seed's `segmap_kpm`).
 //!
 //! segmap hands out MAXBSIZE windows of kernel address space onto
 //! (vnode, offset) ranges. Each window is a slot (`struct smap`) that keeps
@@ -6,6 +7,13 @@
 //! range can reclaim it. Three kinds of mutexes protect the cache
 //! (seg_map.c:228-251): one per slot, one per hash chain and one per free
 //! queue; [`LOCK_ORDER`] is their order.
+//!
+//! With segkpm on, a window taken for reading or writing is the kpm
+//! address of its page, which the caller holds locked until the release;
+//! a free slot keeps a kpm mapping entry (kpme) naming its page, and the
+//! allocator takes it only with that page locked. The logic is written
+//! once and branches where the seed tests `segmap_kpm` (`kpm`,
+//! `kpm_getmap`, `kpm_release`).
 //!
 //! | seed | port |
 //! |---|---|
@@ -25,16 +33,24 @@
 //! | `segmap_unlock` 490-571 | `Segmap::segmap_unlock` |
 //! | `hat_memload`, `hat_unload`, `hat_unlock`, `hat_probe` of `kas` (hat_i86.c) | `Segmap::hat_memload`, `Segmap::hat_unload`, `Segmap::hat_unlock`, `Segmap::hat_probe` |
 //! | a CPU's access through a window, faulting into `segmap_fault` | [`Segmap::access`] |
+//! | `segmap_pagecreate_kpm` 2213-2271 | `Segmap::pagecreate_kpm` |
+//! | `get_smap_kpm` 2277-2332 | `Segmap::get_smap_kpm` |
+//! | kpm branches: getmapflt 1643-1646, 1742-1748, 1803-1809, 1815-1951 | `Segmap::getmap_kpm` |
+//! | release 1989-2021, 2087-2097, 2109-2110 | `Segmap::release_kpm_enter`, `release_kpm_inval`, `release_kpm_page`, `mapout_validkpme` |
+//! | get_free_smp 1294-1322, grab_smp 1146-1173 | `Segmap::kpm_try_slot`, `Segmap::grab_kpm` |
+//! | fault 604-676, pagecreate 1395-1415, pageunlock 1509-1527 | `Segmap::fault_kpm`, `pagecreate_kpm_addr`, `pageunlock_kpm` |
 //!
-//! The windows are mapped for real on the model's MMU (`hat`): a fixed
-//! kernel page table covers them, `hat_memload` installs PTEs by CAS,
-//! `hat_unload` clears them, shoots every CPU's TLB down and syncs REF/MOD
-//! into the page, and holders read and write through their windows on the
-//! CPU they run on ([`SEGMAP_XLATE`], [`SEGMAP_MODLOST`]). The page layer
-//! is a stand-in over the model's page lock (`page`), and `VOP_PUTPAGE` a
-//! trace-only stand-in (`standin`). Not ported yet: segkpm
-//! (`get_smap_kpm`, `segmap_pagecreate_kpm`, the kpm branches of
-//! getmapflt, release, get_free_smp and grab_smp).
+//! With segkpm off the windows are mapped for real on the model's MMU
+//! (`hat`): a fixed kernel page table covers them, `hat_memload` installs
+//! PTEs by CAS, `hat_unload` clears them, shoots every CPU's TLB down and
+//! syncs REF/MOD into the page, and holders read and write through their
+//! windows on the CPU they run on ([`SEGMAP_XLATE`], [`SEGMAP_MODLOST`]).
+//! With segkpm on ([`SegmapConfig::kpm`]) `getmapflt` hands out kpm
+//! addresses; the kpm HAT calls (`hat_kpm_mapin`, `hat_kpm_mapout`, the kpm
+//! part of `hat_pageunload`) are stand-ins with sfmmu's kpme bookkeeping
+//! (see `kpm` for why not x86's). The page layer is a stand-in over the
+//! model's page lock (`page`), and `VOP_PUTPAGE` a trace-only stand-in
+//! (`standin`).
 
 mod checks;
 mod consts;
@@ -43,6 +59,9 @@ mod freelist;
 mod getmap;
 mod hash;
 mod hat;
+mod kpm;
+mod kpm_getmap;
+mod kpm_release;
 mod order;
 mod page;
 mod pagecreate;
@@ -54,6 +73,7 @@ mod word;
 
 pub use checks::*;
 pub use consts::*;
+pub use kpm::KPM_BASE;
 pub use order::LOCK_ORDER;
 pub use page::{PageUniverse, PAGE, PFN_BASE};
 pub use state::{Fixes, Segmap, SegmapConfig, CHAIN, FREE_CV, QUEUE, SLOT};

@@ -9,14 +9,26 @@ use model::lockdep::{Exception, LockOrder, Nesting};
 /// or free queue (seg_map.c:234-236); chains and queues never nest with
 /// each other.
 ///
-/// Three nestings go against the ranks, by try only:
+/// Four nestings go against the ranks, by try only:
 /// * a slot, then a page: `segmap_pagefree`, called by grab_smp with the
-///   slot locked, uses `page_lookup_nowait` (seg_map.c:1102);
+///   slot locked, uses `page_lookup_nowait` (seg_map.c:1102); with segkpm,
+///   the allocator tries the page a free slot's kpme names (seg_map.c:1303);
 /// * a free queue, then a slot: the allocator walks a locked queue and
 ///   tries each slot (seg_map.c:1283; documented at 244-246);
+/// * a free queue, then a page: that kpme page try happens with the
+///   allocation queue still locked (seg_map.c:1303, 1347);
 /// * a free queue, then the other queue of the same freelist: the two swap
 ///   roles, so neither order is fixed and the second is tried
 ///   (seg_map.c:1216).
+///
+/// Not in the table: with segkpm, a release through a segkmap address
+/// that drops the identity unmaps the slot's kpme with
+/// `segkpm_mapout_validkpme`, which waits for the page lock with the slot
+/// mutex held (seg_map.c:2096-2097). The slot is then unreferenced, and
+/// only a holder of a window on it could hold its kpme page and want its
+/// mutex, so no deadlock through segmap is known there; one entry per pair
+/// cannot say "blocking only there", and the nesting is reported as
+/// finding F5 (`segmap/kpm-validkpme-order`).
 pub static LOCK_ORDER: LockOrder = LockOrder {
     subsystem: "segmap",
     ranks: &[&[PAGE], &[SLOT], &[CHAIN, QUEUE]],
@@ -25,7 +37,13 @@ pub static LOCK_ORDER: LockOrder = LockOrder {
             held: SLOT,
             taken: PAGE,
             nesting: Nesting::TryOnly,
-            why: "segmap_pagefree tries the old identity's pages with the slot locked (seg_map.c:1102, 1181)",
+            why: "segmap_pagefree tries the old identity's pages with the slot locked (seg_map.c:1102, 1181); with segkpm get_free_smp tries a free slot's kpme page (seg_map.c:1303)",
+        },
+        Exception {
+            held: QUEUE,
+            taken: PAGE,
+            nesting: Nesting::TryOnly,
+            why: "with segkpm, get_free_smp tries a free slot's kpme page with the allocation queue and the slot locked (seg_map.c:1303)",
         },
         Exception {
             held: QUEUE,

@@ -129,6 +129,39 @@ impl Pages {
         &self.pages[pp]
     }
 
+    /// Number of pages in the universe.
+    pub(crate) fn count(&self) -> usize {
+        self.pages.len()
+    }
+
+    /// `(p_vnode, p_offset)` of page `pp` (fixed for its life here).
+    pub(crate) fn identity(&self, pp: usize) -> (u64, u64) {
+        let per_vnode = self.universe.blocks * PER_BLOCK;
+        let pp = pp as u64;
+        (pp / per_vnode + 1, (pp % per_vnode) * PAGESIZE)
+    }
+
+    /// `page_trylock(pp, se)` of a page found by other means than its
+    /// identity (a kpme, seg_map.c:1303, 1840).
+    #[track_caller]
+    pub(crate) fn trylock(&self, pp: usize, se: Se) -> bool {
+        self.pages[pp].lock.page_trylock(se)
+    }
+
+    /// `PP_ISFREE` of a page the caller holds locked: not in the page cache.
+    pub(crate) fn is_free(&self, pp: usize) -> bool {
+        !self.pages[pp].is_hashed()
+    }
+
+    /// `hat_page_getattr(pp, P_MOD | P_REF) == (P_MOD | P_REF)` of a page the
+    /// caller holds (kpm accesses set no reference bit in the model, and
+    /// `hat_setref` is a no-op: a page counts as referenced).
+    pub(crate) fn is_modified(&self, pp: usize) -> bool {
+        let p = &self.pages[pp];
+        p.held(false, "hat_page_getattr");
+        p.nrm.load(Relaxed) & P_MOD != 0
+    }
+
     /// `page_lookup(vp, off, se)`: the hashed page, locked `se`, or `None`.
     pub(crate) fn lookup(&self, vp: u64, off: u64, se: Se) -> Option<usize> {
         let pp = self.index(vp, off)?;

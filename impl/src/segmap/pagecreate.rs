@@ -20,6 +20,10 @@ impl Segmap {
     /// `segmap_fault(F_SOFTLOCK)`.
     #[track_caller]
     pub fn pagecreate(&self, addr: u64, len: u64, softlock: bool) -> bool {
+        if self.is_kpm_addr(addr) {
+            // seg_map.c:1395-1415.
+            return self.pagecreate_kpm_addr(addr);
+        }
         cover("segmap.pagecreate");
         let eaddr = addr + len;
         let mut addr = addr & PAGEMASK;
@@ -80,6 +84,11 @@ impl Segmap {
     pub fn pageunlock(&self, addr: u64, len: u64, rw: SegRw) {
         let eaddr = addr + len;
         let mut addr = addr & PAGEMASK;
+        if self.is_kpm_addr(addr) {
+            // seg_map.c:1509-1527.
+            self.pageunlock_kpm(addr);
+            return;
+        }
         let smp = Self::addr_slot(addr);
         let s = &self.smap[smp];
         self.holder(smp, "segmap_pageunlock");

@@ -1,4 +1,5 @@
-//! `segmap_release` (seg_map.c:1977-2123), segkpm off.
+//! `segmap_release` (seg_map.c:1977-2123); the kpm window's parts are in
+//! `super::kpm_release`.
 
 use super::checks::SEGMAP_I6;
 use super::consts::*;
@@ -12,22 +13,32 @@ impl Segmap {
     /// `addr` taken by `segmap_getmapflt`. The last release puts the slot on
     /// its freelist, keeping its identity for a later reclaim unless
     /// `SM_INVAL` or `SM_DESTROY` asks to drop it. Returns the stand-in
-    /// `VOP_PUTPAGE`'s result (always 0).
+    /// `VOP_PUTPAGE`'s result (always 0). A kpm window's page is unlocked
+    /// after the slot mutex is dropped.
     #[track_caller]
     pub fn release(&self, addr: u64, flags: u32) -> i32 {
-        // seg_map.c:2023-2028.
-        assert!(
-            addr >= SEGKMAP_BASE
-                && Self::addr_slot(addr) < self.smap.len()
-                && addr & MAXBOFFSET == 0,
-            "segmap_release: bad addr {addr:#x}"
-        );
-        let smp = Self::addr_slot(addr);
+        // seg_map.c:1989-2037: the slot locked, and the page of a kpm window.
+        let (smp, kpm_pp) = if self.is_kpm_addr(addr) {
+            let (smp, pp) = self.release_kpm_enter(addr);
+            (smp, Some(pp))
+        } else {
+            // seg_map.c:2023-2028.
+            assert!(
+                addr >= SEGKMAP_BASE
+                    && Self::addr_slot(addr) < self.smap.len()
+                    && addr & MAXBOFFSET == 0,
+                "segmap_release: bad addr {addr:#x}"
+            );
+            let smp = Self::addr_slot(addr);
+            let s = &self.smap[smp];
+            seed("seg_map.c:2035");
+            s.mtx.enter();
+            let sl = [&s.mtx];
+            s.flags.write(s.flags.read(&sl) | SM_NOTKPM_RELEASED, &sl);
+            (smp, None)
+        };
         let s = &self.smap[smp];
-        seed("seg_map.c:2035");
-        s.mtx.enter();
         let sl = [&s.mtx];
-        s.flags.write(s.flags.read(&sl) | SM_NOTKPM_RELEASED, &sl);
         let refcnt = s.refcnt.read(&sl);
         // seg_map.c:2039, after its refinement: the count is the number of
         // windows handed out and not yet given back.
@@ -94,23 +105,34 @@ impl Segmap {
             s.flags
                 .write(s.flags.read(&sl) & !(SM_WRITE_DATA | SM_READ_DATA), &sl);
             if inval {
-                // seg_map.c:2085-2102 (segkpm off): forget the identity and
-                // unload the window's translations, slot mutex held.
+                // seg_map.c:2085-2102: forget the identity and unload the
+                // window's mappings, slot mutex held.
                 cover("segmap.rel_hashout");
                 seed("seg_map.c:2086");
                 self.hashout(smp);
-                s.flags.write(s.flags.read(&sl) & !SM_NOTKPM_RELEASED, &sl);
-                if !model::mutant("inval-skip-unload") {
-                    seed("seg_map.c:2100");
-                    self.hat_unload(addr, MAXBSIZE);
+                if let Some(pp) = kpm_pp {
+                    self.release_kpm_inval(smp, pp, addr);
+                } else {
+                    if self.kpm {
+                        // seg_map.c:2096-2097.
+                        self.mapout_validkpme(smp);
+                    }
+                    s.flags.write(s.flags.read(&sl) & !SM_NOTKPM_RELEASED, &sl);
+                    if !model::mutant("inval-skip-unload") {
+                        seed("seg_map.c:2100");
+                        self.hat_unload(addr, MAXBSIZE);
+                    }
+                    self.check_xlate(smp, "segmap_release(SM_INVAL) after hat_unload");
                 }
-                self.check_xlate(smp, "segmap_release(SM_INVAL) after hat_unload");
             }
             // seg_map.c:2104.
             seed("seg_map.c:2104");
             self.smapadd(smp);
         }
         s.mtx.exit();
+        if let Some(pp) = kpm_pp {
+            self.release_kpm_page(pp);
+        }
 
         // seg_map.c:2115-2120: write back with no segmap lock held.
         if flags & !SM_DONTNEED != 0 {

@@ -58,6 +58,9 @@ pub struct SegmapConfig {
     /// thread `t` accesses on CPU `t % mmu_cpus`. 2 by default.
     pub mmu_cpus: usize,
     pub fixes: Fixes,
+    /// `segmap_kpm`: windows taken for reading or writing are handed out
+    /// as segkpm addresses of their page (see `super::kpm`).
+    pub kpm: bool,
 }
 
 impl SegmapConfig {
@@ -72,6 +75,7 @@ impl SegmapConfig {
             pages: PageUniverse::default(),
             mmu_cpus: 2,
             fixes: Fixes::default(),
+            kpm: false,
         }
     }
 }
@@ -109,6 +113,13 @@ pub(crate) struct Smap {
     pub(crate) free_ndx: usize,
     /// (g) callers that hold a window on this slot (refinement of refcnt).
     pub(crate) holders: GhostU64,
+    /// (P: written with the lock of the page it names or named held, by
+    /// `hat_kpm_mapin`, `hat_kpm_mapout` or `hat_pageunload`; read under S
+    /// as a hint re-checked under the page lock (seg_map.c:1300, 1316), or
+    /// by a holder with no lock (seg_map.c:1834)) `sm_kpme_page`
+    /// (`kpe_page` of the slot's kpme): the page the slot's kpm mapping
+    /// maps, or NIL.
+    pub(crate) kpe_page: Word,
 }
 
 /// One queue of a freelist (`struct sm_freeq`).
@@ -152,6 +163,10 @@ pub(crate) struct SmHash {
 pub(crate) struct SegmapCpu {
     /// (u; per CPU) `scpu_free_ndx`: the allocation rotor per colour.
     pub(crate) free_ndx: Vec<Word>,
+    /// (u; per CPU) `scpu_last_smap`: the slot of this CPU's last kpm
+    /// getmap, a hint `get_smap_kpm` re-checks under the slot mutex
+    /// (seg_map.c:1826, 2303-2305).
+    pub(crate) last_smap: Word,
 }
 
 /// The segmap segment (`segkmap` and its `segmap_data`).
@@ -180,6 +195,10 @@ pub struct Segmap {
     pub(crate) fixes: Fixes,
     /// (c) whether invariants are checked after every operation.
     pub(crate) each_op: bool,
+    /// (c) `segmap_kpm`.
+    pub(crate) kpm: bool,
+    /// (g) kpm windows handed out and not yet released: (thread, page).
+    pub(crate) kpm_windows: std::sync::Mutex<Vec<(usize, usize)>>,
 }
 
 /// `highbit`: 1-based index of the highest set bit, 0 for 0.
@@ -270,6 +289,7 @@ impl Segmap {
                 bits: GhostU64::new(0),
                 free_ndx: i & freemsk,
                 holders: GhostU64::new(0),
+                kpe_page: Word::new("segmap.kpe_page", i as u32, NIL),
             })
             .collect();
         for i in (0..npages).rev() {
@@ -298,6 +318,8 @@ impl Segmap {
                 free_ndx: (0..ncolor)
                     .map(|j| Word::new("segmap.scpu_free_ndx", c * ncolor + j, u64::from(j)))
                     .collect(),
+                // seg_map.c:466: the first slot, so never NULL.
+                last_smap: Word::new("segmap.scpu_last_smap", c, 0),
             })
             .collect();
 
@@ -314,7 +336,14 @@ impl Segmap {
             hashmsk: (hashsz - 1) as u64,
             fixes: cfg.fixes,
             each_op: super::checks::each_op_enabled(),
+            kpm: cfg.kpm,
+            kpm_windows: std::sync::Mutex::new(Vec::new()),
         }
+    }
+
+    /// This thread's CPU (model thread `t` runs on CPU `t % max_ncpus`).
+    pub(crate) fn this_cpu(&self) -> &SegmapCpu {
+        &self.cpu[model::exec::tid() % self.cpu.len()]
     }
 
     /// Number of slots.

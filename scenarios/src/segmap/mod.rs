@@ -7,6 +7,7 @@ mod common;
 mod flip;
 mod hashin;
 mod inval;
+mod kpm;
 mod nofree;
 mod otherlist;
 mod pages;
@@ -40,4 +41,10 @@ pub const SCENARIOS: &[Scenario] = &[
     windows::WINDOW_REUSE,
     windows::INVAL_VS_ACCESS,
     windows::REUSE_VS_REMAP,
+    kpm::KPM_RECLAIM_RACE,
+    kpm::KPM_TRYLOCK,
+    kpm::KPM_LAST_SMAP,
+    kpm::KPM_SHARED_HIT,
+    kpm::KPM_PAGE_BUSY_SLEEP,
+    kpm::KPM_VALIDKPME_ORDER,
 ];

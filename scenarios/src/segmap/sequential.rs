@@ -6,8 +6,8 @@ use harness::{Expect, Mutant, Scenario};
 use model::check::fail;
 use model::spec::segmap::SegmapSpec;
 use subsys::segmap::{
-    Fixes, Segmap, LOCK_ORDER, SEGMAP_SPEC, SM_ASYNC, SM_DESTROY, SM_DONTNEED, SM_FREE, SM_INVAL,
-    SM_WRITE,
+    Fixes, SegRw, Segmap, LOCK_ORDER, PAGESIZE, SEGMAP_SPEC, SM_ASYNC, SM_DESTROY, SM_DONTNEED,
+    SM_FAULT, SM_FREE, SM_INVAL, SM_WRITE,
 };
 
 /// One step of a sequential program.
@@ -44,8 +44,13 @@ pub fn refine(sm: &Segmap, ops: &[SeqOp]) -> Result<(), String> {
                 let Some(want) = spec.getmap((VP.0, key(n))) else {
                     continue;
                 };
-                let addr = sm.getmap(VP, key(n));
-                let got = Segmap::addr_slot(addr);
+                // With segkpm, a read window (kpm address of a locked page).
+                let addr = if sm.kpm() {
+                    sm.getmapflt(VP, key(n), PAGESIZE, SM_FAULT, SegRw::Read)
+                } else {
+                    sm.getmap(VP, key(n))
+                };
+                let got = sm.window_slot(addr);
                 if got != want {
                     return Err(format!(
                         "step {step}: getmap(key {n}) returned slot {got}, the model slot {want}"
