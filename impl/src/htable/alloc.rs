@@ -87,7 +87,7 @@ impl World {
             let n = loop {
                 let n = self.kmem_alloc_htable();
                 self.ht(n).id.update(|i| i.pfn = None);
-                if self.reserve_cnt.load(Relaxed) >= self.cfg.reserve_amount {
+                if !self.reserve_short() {
                     break n;
                 }
                 self.htable_put_reserve(n);
@@ -236,7 +236,7 @@ impl World {
             }
         }
         t.id.update(|i| i.pfn = None);
-        if self.reserve_cnt.load(Relaxed) < self.cfg.reserve_amount {
+        if self.reserve_short() {
             self.htable_put_reserve(ht);
         } else {
             self.kmem_free_htable(ht);

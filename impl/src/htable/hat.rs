@@ -153,11 +153,15 @@ impl World {
     /// every CPU, since any address space may map them; otherwise a
     /// shootdown on the CPUs running the hat (only the on-CPU hat has
     /// any). A shootdown needs none of the caller's locks.
+    ///
+    /// The seed reads `hat_flags` twice; one read serves both tests (a
+    /// HAT_FREEING set between them would change neither outcome).
     pub(crate) fn hat_tlb_inval(&self, hat: &Hat, what: Demap) {
-        if hat.freeing() {
+        let flags = hat.flags();
+        if flags & HAT_FREEING != 0 {
             return;
         }
-        if hat.flags() & HAT_SHARED != 0 && !model::mutant("tlb-inval-shared-local") {
+        if flags & HAT_SHARED != 0 && !model::mutant("tlb-inval-shared-local") {
             self.mmu.hat_tlb_inval(Demap::All);
         } else if hat.on_cpu {
             self.mmu.hat_tlb_inval(what);
@@ -166,8 +170,9 @@ impl World {
 
     /// Whether a change to `hat`'s tables can be cached by a CPU: it runs
     /// on them, or it hosts tables other hats share.
-    pub(crate) fn reaches_cpus(&self, hat: &Hat) -> bool {
-        hat.on_cpu || hat.flags() & HAT_SHARED != 0
+    /// `flags`: the hat's flags as the caller read them.
+    pub(crate) fn reaches_cpus(&self, hat: &Hat, flags: u32) -> bool {
+        hat.on_cpu || flags & HAT_SHARED != 0
     }
 
     /// The CPUs switch away from every user address space (`hat_switch`
