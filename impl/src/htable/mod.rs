@@ -59,6 +59,7 @@ mod hash;
 mod hat;
 mod hment;
 mod ht;
+mod kmem;
 mod lookup;
 mod order;
 mod owned;

@@ -14,6 +14,9 @@ pub struct Window {
     pub blind_only: bool,
 }
 
+/// The reap `kmem_reap()` scheduled starts while an allocator is still
+/// in `htable_alloc`'s steal loop.
+pub const REAP_RACES_ALLOC: &str = "htable.kmem_reap.races_alloc";
 /// `htable_steal_active` unmaps a table's entries with the bucket mutex
 /// dropped.
 pub const STEAL_UNMAPS: &str = "htable.steal_active.unmaps_unlocked";
@@ -146,6 +149,12 @@ pub const WINDOWS: &[Window] = &[
         lines: "783-793",
         point: ALLOC_CACHE_RACED,
         what: "the cache hint was stale: a purge emptied it",
+        blind_only: false,
+    },
+    Window {
+        lines: "841-843 + kmem_reap",
+        point: REAP_RACES_ALLOC,
+        what: "the reap kmem_reap() scheduled runs on kmem_taskq while the allocator steals",
         blind_only: false,
     },
 ];

@@ -9,8 +9,8 @@ use super::order::{BUCKET, HAT_LIST, HAT_LIST_CV, HCI, RESERVE};
 use model::kernel::{Arena, Handle};
 use model::machine::pte::PAGESHIFT;
 use model::machine::{Mmu, MmuConfig};
-use model::sync::{AtomicU32, KCondvar, KMutex, Locked};
-use std::sync::Arc;
+use model::sync::{AtomicU32, Callouts, KCondvar, KMutex, Locked};
+use std::sync::{Arc, Weak};
 
 /// An htable (`htable_t *`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -67,6 +67,16 @@ pub struct Config {
     /// Page tables are reached through the per-CPU window
     /// (`x86pte_mapin` under `hci_mutex`, 1963-2005) instead of kpm.
     pub pwin: bool,
+    /// `kmem_taskq` runs: `kmem_reap()` schedules the reclaim callback
+    /// (`htable_reap`) on an actor thread (one more model thread; the
+    /// scenario ends it with [`World::kmem_taskq_shutdown`]). Without it
+    /// `kmem_reap()` does nothing, as in illumos while `kmem_taskq` is
+    /// NULL.
+    pub kmem_taskq: bool,
+    /// Fix for finding L1 (see [`crate::htable::HTABLE_L1`]): when
+    /// `htable_alloc`'s steal finds nothing, it tries `ptable_alloc` again
+    /// (the reap may have freed pages) before going round.
+    pub fix_l1: bool,
 }
 
 impl Default for Config {
@@ -85,6 +95,8 @@ impl Default for Config {
             steal_passes: 1,
             max_page_level: 1,
             pwin: false,
+            kmem_taskq: false,
+            fix_l1: false,
         }
     }
 }
@@ -131,6 +143,13 @@ pub struct World {
     pub(crate) hat_serial: AtomicU32,
     /// Ghost: numbers htables for their names in traces.
     pub(crate) ht_serial: std::sync::atomic::AtomicU32,
+    /// (a) `kmem_reaping`: a reap is scheduled or running (kmem.c
+    /// `kmem_reap_common`).
+    pub(crate) kmem_reaping: AtomicU32,
+    /// `kmem_taskq`, if it runs (see [`Config::kmem_taskq`]).
+    pub(crate) kmem_taskq: Option<Callouts>,
+    /// (c) this world, for the reclaim callback `kmem_reap` schedules.
+    pub(crate) me: Weak<World>,
     /// Ghost state for checks.
     pub(crate) ghost: Ghost,
 }
@@ -151,7 +170,7 @@ impl World {
         let hat_list_lock = KMutex::new(HAT_LIST, 0);
         let hat_list = Locked::new(&hat_list_lock, Vec::new());
         let pages = (0..cfg.pages).map(Page::new).collect();
-        Arc::new(World {
+        Arc::new_cyclic(|me| World {
             cfg,
             mmu,
             htables: Arena::new("htable_t", cfg.htables),
@@ -171,6 +190,9 @@ impl World {
             h_seed: AtomicU32::new("htable.h_seed", 0, 0),
             hat_serial: AtomicU32::new("htable.hat_serial", 0, 0),
             ht_serial: std::sync::atomic::AtomicU32::new(0),
+            kmem_reaping: AtomicU32::new("kmem.kmem_reaping", 0, 0),
+            kmem_taskq: cfg.kmem_taskq.then(Callouts::start),
+            me: me.clone(),
             ghost: Ghost::default(),
         })
     }

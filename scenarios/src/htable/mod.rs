@@ -5,6 +5,7 @@
 
 mod cache;
 mod create;
+mod kmem;
 mod pressure;
 mod share;
 mod steal;
@@ -31,6 +32,8 @@ pub const SCENARIOS: &[Scenario] = &[
     cache::RESERVE,
     share::SHARE,
     pressure::ALLOC_STEALS,
+    kmem::ALLOC_KMEM_REAP,
+    kmem::ALLOC_KMEM_REAP_L1,
 ];
 
 /// A CPU actor: CPU 0 performs `ops` (address, write?) in order; faults
