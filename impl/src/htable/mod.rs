@@ -18,7 +18,7 @@
 //!   `Owned`); (c) constant after creation.
 //!
 //! The lock order is [`ORDER`]; the checks are [`HTABLE_H1`] to
-//! [`HTABLE_H9`].
+//! [`HTABLE_H9`] and [`HTABLE_L1`] (finding L1).
 //!
 //! # Seed functions
 //!
@@ -50,7 +50,9 @@
 //! with `hati_pte_map`), [`World::hat_unload`] (`hat_unload_callback` without callbacks),
 //! `hat_pte_unmap`, [`World::hat_pageunload`] (`hati_page_unmap`),
 //! [`World::hati_page_clrwrt`] (`hati_update_pte`),
-//! `hati_sync_pte_to_page`, [`World::hat_share`], [`World::hat_unshare`].
+//! `hati_sync_pte_to_page`, [`World::hat_share`], [`World::hat_unshare`];
+//! for kmem.c: [`World::kmem_reap`] (`kmem_reap_common`, `kmem_reap_start`
+//! on `kmem_taskq`).
 
 mod alloc;
 mod checks;
