@@ -50,3 +50,8 @@ pub const HTABLE_H9: &str = "HTABLE-H9";
 /// `kmem_reap()` started, which may have taken the only table it could
 /// steal, do not help it). Checked where `kmem_taskq` runs.
 pub const HTABLE_L1: &str = "HTABLE-L1";
+/// Every user hat's top-level entries in the kernel range equal the
+/// kernel hat's (`hat_alloc` copies them with `x86pte_copy`, 2336-2381,
+/// without a lock and not atomically; they must not change after boot,
+/// which `htable_attach` ensures by keeping the boot tables, 1569-1573).
+pub const HTABLE_H10: &str = "HTABLE-H10";

@@ -59,6 +59,23 @@ impl World {
     /// head of the hat list. `on_cpu`: the machine's CPUs run it (at most
     /// one hat; its top table is the machine's).
     pub fn hat_alloc(&self, on_cpu: bool) -> HatId {
+        let hat = self.hat_struct(on_cpu);
+        let top = self.htable_create(hat, 0, self.top_level(), None);
+        self.hat(hat).top.update(|t| *t = Some(top));
+        // The creating thread's hold on the top table becomes the hat's.
+        self.ghost.drop_hold(top);
+        // The kernel's top-level entries, before the hat is published (the
+        // seed's new top table runs on no CPU yet; the on-CPU hat's is the
+        // machine's in the model).
+        self.copy_kernel_range(top);
+        self.hat_list_lock.enter();
+        self.hat_list.get(&self.hat_list_lock).insert(0, hat);
+        self.hat_list_lock.exit();
+        hat
+    }
+
+    /// A `hat_t` from kmem with its mutexes and hash, no tables yet.
+    pub(crate) fn hat_struct(&self, on_cpu: bool) -> HatId {
         let serial = self.hat_serial.fetch_add(1, Relaxed);
         let mutex = KMutex::new(HAT, serial);
         let cached = Locked::new(&mutex, Vec::new());
@@ -76,13 +93,6 @@ impl World {
             hash_id: u64::from(serial),
         }));
         self.ghost.hat_alive(hat, true);
-        let top = self.htable_create(hat, 0, self.top_level(), None);
-        self.hat(hat).top.update(|t| *t = Some(top));
-        // The creating thread's hold on the top table becomes the hat's.
-        self.ghost.drop_hold(top);
-        self.hat_list_lock.enter();
-        self.hat_list.get(&self.hat_list_lock).insert(0, hat);
-        self.hat_list_lock.exit();
         hat
     }
 

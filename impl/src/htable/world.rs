@@ -10,7 +10,7 @@ use model::kernel::{Arena, Handle};
 use model::machine::pte::PAGESHIFT;
 use model::machine::{Mmu, MmuConfig};
 use model::sync::{AtomicU32, Callouts, KCondvar, KMutex, Locked};
-use std::sync::{Arc, Weak};
+use std::sync::{Arc, OnceLock, Weak};
 
 /// An htable (`htable_t *`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -77,6 +77,11 @@ pub struct Config {
     /// `htable_alloc`'s steal finds nothing, it tries `ptable_alloc` again
     /// (the reap may have freed pages) before going round.
     pub fix_l1: bool,
+    /// The kernel hat (`kas.a_hat`) exists, with the top half of the
+    /// address space (`kernelbase` up) mapped by a boot page table that
+    /// `htable_attach` adopts; `hat_alloc` copies its top-level entries
+    /// (`x86pte_copy`).
+    pub kernel: bool,
 }
 
 impl Default for Config {
@@ -97,6 +102,7 @@ impl Default for Config {
             pwin: false,
             kmem_taskq: false,
             fix_l1: false,
+            kernel: false,
         }
     }
 }
@@ -148,6 +154,8 @@ pub struct World {
     pub(crate) kmem_reaping: AtomicU32,
     /// `kmem_taskq`, if it runs (see [`Config::kmem_taskq`]).
     pub(crate) kmem_taskq: Option<Callouts>,
+    /// (c) `kas.a_hat`, set at boot (see [`Config::kernel`]).
+    pub(crate) kas: OnceLock<HatId>,
     /// (c) this world, for the reclaim callback `kmem_reap` schedules.
     pub(crate) me: Weak<World>,
     /// Ghost state for checks.
@@ -155,7 +163,8 @@ pub struct World {
 }
 
 impl World {
-    /// A world shaped by `cfg`; call inside a model execution.
+    /// A world shaped by `cfg`, booted (with `cfg.kernel` the kernel hat
+    /// adopts the boot page tables); call inside a model execution.
     pub fn new(cfg: Config) -> Arc<World> {
         assert!(cfg.hash.is_power_of_two() && cfg.mutexes >= 1);
         let mmu = Mmu::new(cfg.mmu);
@@ -170,7 +179,7 @@ impl World {
         let hat_list_lock = KMutex::new(HAT_LIST, 0);
         let hat_list = Locked::new(&hat_list_lock, Vec::new());
         let pages = (0..cfg.pages).map(Page::new).collect();
-        Arc::new_cyclic(|me| World {
+        let w = Arc::new_cyclic(|me| World {
             cfg,
             mmu,
             htables: Arena::new("htable_t", cfg.htables),
@@ -192,9 +201,14 @@ impl World {
             ht_serial: std::sync::atomic::AtomicU32::new(0),
             kmem_reaping: AtomicU32::new("kmem.kmem_reaping", 0, 0),
             kmem_taskq: cfg.kmem_taskq.then(Callouts::start),
+            kas: OnceLock::new(),
             me: me.clone(),
             ghost: Ghost::default(),
-        })
+        });
+        if cfg.kernel {
+            w.kas_boot();
+        }
+        w
     }
 
     /// `mmu.ptes_per_table`.

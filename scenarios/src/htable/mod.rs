@@ -5,6 +5,7 @@
 
 mod cache;
 mod create;
+mod kernel;
 mod kmem;
 mod pressure;
 mod share;
@@ -34,6 +35,7 @@ pub const SCENARIOS: &[Scenario] = &[
     pressure::ALLOC_STEALS,
     kmem::ALLOC_KMEM_REAP,
     kmem::ALLOC_KMEM_REAP_L1,
+    kernel::COPY_VS_KMAP,
 ];
 
 /// A CPU actor: CPU 0 performs `ops` (address, write?) in order; faults
