@@ -77,7 +77,8 @@ impl World {
         t.valid.store(0, Relaxed);
         self.ghost.hold(ht);
         if let Some(p) = parent {
-            // The child's hold on its parent (1497-1498).
+            // The child's hold on its parent (1497-1498; at boot, with no
+            // other thread, the seed takes no lock either).
             let pt = self.ht(p);
             pt.busy.fetch_add(1, Relaxed);
         }
