@@ -6,7 +6,7 @@ use super::ghost::Listed;
 use super::hat::Hat;
 use super::ht::{Ident, HTABLE_SHARED_PFN};
 use super::world::{HatId, Ht, World};
-use super::{windows, HTABLE_H3};
+use super::{windows, HTABLE_H3, HTABLE_L1};
 use model::check;
 use model::kernel::Handle;
 use model::sync::{retry, Ordering::Relaxed};
@@ -81,37 +81,17 @@ impl World {
             self.hat_exit(&hat);
         }
         if ht.is_none() {
-            // Donate kmem allocations to the reserve until it is full
-            // (805-814; USE_HAT_RESERVES() is false for these threads).
-            model::seed("htable.c:805");
-            let n = loop {
-                let n = self.kmem_alloc_htable();
-                self.ht(n).id.update(|i| i.pfn = None);
-                if self.reserve_cnt.load(Relaxed) >= self.cfg.reserve_amount {
-                    break n;
-                }
-                self.htable_put_reserve(n);
-            };
-            // The page table page (820-830).
-            if !is_bare {
-                let t = self.ht(n);
-                t.id.update(|i| i.hat = Some(h));
-                model::seed("htable.c:822");
-                let pfn = self.ptable_alloc(&hat, level);
-                t.id.update(|i| i.pfn = pfn);
-                if pfn.is_some() {
-                    ht = Some(n);
-                } else {
-                    self.kmem_free_htable(n);
-                }
-            } else {
-                ht = Some(n);
-            }
+            ht = self.htable_alloc_fresh(&hat, h, level, is_bare);
         }
-        // Out of memory: steal (841-864; kmem_reap() only schedules the
-        // caches' reclaim callbacks and is left to the scenarios).
+        // Out of memory: start a reap (it runs later, on kmem_taskq) and
+        // steal (841-864).
         model::seed("htable.c:841");
+        let stealing = ht.is_none();
+        if stealing {
+            self.ghost.alloc_stealing(true);
+        }
         while ht.is_none() {
+            self.kmem_reap();
             let stolen = self.htable_steal(1, false);
             model::cover("htable.hs_steals");
             if let Some(&s) = stolen.first() {
@@ -124,9 +104,19 @@ impl World {
                     t.id.update(|i| i.pfn = None);
                 }
                 ht = Some(s);
+            } else if self.cfg.fix_l1 && !model::mutant("alloc-no-retry") {
+                // The fix: the reap may have freed pages; try again.
+                ht = self.htable_alloc_fresh(&hat, h, level, is_bare);
+                if ht.is_none() {
+                    retry();
+                }
             } else {
+                self.l1_no_spin();
                 retry();
             }
+        }
+        if stealing {
+            self.ghost.alloc_stealing(false);
         }
         let ht = ht.expect("htable_alloc(): couldn't steal");
         let t = self.ht(ht);
@@ -162,6 +152,57 @@ impl World {
             self.x86pte_zero(ht, 0, self.ptes());
         }
         ht
+    }
+
+    /// An htable from kmem with a fresh page-table page (795-831), or
+    /// `None` if `ptable_alloc` fails. Kmem donates its allocations to the
+    /// reserve until that is full (805-814; USE_HAT_RESERVES() is false for
+    /// these threads).
+    fn htable_alloc_fresh(&self, hat: &Hat, h: HatId, level: u32, is_bare: bool) -> Option<Ht> {
+        model::seed("htable.c:805");
+        let n = loop {
+            let n = self.kmem_alloc_htable();
+            self.ht(n).id.update(|i| i.pfn = None);
+            if !self.reserve_short() {
+                break n;
+            }
+            self.htable_put_reserve(n);
+        };
+        if is_bare {
+            return Some(n);
+        }
+        // The page table page (820-830).
+        let t = self.ht(n);
+        t.id.update(|i| i.hat = Some(h));
+        model::seed("htable.c:822");
+        let pfn = self.ptable_alloc(hat, level);
+        t.id.update(|i| i.pfn = pfn);
+        if pfn.is_none() {
+            self.kmem_free_htable(n);
+            return None;
+        }
+        Some(n)
+    }
+
+    /// HTABLE-L1 when a steal round of `htable_alloc` found nothing: no
+    /// page-table page is free. The loop at 841-864 never tries
+    /// `ptable_alloc` again, so with pages free (returned by the reap that
+    /// `kmem_reap` started, or by a teardown) it goes round until some
+    /// address space creates a table it can steal.
+    fn l1_no_spin(&self) {
+        if self.kmem_taskq.is_none() {
+            return;
+        }
+        let free = self.free_ptables.load(Relaxed);
+        if free > 0 {
+            check::fail(
+                HTABLE_L1,
+                format!(
+                    "htable_alloc by thread {}: htable_steal found nothing while {free} page-table page(s) are free; 841-864 never retries ptable_alloc",
+                    model::exec::tid()
+                ),
+            );
+        }
     }
 
     /// Pops the head of `hat`'s cached list (hat mutex held).
@@ -236,7 +277,7 @@ impl World {
             }
         }
         t.id.update(|i| i.pfn = None);
-        if self.reserve_cnt.load(Relaxed) < self.cfg.reserve_amount {
+        if self.reserve_short() {
             self.htable_put_reserve(ht);
         } else {
             self.kmem_free_htable(ht);

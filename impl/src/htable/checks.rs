@@ -44,3 +44,14 @@ pub const HTABLE_H7: &str = "HTABLE-H7";
 pub const HTABLE_H8: &str = "HTABLE-H8";
 /// `htable_reserve_cnt` equals the length of the reserve list (356-388).
 pub const HTABLE_H9: &str = "HTABLE-H9";
+/// `htable_alloc` does not go round its steal loop (841-864) for nothing
+/// while page-table pages are free (finding L1: the loop only steals and
+/// never retries `ptable_alloc`, so pages freed by the reap its
+/// `kmem_reap()` started, which may have taken the only table it could
+/// steal, do not help it). Checked where `kmem_taskq` runs.
+pub const HTABLE_L1: &str = "HTABLE-L1";
+/// Every user hat's top-level entries in the kernel range equal the
+/// kernel hat's (`hat_alloc` copies them with `x86pte_copy`, 2336-2381,
+/// without a lock and not atomically; they must not change after boot,
+/// which `htable_attach` ensures by keeping the boot tables, 1569-1573).
+pub const HTABLE_H10: &str = "HTABLE-H10";

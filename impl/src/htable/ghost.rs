@@ -33,6 +33,8 @@ struct State {
     victims: Vec<(HatId, Tid)>,
     /// Frames a CPU wrote.
     written: BTreeSet<u64>,
+    /// Threads in `htable_alloc`'s steal loop (841-864).
+    alloc_stealing: usize,
 }
 
 /// The ghost ledger of one world.
@@ -148,6 +150,22 @@ impl Ghost {
 
     pub(crate) fn victims(&self) -> Vec<(HatId, Tid)> {
         self.g().victims.clone()
+    }
+
+    /// The calling thread enters (`true`) or leaves `htable_alloc`'s
+    /// steal loop.
+    pub(crate) fn alloc_stealing(&self, on: bool) {
+        let mut g = self.g();
+        if on {
+            g.alloc_stealing += 1;
+        } else {
+            g.alloc_stealing -= 1;
+        }
+    }
+
+    /// Whether some thread is in `htable_alloc`'s steal loop.
+    pub(crate) fn an_alloc_steals(&self) -> bool {
+        self.g().alloc_stealing > 0
     }
 
     pub(crate) fn wrote(&self, pfn: u64) {

@@ -82,18 +82,19 @@ impl World {
         self.ghost.set_hashed(ht, false);
     }
 
-    /// `++ht->ht_busy` (bucket held): a plain increment in C.
+    /// `++ht->ht_busy` (bucket held): a plain increment in C, one
+    /// read-modify-write here (the same values as a load and a store under
+    /// the mutex, with one scheduling point instead of three).
     #[track_caller]
     pub(crate) fn busy_inc(&self, ht: Ht, t: &Htable) {
-        let b = t.busy.load(Relaxed);
-        t.busy.store(b + 1, Relaxed);
+        t.busy.fetch_add(1, Relaxed);
         self.ghost.hold(ht);
     }
 
     /// `--ht->ht_busy` (bucket held).
     #[track_caller]
     pub(crate) fn busy_dec(&self, ht: Ht, t: &Htable) {
-        let b = t.busy.load(Relaxed);
+        let b = t.busy.fetch_sub(1, Relaxed);
         check!(
             b > 0,
             HTABLE_H2,
@@ -101,7 +102,6 @@ impl World {
             model::exec::tid(),
             ht.0
         );
-        t.busy.store(b - 1, Relaxed);
         self.ghost.drop_hold(ht);
     }
 }

@@ -59,6 +59,23 @@ impl World {
     /// head of the hat list. `on_cpu`: the machine's CPUs run it (at most
     /// one hat; its top table is the machine's).
     pub fn hat_alloc(&self, on_cpu: bool) -> HatId {
+        let hat = self.hat_struct(on_cpu);
+        let top = self.htable_create(hat, 0, self.top_level(), None);
+        self.hat(hat).top.update(|t| *t = Some(top));
+        // The creating thread's hold on the top table becomes the hat's.
+        self.ghost.drop_hold(top);
+        // The kernel's top-level entries, before the hat is published (the
+        // seed's new top table runs on no CPU yet; the on-CPU hat's is the
+        // machine's in the model).
+        self.copy_kernel_range(top);
+        self.hat_list_lock.enter();
+        self.hat_list.get(&self.hat_list_lock).insert(0, hat);
+        self.hat_list_lock.exit();
+        hat
+    }
+
+    /// A `hat_t` from kmem with its mutexes and hash, no tables yet.
+    pub(crate) fn hat_struct(&self, on_cpu: bool) -> HatId {
         let serial = self.hat_serial.fetch_add(1, Relaxed);
         let mutex = KMutex::new(HAT, serial);
         let cached = Locked::new(&mutex, Vec::new());
@@ -76,13 +93,6 @@ impl World {
             hash_id: u64::from(serial),
         }));
         self.ghost.hat_alive(hat, true);
-        let top = self.htable_create(hat, 0, self.top_level(), None);
-        self.hat(hat).top.update(|t| *t = Some(top));
-        // The creating thread's hold on the top table becomes the hat's.
-        self.ghost.drop_hold(top);
-        self.hat_list_lock.enter();
-        self.hat_list.get(&self.hat_list_lock).insert(0, hat);
-        self.hat_list_lock.exit();
         hat
     }
 
@@ -153,11 +163,15 @@ impl World {
     /// every CPU, since any address space may map them; otherwise a
     /// shootdown on the CPUs running the hat (only the on-CPU hat has
     /// any). A shootdown needs none of the caller's locks.
+    ///
+    /// The seed reads `hat_flags` twice; one read serves both tests (a
+    /// HAT_FREEING set between them would change neither outcome).
     pub(crate) fn hat_tlb_inval(&self, hat: &Hat, what: Demap) {
-        if hat.freeing() {
+        let flags = hat.flags();
+        if flags & HAT_FREEING != 0 {
             return;
         }
-        if hat.flags() & HAT_SHARED != 0 && !model::mutant("tlb-inval-shared-local") {
+        if flags & HAT_SHARED != 0 && !model::mutant("tlb-inval-shared-local") {
             self.mmu.hat_tlb_inval(Demap::All);
         } else if hat.on_cpu {
             self.mmu.hat_tlb_inval(what);
@@ -166,8 +180,9 @@ impl World {
 
     /// Whether a change to `hat`'s tables can be cached by a CPU: it runs
     /// on them, or it hosts tables other hats share.
-    pub(crate) fn reaches_cpus(&self, hat: &Hat) -> bool {
-        hat.on_cpu || hat.flags() & HAT_SHARED != 0
+    /// `flags`: the hat's flags as the caller read them.
+    pub(crate) fn reaches_cpus(&self, hat: &Hat, flags: u32) -> bool {
+        hat.on_cpu || flags & HAT_SHARED != 0
     }
 
     /// The CPUs switch away from every user address space (`hat_switch`

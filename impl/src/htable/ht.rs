@@ -45,7 +45,7 @@ pub(crate) struct Htable {
     /// (o) see [`Ident`].
     pub(crate) id: Owned<Ident>,
     /// (B, a) `ht_busy`: changed only with the bucket mutex of the
-    /// htable's hash held (a plain increment in C, a load and a store
+    /// htable's hash held (a plain increment in C, a read-modify-write
     /// here); read without it by `htable_steal_active`'s unmap loop as a
     /// hint it re-checks under the mutex (474-475, 490). Also set to 1 by
     /// `htable_alloc` on an htable nobody else can reach (933).

@@ -210,7 +210,12 @@ impl World {
                 // Under the bucket mutex no one can take a new hold, so
                 // busy 1 (ours) and no valid entry mean nobody else can
                 // reach the table (1181-1187).
-                if t.valid.load(Relaxed) > 0 || t.busy.load(Relaxed) > 1 {
+                let valid = t.valid.load(Relaxed);
+                if valid > 0 {
+                    break h;
+                }
+                let busy = t.busy.load(Relaxed);
+                if busy > 1 {
                     break h;
                 }
                 if id.flags & HTABLE_SHARED_PFN == 0 {
@@ -224,8 +229,10 @@ impl World {
                     shared = id.shares;
                     model::cover("htable.hs_htable_unshared");
                 }
-                self.h2_last_hold(ht, &t, "htable_release");
-                self.h4_covered(ht, &t, &id);
+                // The seed asserts the lock count (1188); H2 reads it.
+                let locked = t.lock_cnt.load(Relaxed);
+                self.h2_last_hold(ht, busy, valid, locked, "htable_release");
+                self.h4_covered(ht, valid, &id);
                 model::seed("htable.c:1226");
                 let higher = id.parent.expect("htable_release: no parent");
                 self.unlink_ptp(higher, ht, id.vaddr);
@@ -262,12 +269,10 @@ impl World {
 
     /// H2 when `ht` is about to be unhashed by the calling thread (bucket
     /// mutex held): busy is 1 and that hold is the caller's, and the table
-    /// has no valid and no locked entries by its counts.
+    /// has no valid and no locked entries by its counts (`busy`, `valid`,
+    /// `locked`, read by the caller under the mutex).
     #[track_caller]
-    pub(crate) fn h2_last_hold(&self, ht: Ht, t: &Htable, what: &str) {
-        let busy = t.busy.load(Relaxed);
-        let valid = t.valid.load(Relaxed);
-        let locked = t.lock_cnt.load(Relaxed);
+    pub(crate) fn h2_last_hold(&self, ht: Ht, busy: u32, valid: u16, locked: u32, what: &str) {
         let holders = self.ghost.holders(ht);
         let me = model::exec::tid();
         check!(
@@ -278,15 +283,16 @@ impl World {
         );
     }
 
-    /// H4 when an htable is about to be unlinked: its valid count covers
-    /// its valid entries. Not for a shared table, whose entries are its
-    /// ISM table's and whose count `hat_share` / `hat_unshare` set.
+    /// H4 when an htable is about to be unlinked: its valid count (`count`,
+    /// read by the caller under the bucket mutex) covers its valid entries.
+    /// Not for a shared table, whose entries are its ISM table's and whose
+    /// count `hat_share` / `hat_unshare` set.
     #[track_caller]
-    pub(crate) fn h4_covered(&self, ht: Ht, t: &Htable, id: &super::ht::Ident) {
+    pub(crate) fn h4_covered(&self, ht: Ht, count: u16, id: &super::ht::Ident) {
         if id.flags & HTABLE_SHARED_PFN != 0 {
             return;
         }
-        let count = usize::from(t.valid.load(Relaxed));
+        let count = usize::from(count);
         let pt = self.x86pte_access_pagetable(id);
         let valid = (0..self.ptes())
             .filter(|&e| pte_valid(pt.pte(e as usize).load()))

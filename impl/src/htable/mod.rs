@@ -18,7 +18,7 @@
 //!   `Owned`); (c) constant after creation.
 //!
 //! The lock order is [`ORDER`]; the checks are [`HTABLE_H1`] to
-//! [`HTABLE_H9`].
+//! [`HTABLE_H10`] and [`HTABLE_L1`] (finding L1).
 //!
 //! # Seed functions
 //!
@@ -35,6 +35,7 @@
 //! | `htable_release` 1159-1261 | [`World::htable_release`] |
 //! | `htable_lookup` 1267-1304, `htable_acquire` 1309-1334 | [`World::htable_lookup`], `World::htable_acquire` |
 //! | `htable_create` 1345-1460 | [`World::htable_create`] |
+//! | `htable_attach` 1467-1574 | `World::htable_attach` (boot, [`Config::kernel`]) |
 //! | `htable_scan` 1591-1644, `htable_walk` 1655-1752 | `World::htable_scan`, `World::htable_walk` |
 //! | `htable_getpte` 1760-1786 | [`World::htable_getpte`] |
 //! | `htable_va2entry` 1839-1847, `htable_e2va` 1853-1871 | `World::va2entry`, `World::e2va` |
@@ -42,6 +43,7 @@
 //! | `x86pte_get` 2052-2066, `x86pte_set` 2078-2154 | [`World::x86pte_get`], [`World::x86pte_set`] |
 //! | `x86pte_cas` 2162-2208 | `World::x86pte_cas` |
 //! | `x86pte_inval` 2218-2280, `x86pte_update` 2285-2328 | [`World::x86pte_inval`], [`World::x86pte_update`] |
+//! | `x86pte_copy` 2336-2381 | `World::x86pte_copy` (from `hat_alloc`) |
 //! | `x86pte_zero` 2424-2474 | `World::x86pte_zero` |
 //!
 //! Stand-ins for hat_i86.c / hment.c: [`World::hat_alloc`],
@@ -50,7 +52,9 @@
 //! with `hati_pte_map`), [`World::hat_unload`] (`hat_unload_callback` without callbacks),
 //! `hat_pte_unmap`, [`World::hat_pageunload`] (`hati_page_unmap`),
 //! [`World::hati_page_clrwrt`] (`hati_update_pte`),
-//! `hati_sync_pte_to_page`, [`World::hat_share`], [`World::hat_unshare`].
+//! `hati_sync_pte_to_page`, [`World::hat_share`], [`World::hat_unshare`];
+//! for kmem.c: [`World::kmem_reap`] (`kmem_reap_common`, `kmem_reap_start`
+//! on `kmem_taskq`).
 
 mod alloc;
 mod checks;
@@ -59,6 +63,8 @@ mod hash;
 mod hat;
 mod hment;
 mod ht;
+mod kernel;
+mod kmem;
 mod lookup;
 mod order;
 mod owned;

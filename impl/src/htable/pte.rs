@@ -4,7 +4,7 @@
 //! atomics: software changes them only by compare-and-swap, racing the
 //! MMU's REF/MOD updates.
 
-use super::hat::Hat;
+use super::hat::{Hat, HAT_FREEING};
 use super::ht::Ident;
 use super::world::{Ht, World};
 use super::{windows, HTABLE_H5, HTABLE_H6};
@@ -238,7 +238,8 @@ impl World {
     /// entry now installed (`now`; `None`: nothing may be cached).
     #[track_caller]
     fn h5_only(&self, hat: &Hat, id: &Ident, entry: u32, now: Option<u64>, what: &str) {
-        if hat.freeing() || !self.reaches_cpus(hat) {
+        let flags = hat.flags();
+        if flags & HAT_FREEING != 0 || !self.reaches_cpus(hat, flags) {
             return;
         }
         let Some(pfn) = id.pfn else { return };

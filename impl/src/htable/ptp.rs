@@ -2,6 +2,7 @@
 //! Both run with the child's bucket mutex held and change the parent's
 //! entry only by compare-and-swap between 0 and the link (H7).
 
+use super::hat::HAT_FREEING;
 use super::ht::HTABLE_SHARED_PFN;
 use super::world::{Ht, World};
 use super::{HTABLE_H5, HTABLE_H7};
@@ -37,14 +38,15 @@ impl World {
             old.0
         );
         model::seed("htable.c:1106");
-        if !hat.freeing() {
+        let flags = hat.flags();
+        if flags & HAT_FREEING == 0 {
             if !model::mutant("unlink-no-inval") {
                 model::cover(super::windows::UNLINK_INVAL);
                 self.hat_tlb_inval(&hat, Demap::Va(oid.vaddr));
             }
             // A shared table's page stays in use by its ISM hat, whose
             // translations through it `hat_unshare` shoots down at the end.
-            if self.reaches_cpus(&hat) && oid.flags & HTABLE_SHARED_PFN == 0 {
+            if self.reaches_cpus(&hat, flags) && oid.flags & HTABLE_SHARED_PFN == 0 {
                 if let Some(why) = self.mmu.cached_through(opfn) {
                     check::fail(
                         HTABLE_H5,

@@ -174,7 +174,18 @@ impl World {
                 .map(|e| pt.pte(e as usize).load())
                 .collect();
             self.x86pte_release_pagetable();
-            for (e, &p) in ptes.iter().enumerate().filter(|_| s.id.level > 0) {
+            // A user top table's kernel-range entries are the kernel
+            // hat's (H10), not links to its own children.
+            let user = Some(s.hat) != self.kas();
+            let kernel = |e: usize| user && self.kernel_entry(s.id.level, e as u32);
+            for (e, &p) in ptes.iter().enumerate().filter(|&(e, _)| kernel(e)) {
+                self.h10_kernel_entry(s.hat, e as u32, p);
+            }
+            for (e, &p) in ptes
+                .iter()
+                .enumerate()
+                .filter(|&(e, _)| s.id.level > 0 && !kernel(e))
+            {
                 let child = children
                     .iter()
                     .find(|(_, c)| self.va2entry(c.id.vaddr, s.id.level) == e as u32);
@@ -191,7 +202,11 @@ impl World {
                     child.map(|(c, _)| c.0)
                 );
             }
-            let valid = ptes.iter().filter(|&&p| pte_valid(p)).count();
+            let valid = ptes
+                .iter()
+                .enumerate()
+                .filter(|&(e, &p)| pte_valid(p) && !kernel(e))
+                .count();
             check!(
                 freeing || usize::from(s.valid) == valid,
                 HTABLE_H4,

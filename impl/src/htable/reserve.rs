@@ -105,6 +105,13 @@ impl World {
         }
     }
 
+    /// `htable_reserve_cnt < htable_reserve_amount`, read without the
+    /// mutex as a hint (811, 1001). With a reserve amount of 0 it is false
+    /// whatever the count, which is then not read.
+    pub(crate) fn reserve_short(&self) -> bool {
+        self.cfg.reserve_amount > 0 && self.reserve_cnt.load(Relaxed) < self.cfg.reserve_amount
+    }
+
     /// `htable_adjust_reserve` (413-429): frees reserve htables above the
     /// reserve amount; the count is read without the mutex (a hint).
     pub fn htable_adjust_reserve(&self) {

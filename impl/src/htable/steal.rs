@@ -3,7 +3,7 @@
 
 use super::ghost::Listed;
 use super::hat::{Hat, HAT_FREEING, HAT_SHARED, HAT_VICTIM};
-use super::ht::HTABLE_SHARED_PFN;
+use super::ht::{Htable, HTABLE_SHARED_PFN};
 use super::world::{HatId, Ht, World};
 use super::{windows, HTABLE_H8};
 use model::check;
@@ -28,7 +28,13 @@ impl World {
         list: &mut Vec<Ht>,
     ) {
         let n = self.cfg.hash as usize;
-        let h_start = self.h_seed.fetch_add(1, Relaxed) as usize % n;
+        // With one bucket the seed's rotation cannot change the start, and
+        // the counter is not read.
+        let h_start = if n == 1 {
+            0
+        } else {
+            self.h_seed.fetch_add(1, Relaxed) as usize % n
+        };
         let mut h = h_start;
         loop {
             let mut higher = None;
@@ -38,10 +44,12 @@ impl World {
             while let Some(ht) = cur {
                 let t = self.ht(ht);
                 let id = t.id.get();
-                // Can we rule out reaping? (454-458)
-                if t.busy.load(Relaxed) != 0
-                    || id.flags & HTABLE_SHARED_PFN != 0
+                // Can we rule out reaping? (454-458; the identity tests
+                // first: they read no shared counter, and the expression
+                // has no side effects.)
+                if id.flags & HTABLE_SHARED_PFN != 0
                     || id.level > 0
+                    || t.busy.load(Relaxed) != 0
                     || u32::from(t.valid.load(Relaxed)) > threshold
                     || t.lock_cnt.load(Relaxed) != 0
                 {
@@ -85,20 +93,16 @@ impl World {
                 if !keep {
                     self.htable_enter(h);
                 }
-                if !model::mutant("steal-no-recheck")
-                    && (t.busy.load(Relaxed) != 1
-                        || t.valid.load(Relaxed) != 0
-                        || t.lock_cnt.load(Relaxed) != 0)
-                {
+                let Some((busy, valid, locked)) = self.steal_recheck(&t) else {
                     model::cover(windows::STEAL_GAVE_UP);
                     self.busy_dec(ht, &t);
                     cur = self.chain_next(hat, h, ht);
                     continue;
-                }
+                };
                 // Steal it: unlink and unhash (496-524).
                 model::seed("htable.c:499");
-                self.h2_last_hold(ht, &t, "htable_steal_active");
-                self.h4_covered(ht, &t, &id);
+                self.h2_last_hold(ht, busy, valid, locked, "htable_steal_active");
+                self.h4_covered(ht, valid, &id);
                 let hi = id.parent.expect("htable_steal_active: no parent");
                 self.unlink_ptp(hi, ht, id.vaddr);
                 if !model::mutant("steal-no-unhash") {
@@ -123,6 +127,29 @@ impl World {
                 break;
             }
         }
+    }
+
+    /// `htable_steal_active`'s re-check under the bucket mutex (490-491):
+    /// the counts (busy, valid, locked) if the table may be stolen (busy 1,
+    /// nothing valid or locked), `None` to give up. Each count is read only
+    /// if the tests before it pass, as in the seed; the H2 check after the
+    /// steal uses the values read here. The `steal-no-recheck` mutant reads
+    /// all three and never gives up.
+    fn steal_recheck(&self, t: &Htable) -> Option<(u32, u16, u32)> {
+        let test = !model::mutant("steal-no-recheck");
+        let busy = t.busy.load(Relaxed);
+        if test && busy != 1 {
+            return None;
+        }
+        let valid = t.valid.load(Relaxed);
+        if test && valid != 0 {
+            return None;
+        }
+        let locked = t.lock_cnt.load(Relaxed);
+        if test && locked != 0 {
+            return None;
+        }
+        Some((busy, valid, locked))
     }
 
     /// `move_victim` (537-561): the hat goes to the end of the hat list
@@ -167,25 +194,30 @@ impl World {
                     } else {
                         HAT_FREEING
                     };
+                let mut victim = None;
                 while let Some(h) = cur {
-                    if self.hat(h).flags() & skip == 0 {
+                    let hat = self.hat(h);
+                    if hat.flags() & skip == 0 {
+                        victim = Some((h, hat));
                         break;
                     }
                     model::cover(windows::STEAL_SKIPS);
                     cur = self.hat_next(h);
                 }
-                let Some(hid) = cur else { break };
+                let Some((hid, hat)) = victim else { break };
                 model::seed("htable.c:622");
-                let hat = self.hat(hid);
                 // The mark keeps as_free() from freeing the hat under us
-                // (618-623).
-                if !model::mutant("steal-no-victim") {
-                    hat.flags.fetch_or(HAT_VICTIM, Relaxed);
-                }
+                // (618-623). The flags it returns serve the H8 check below
+                // (they change only under hat_list_lock, which is held).
+                let flags = if model::mutant("steal-no-victim") {
+                    hat.flags()
+                } else {
+                    hat.flags.fetch_or(HAT_VICTIM, Relaxed)
+                };
                 // A hat being freed keeps its stale PTEs (hat_pte_unmap only
                 // reads them once HAT_FREEING is set, 604-608).
                 check!(
-                    !hat.freeing(),
+                    flags & HAT_FREEING == 0,
                     HTABLE_H8,
                     "thread {} steals from hat {}, which hat_free_start marked HAT_FREEING",
                     model::exec::tid(),
@@ -236,11 +268,13 @@ impl World {
                 }
                 model::seed("htable.c:690");
                 // The hat may go away once the lock is dropped (686-694).
-                if hat.flags() & HAT_VICTIM != 0 || model::mutant("steal-no-victim") {
-                    if reap {
-                        self.h8_forgotten(&list, hid);
-                    }
-                    hat.flags.fetch_and(!HAT_VICTIM, Relaxed);
+                // One read-modify-write both tests and clears the mark (the
+                // seed's read and write are under hat_list_lock, as here).
+                if reap {
+                    self.h8_forgotten(&list, hid);
+                }
+                let flags = hat.flags.fetch_and(!HAT_VICTIM, Relaxed);
+                if flags & HAT_VICTIM != 0 || model::mutant("steal-no-victim") {
                     self.ghost.unvictim(hid);
                     if !model::mutant("steal-no-broadcast") {
                         self.hat_list_cv.broadcast();
@@ -288,9 +322,17 @@ impl World {
     /// of memory), frees them, trims the reserve.
     pub fn htable_reap(&self) {
         model::cover("htable.hs_reap_attempts");
-        let active = self.active_ptables.load(Relaxed);
         let physmem = self.cfg.pages + self.cfg.ptables;
-        let reap_cnt = (physmem / 20).min(active / 20).max(10);
+        // MAX(MIN(physmem / 20, active_ptables / 20), 10) (729): with
+        // physmem / 20 at most 10 (every model machine) the count of
+        // active tables cannot change the result and is not read.
+        let reap_cnt = if physmem / 20 <= 10 {
+            10
+        } else {
+            (physmem / 20)
+                .min(self.active_ptables.load(Relaxed) / 20)
+                .max(10)
+        };
         self.dont_cache.fetch_add(1, Relaxed);
         model::seed("htable.c:740");
         let list = self.htable_steal(reap_cnt, true);

@@ -14,6 +14,11 @@ pub struct Window {
     pub blind_only: bool,
 }
 
+/// The reap `kmem_reap()` scheduled starts while an allocator is still
+/// in `htable_alloc`'s steal loop.
+pub const REAP_RACES_ALLOC: &str = "htable.kmem_reap.races_alloc";
+/// `hat_alloc` copied the kernel's top-level entries (`x86pte_copy`).
+pub const KERNEL_COPY: &str = "htable.x86pte_copy";
 /// `htable_steal_active` unmaps a table's entries with the bucket mutex
 /// dropped.
 pub const STEAL_UNMAPS: &str = "htable.steal_active.unmaps_unlocked";
@@ -146,6 +151,18 @@ pub const WINDOWS: &[Window] = &[
         lines: "783-793",
         point: ALLOC_CACHE_RACED,
         what: "the cache hint was stale: a purge emptied it",
+        blind_only: false,
+    },
+    Window {
+        lines: "2336-2381",
+        point: KERNEL_COPY,
+        what: "hat_alloc copies the kernel's top-level entries with x86pte_copy",
+        blind_only: false,
+    },
+    Window {
+        lines: "841-843 + kmem_reap",
+        point: REAP_RACES_ALLOC,
+        what: "the reap kmem_reap() scheduled runs on kmem_taskq while the allocator steals",
         blind_only: false,
     },
 ];

@@ -9,8 +9,8 @@ use super::order::{BUCKET, HAT_LIST, HAT_LIST_CV, HCI, RESERVE};
 use model::kernel::{Arena, Handle};
 use model::machine::pte::PAGESHIFT;
 use model::machine::{Mmu, MmuConfig};
-use model::sync::{AtomicU32, KCondvar, KMutex, Locked};
-use std::sync::Arc;
+use model::sync::{AtomicU32, Callouts, KCondvar, KMutex, Locked};
+use std::sync::{Arc, OnceLock, Weak};
 
 /// An htable (`htable_t *`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -67,6 +67,21 @@ pub struct Config {
     /// Page tables are reached through the per-CPU window
     /// (`x86pte_mapin` under `hci_mutex`, 1963-2005) instead of kpm.
     pub pwin: bool,
+    /// `kmem_taskq` runs: `kmem_reap()` schedules the reclaim callback
+    /// (`htable_reap`) on an actor thread (one more model thread; the
+    /// scenario ends it with [`World::kmem_taskq_shutdown`]). Without it
+    /// `kmem_reap()` does nothing, as in illumos while `kmem_taskq` is
+    /// NULL.
+    pub kmem_taskq: bool,
+    /// Fix for finding L1 (see [`crate::htable::HTABLE_L1`]): when
+    /// `htable_alloc`'s steal finds nothing, it tries `ptable_alloc` again
+    /// (the reap may have freed pages) before going round.
+    pub fix_l1: bool,
+    /// The kernel hat (`kas.a_hat`) exists, with the top half of the
+    /// address space (`kernelbase` up) mapped by a boot page table that
+    /// `htable_attach` adopts; `hat_alloc` copies its top-level entries
+    /// (`x86pte_copy`).
+    pub kernel: bool,
 }
 
 impl Default for Config {
@@ -85,6 +100,9 @@ impl Default for Config {
             steal_passes: 1,
             max_page_level: 1,
             pwin: false,
+            kmem_taskq: false,
+            fix_l1: false,
+            kernel: false,
         }
     }
 }
@@ -131,12 +149,22 @@ pub struct World {
     pub(crate) hat_serial: AtomicU32,
     /// Ghost: numbers htables for their names in traces.
     pub(crate) ht_serial: std::sync::atomic::AtomicU32,
+    /// (a) `kmem_reaping`: a reap is scheduled or running (kmem.c
+    /// `kmem_reap_common`).
+    pub(crate) kmem_reaping: AtomicU32,
+    /// `kmem_taskq`, if it runs (see [`Config::kmem_taskq`]).
+    pub(crate) kmem_taskq: Option<Callouts>,
+    /// (c) `kas.a_hat`, set at boot (see [`Config::kernel`]).
+    pub(crate) kas: OnceLock<HatId>,
+    /// (c) this world, for the reclaim callback `kmem_reap` schedules.
+    pub(crate) me: Weak<World>,
     /// Ghost state for checks.
     pub(crate) ghost: Ghost,
 }
 
 impl World {
-    /// A world shaped by `cfg`; call inside a model execution.
+    /// A world shaped by `cfg`, booted (with `cfg.kernel` the kernel hat
+    /// adopts the boot page tables); call inside a model execution.
     pub fn new(cfg: Config) -> Arc<World> {
         assert!(cfg.hash.is_power_of_two() && cfg.mutexes >= 1);
         let mmu = Mmu::new(cfg.mmu);
@@ -151,7 +179,7 @@ impl World {
         let hat_list_lock = KMutex::new(HAT_LIST, 0);
         let hat_list = Locked::new(&hat_list_lock, Vec::new());
         let pages = (0..cfg.pages).map(Page::new).collect();
-        Arc::new(World {
+        let w = Arc::new_cyclic(|me| World {
             cfg,
             mmu,
             htables: Arena::new("htable_t", cfg.htables),
@@ -171,8 +199,16 @@ impl World {
             h_seed: AtomicU32::new("htable.h_seed", 0, 0),
             hat_serial: AtomicU32::new("htable.hat_serial", 0, 0),
             ht_serial: std::sync::atomic::AtomicU32::new(0),
+            kmem_reaping: AtomicU32::new("kmem.kmem_reaping", 0, 0),
+            kmem_taskq: cfg.kmem_taskq.then(Callouts::start),
+            kas: OnceLock::new(),
+            me: me.clone(),
             ghost: Ghost::default(),
-        })
+        });
+        if cfg.kernel {
+            w.kas_boot();
+        }
+        w
     }
 
     /// `mmu.ptes_per_table`.

@@ -5,6 +5,8 @@
 
 mod cache;
 mod create;
+mod kernel;
+mod kmem;
 mod pressure;
 mod share;
 mod steal;
@@ -33,6 +35,9 @@ pub const SCENARIOS: &[Scenario] = &[
     cache::RESERVE,
     share::SHARE,
     pressure::ALLOC_STEALS,
+    kmem::ALLOC_KMEM_REAP,
+    kmem::ALLOC_KMEM_REAP_L1,
+    kernel::COPY_VS_KMAP,
 ];
 
 /// A CPU actor: CPU 0 performs `ops` (address, write?) in order; faults

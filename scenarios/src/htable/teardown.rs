@@ -111,7 +111,7 @@ pub const TWO_STEALERS_TWO_WAITERS: Scenario = Scenario {
     id: "htable/reap-vs-two-teardowns",
     summary: "two htable_reap threads walk the hat list while two address spaces are torn down (two hat_free_start waiters on hat_list_cv)",
     threads: 4,
-    loom_bound: Some(1),
+    loom_bound: Some(2),
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[Mutant {
