@@ -233,6 +233,26 @@ fn race_windows_reached() {
             "segmap/kpm-shared-hit",
             &["segmap.get_use", "segmap.kpm_fastpath"],
         ),
+        (
+            "segmap/other-list-sleep-fixed",
+            &[
+                "segmap.colour_wake",
+                "segmap.colour_rewalk",
+                "segmap.get_nofree",
+            ],
+        ),
+        (
+            "segmap/kpm-page-busy-wait",
+            &["segmap.kpm_page_locked", "segmap.kpm_page_wait"],
+        ),
+        (
+            "segmap/kpm-validkpme-fixed",
+            &[
+                "segmap.kpm_validkpme",
+                "segmap.kpm_validkpme_wait",
+                "segmap.kpm_pageunload",
+            ],
+        ),
     ];
     for (id, points) in windows {
         let s = scenario(scenarios::all(), id);

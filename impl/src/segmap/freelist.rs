@@ -41,13 +41,36 @@
 //! show that F1 is a separate defect). [`Fixes::every_release_wakes`](crate::segmap::Fixes::every_release_wakes) reads
 //! `sm_want` on every release (under the queue mutex, as the seed does for
 //! an empty queue) and signals whenever it is non-zero.
+//!
+//! # Finding F3: a waiter sleeps on the wrong freelist
+//!
+//! With several freelists per colour, an allocator that finds them all
+//! empty sleeps on the last one it tried (seg_map.c:1240-1258), and a slot
+//! freed to another list of the colour signals only that list's cv: the
+//! waiter sleeps while a slot it may use is free (`segmap/other-list-sleep`).
+//! [`Fixes::colour_wakeup`](crate::segmap::Fixes::colour_wakeup) has two
+//! parts, each needed (mutants `colour-no-wake`, `colour-no-recheck`): a
+//! release signals waiters on every other list of its colour, and an
+//! allocator re-reads a per-colour count of frees, holding the queue
+//! mutexes of the list it sleeps on, and walks again if it moved since
+//! the walk began. A free after that re-read finds the waiter's
+//! `sm_want` raised when it gets the list's `freeq[0]`, which the waiter
+//! holds until it sleeps.
+//!
+//! # Finding F4: F2's shape under segkpm
+//!
+//! The allocator skips a free slot whose kpm page it cannot lock
+//! (seg_map.c:1303-1314) and may then sleep as in F2; the page's unlock
+//! wakes no segmap waiter (`segmap/kpm-page-busy-sleep`).
+//! [`Fixes::page_locked_no_sleep`](crate::segmap::Fixes::page_locked_no_sleep)
+//! waits for that page instead, holding nothing, and walks again.
 
 use super::checks::{SEGMAP_GRAB, SEGMAP_I4};
 use super::consts::*;
 use super::kpm::KpmTry;
 use super::Segmap;
 use model::check::SYNC_MISUSE;
-use model::sync::Retries;
+use model::sync::{Retries, Se};
 use model::{check, cover, seed};
 use std::sync::atomic::Ordering::SeqCst;
 
@@ -130,8 +153,15 @@ impl Segmap {
                 q.head.write(smp as u64, &qm);
             }
         }
+        if self.fixes.colour_wakeup {
+            // Fix F3: counted in the critical section that links the slot,
+            // so an allocator that walked this queue before the link reads
+            // the old count first and sees the new one before it sleeps.
+            self.colour_frees[self.colour_of(s.free_ndx)].fetch_add(1, SeqCst);
+        }
         if !was_empty && !self.fixes.every_release_wakes {
             q.mtx.exit();
+            self.wake_colour(s.free_ndx);
             return;
         }
         // seg_map.c:966: a waiter raises sm_want holding both queue mutexes,
@@ -165,6 +195,38 @@ impl Segmap {
                 sm.cv.signal();
             }
             cvq.mtx.exit();
+        }
+        self.wake_colour(s.free_ndx);
+    }
+
+    /// The colour of freelist `ndx` (lists of one colour are `ncolor`
+    /// apart, seg_map.c:1240).
+    fn colour_of(&self, ndx: usize) -> usize {
+        ndx % self.ncolor
+    }
+
+    /// Fix F3, after `smapadd` linked a slot into freelist `ndx` and
+    /// dropped the queue mutex (the slot mutex still held: slot -> queue
+    /// is ranked): signal a waiter on every other freelist of the colour.
+    /// Each list's `sm_want` is read under its `freeq[0]`, the mutex its
+    /// waiters hold from their re-check of `colour_frees` until they
+    /// sleep: a waiter whose re-check missed this slot's count is asleep
+    /// by the time that mutex is ours, and is signalled.
+    fn wake_colour(&self, ndx: usize) {
+        if !self.fixes.colour_wakeup || model::mutant("colour-no-wake") {
+            return;
+        }
+        let mut other = (ndx + self.ncolor) & self.freemsk;
+        while other != ndx {
+            let sm = &self.free[other];
+            let q0 = &sm.freeq[0];
+            q0.mtx.enter();
+            if sm.want.read(&[&q0.mtx]) != 0 {
+                cover("segmap.colour_wake");
+                sm.cv.signal();
+            }
+            q0.mtx.exit();
+            other = (other + self.ncolor) & self.freemsk;
         }
     }
 
@@ -224,8 +286,12 @@ impl Segmap {
         let mut sm = &self.free[free_ndx];
         // Fix F2 only: the first slot of a walk that found every slot busy.
         let mut busy = None;
-        // segkpm: a slot was skipped because its page was locked.
-        let mut page_locked = false;
+        // segkpm: a slot was skipped because its page (this one) was
+        // locked.
+        let mut page_locked = None;
+        // Fix F3 only: the colour's free count before this walk.
+        let colour = self.colour_of(start_ndx);
+        let mut frees = self.colour_frees_before_walk(colour);
         let mut retries = Retries::new();
         'retry_queue: loop {
             // seg_map.c:1200-1201: the role is read with no lock, then
@@ -263,11 +329,11 @@ impl Segmap {
                             self.take_from_queue(sm, allocq_i, first, smp as usize, pp);
                             return smp as usize;
                         }
-                        (true, KpmTry::Skip) => {
+                        (true, KpmTry::Skip(pp)) => {
                             // seg_map.c:1304-1314.
                             smp = s.next.read(&am);
                             s.mtx.exit();
-                            page_locked = true;
+                            page_locked = Some(pp);
                             if smp == first {
                                 break;
                             }
@@ -337,8 +403,40 @@ impl Segmap {
                     allocq.mtx.exit();
                     self.smap[b].mtx.enter();
                     self.smap[b].mtx.exit();
+                    // Walk again from the first list, as after a wakeup
+                    // (the busy slot may be on any list of the colour).
+                    sm = &self.free[free_ndx];
                     retries.again();
                     continue 'retry_queue;
+                }
+                if let (true, Some(pp)) = (self.fixes.page_locked_no_sleep, page_locked.take()) {
+                    // Fix F4: a skipped slot is free but its kpm page was
+                    // locked, and that page's unlock wakes no segmap
+                    // waiter: wait for the page instead of sleeping.
+                    cover("segmap.kpm_page_wait");
+                    releq.mtx.exit();
+                    allocq.mtx.exit();
+                    self.pages.page(pp).lock.page_lock(Se::Shared, None);
+                    self.pages.page(pp).lock.page_unlock();
+                    sm = &self.free[free_ndx];
+                    retries.again();
+                    continue 'retry_queue;
+                }
+                if self.fixes.colour_wakeup && !model::mutant("colour-no-recheck") {
+                    // Fix F3: a slot freed to another list of the colour
+                    // since this walk began is not seen by its scan; if the
+                    // count moved, walk the lists again. A free after this
+                    // read signals us (`wake_colour`).
+                    let now = self.colour_frees[colour].load(SeqCst);
+                    if now != frees {
+                        cover("segmap.colour_rewalk");
+                        releq.mtx.exit();
+                        allocq.mtx.exit();
+                        frees = now;
+                        sm = &self.free[free_ndx];
+                        retries.again();
+                        continue 'retry_queue;
+                    }
                 }
                 // seg_map.c:1251-1259: every list of the colour is empty:
                 // sleep on this one. sm_want is raised with both queue
@@ -357,18 +455,18 @@ impl Segmap {
                 }
                 sm.freeq[0].mtx.exit();
                 sm = &self.free[free_ndx];
+                frees = self.colour_frees_before_walk(colour);
                 retries.again();
                 continue 'retry_queue;
             }
             // seg_map.c:1260-1273: slots wait on the release queue: swap
             // the roles (both queue mutexes held) and start over.
             cover("segmap.queue_flip");
-            if page_locked {
+            if page_locked.take().is_some() {
                 // seg_map.c:1269-1272: the seed pauses (delay) before
                 // retrying after a slot's page was busy; the model's
                 // retry yields.
                 cover("segmap.kpm_flip_delay");
-                page_locked = false;
             }
             seed("seg_map.c:1265");
             if model::mutant("flip-unlocked") {
@@ -387,6 +485,16 @@ impl Segmap {
                 releq.mtx.exit();
             }
             retries.again();
+        }
+    }
+
+    /// Fix F3: the colour's free count as a walk starts (nothing read
+    /// without the fix, so the seed's schedules stay as they are).
+    fn colour_frees_before_walk(&self, colour: usize) -> u64 {
+        if self.fixes.colour_wakeup {
+            self.colour_frees[colour].load(SeqCst)
+        } else {
+            0
         }
     }
 

@@ -45,9 +45,9 @@ pub const KPM_BASE: u64 = 0x4000_0000_0000;
 pub(crate) enum KpmTry {
     /// Take the slot; grab_smp unmaps and unlocks this page, if any.
     Take(Option<usize>),
-    /// The slot's page is locked by someone: skip the slot (its mutex is
-    /// still held; the caller drops it).
-    Skip,
+    /// The slot's page (this one) is locked by someone: skip the slot
+    /// (its mutex is still held; the caller drops it).
+    Skip(usize),
 }
 
 impl Segmap {
@@ -228,7 +228,7 @@ impl Segmap {
         seed("seg_map.c:1303");
         if !self.pages.trylock(pp, Se::Shared) {
             cover("segmap.kpm_page_locked");
-            return KpmTry::Skip;
+            return KpmTry::Skip(pp);
         }
         seed("seg_map.c:1316");
         if s.kpe_page.hint() == NIL && !model::mutant("kpm-kpe-no-recheck") {
@@ -276,8 +276,9 @@ impl Segmap {
     /// slot's kpm mapping, if it has one, under its page lock, unless a
     /// `hat_pageunload` removed it while we waited for the lock. The page
     /// lock is taken blocking with the slot mutex held: finding F5 (see
-    /// `LOCK_ORDER`).
-    pub(crate) fn mapout_validkpme(&self, smp: usize) {
+    /// `LOCK_ORDER`). With fix F5 the caller already holds the page
+    /// (`held`, from [`Segmap::validkpme_lock_first`]).
+    pub(crate) fn mapout_validkpme(&self, smp: usize, held: Option<usize>) {
         let kpe = &self.smap[smp].kpe_page;
         let pp = kpe.hint();
         if pp == NIL {
@@ -285,12 +286,60 @@ impl Segmap {
         }
         let pp = pp as usize;
         cover("segmap.kpm_validkpme");
+        if self.fixes.validkpme_page_first {
+            // Our reference pinned the identity, so a valid kpme names the
+            // page locked before (kpm_mapout checks that it is held).
+            check!(
+                held == Some(pp),
+                SEGMAP_KPM_MAP,
+                "segkpm_mapout_validkpme: slot {smp}'s kpme names page {pp}, the release locked {held:?}"
+            );
+            self.kpm_mapout(pp, smp);
+            return;
+        }
         let lock = &self.pages.page(pp).lock;
         lock.page_lock(Se::Shared, None);
         if kpe.hint() != NIL {
             self.kpm_mapout(pp, smp);
         }
         lock.page_unlock();
+    }
+
+    /// Fix F5, at the start of an SM_INVAL/SM_DESTROY release of slot
+    /// `smp` through its segkmap address (slot mutex held, our window's
+    /// reference not yet dropped): if this may be the last release and the
+    /// slot's kpme names a page, lock that page shared before
+    /// seg_map.c:2096 needs it. Under the slot mutex the page is only
+    /// tried; if someone holds it, drop the slot mutex, wait for the page
+    /// holding nothing else (page before slot, the ranked order) and take
+    /// the slot mutex again. Our reference keeps the slot's identity, so
+    /// the kpme can only lose the page meanwhile (a `hat_pageunload`), not
+    /// name another; and the refcnt is read again by the caller. Returns
+    /// the page locked, to unlock after the slot mutex.
+    pub(crate) fn validkpme_lock_first(&self, smp: usize) -> Option<usize> {
+        let s = &self.smap[smp];
+        if s.refcnt.read(&[&s.mtx]) != 1 {
+            return None;
+        }
+        let pp = s.kpe_page.hint();
+        if pp == NIL {
+            return None;
+        }
+        let pp = pp as usize;
+        if self.pages.trylock(pp, Se::Shared) {
+            return Some(pp);
+        }
+        cover("segmap.kpm_validkpme_wait");
+        if model::mutant("validkpme-wait-under-slot") {
+            // Wrong: waits for the page with the slot mutex held, the
+            // seed's nesting moved earlier.
+            self.pages.page(pp).lock.page_lock(Se::Shared, None);
+            return Some(pp);
+        }
+        s.mtx.exit();
+        self.pages.page(pp).lock.page_lock(Se::Shared, None);
+        s.mtx.enter();
+        Some(pp)
     }
 
     /// SEGMAP-KPM-MAP, part of the invariants: a slot whose mutex is free

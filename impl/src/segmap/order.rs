@@ -28,7 +28,10 @@ use model::lockdep::{Exception, LockOrder, Nesting};
 /// only a holder of a window on it could hold its kpme page and want its
 /// mutex, so no deadlock through segmap is known there; one entry per pair
 /// cannot say "blocking only there", and the nesting is reported as
-/// finding F5 (`segmap/kpm-validkpme-order`).
+/// finding F5 (`segmap/kpm-validkpme-order`). With
+/// `Fixes::validkpme_page_first` the release takes that page before the
+/// slot mutex, or tries it under it (`segmap/kpm-validkpme-fixed`), and
+/// the table holds as it is.
 pub static LOCK_ORDER: LockOrder = LockOrder {
     subsystem: "segmap",
     ranks: &[&[PAGE], &[SLOT], &[CHAIN, QUEUE]],

@@ -37,6 +37,16 @@ impl Segmap {
             s.flags.write(s.flags.read(&sl) | SM_NOTKPM_RELEASED, &sl);
             (smp, None)
         };
+        // Fix F5: the kpme's page, locked before the last release needs it.
+        let kpme_pp = if kpm_pp.is_none()
+            && self.kpm
+            && self.fixes.validkpme_page_first
+            && flags & (SM_INVAL | SM_DESTROY) != 0
+        {
+            self.validkpme_lock_first(smp)
+        } else {
+            None
+        };
         let s = &self.smap[smp];
         let sl = [&s.mtx];
         let refcnt = s.refcnt.read(&sl);
@@ -115,7 +125,7 @@ impl Segmap {
                 } else {
                     if self.kpm {
                         // seg_map.c:2096-2097.
-                        self.mapout_validkpme(smp);
+                        self.mapout_validkpme(smp, kpme_pp);
                     }
                     s.flags.write(s.flags.read(&sl) & !SM_NOTKPM_RELEASED, &sl);
                     if !model::mutant("inval-skip-unload") {
@@ -132,6 +142,9 @@ impl Segmap {
         s.mtx.exit();
         if let Some(pp) = kpm_pp {
             self.release_kpm_page(pp);
+        }
+        if let Some(pp) = kpme_pp {
+            self.pages.page(pp).lock.page_unlock();
         }
 
         // seg_map.c:2115-2120: write back with no segmap lock held.

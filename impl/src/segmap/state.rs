@@ -14,7 +14,7 @@ use super::consts::*;
 use super::hat::KHat;
 use super::page::{PageUniverse, Pages};
 use super::word::Word;
-use model::sync::{KCondvar, KMutex};
+use model::sync::{AtomicU64, KCondvar, KMutex};
 use std::sync::atomic::AtomicU64 as GhostU64;
 
 /// Lock classes (lock-order ranks, see [`super::order::LOCK_ORDER`]).
@@ -35,6 +35,32 @@ pub struct Fixes {
     /// it saw were busy (slot mutex held); it waits for the holder to drop
     /// the slot mutex and starts over.
     pub busy_slot_no_sleep: bool,
+    /// Finding F3: a release wakes a waiter of its colour on any freelist,
+    /// and a waiter re-checks the colour's free count
+    /// ([`Segmap`]'s `colour_frees`) before it sleeps (see
+    /// `super::freelist`).
+    pub colour_wakeup: bool,
+    /// Finding F4: `get_free_smp` does not sleep when it skipped a free
+    /// slot because its kpm page was locked; it waits for the page,
+    /// holding nothing, and starts over (see `super::freelist`).
+    pub page_locked_no_sleep: bool,
+    /// Finding F5: an SM_INVAL/SM_DESTROY release through a segkmap
+    /// address takes the kpme's page lock before the slot mutex (tried
+    /// under it, else taken with the slot mutex dropped), so
+    /// `segkpm_mapout_validkpme` never blocks with the slot mutex held
+    /// (see `super::kpm`).
+    pub validkpme_page_first: bool,
+}
+
+impl Fixes {
+    /// Every finding fixed.
+    pub const ALL: Fixes = Fixes {
+        every_release_wakes: true,
+        busy_slot_no_sleep: true,
+        colour_wakeup: true,
+        page_locked_no_sleep: true,
+        validkpme_page_first: true,
+    };
 }
 
 /// The `segmap_crargs` of the model plus the sizes the kernel takes from
@@ -183,6 +209,12 @@ pub struct Segmap {
     pub(crate) pages: Pages,
     /// (c) the kernel HAT and the machine the windows are mapped on.
     pub(crate) hat: KHat,
+    /// (a: atomic, written under the queue mutex of the slot it counts)
+    /// Fix F3 only, not in the seed: per colour, the slots ever put on a
+    /// freelist of that colour. A waiter reads it before it walks the
+    /// colour's lists and again, holding the queue mutexes of the list it
+    /// sleeps on, before it raises `sm_want`.
+    pub(crate) colour_frees: Vec<AtomicU64>,
     /// (c) `smd_ncolor`.
     pub(crate) ncolor: usize,
     /// (c) `smd_colormsk`.
@@ -330,6 +362,9 @@ impl Segmap {
             cpu,
             pages: Pages::new(cfg.pages),
             hat: KHat::new(npages, cfg.mmu_cpus),
+            colour_frees: (0..ncolor)
+                .map(|c| AtomicU64::new("segmap.colour_frees", c, 0))
+                .collect(),
             ncolor: ncolor as usize,
             colormsk: u64::from(ncolor - 1),
             freemsk,

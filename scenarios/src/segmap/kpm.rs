@@ -9,14 +9,20 @@ use harness::{Expect, Mutant, Scenario};
 use model::check::{SYNC_DEADLOCK, SYNC_LOCKORDER};
 use std::sync::Arc;
 use subsys::segmap::{
-    FaultType, PageUniverse, SegRw, Segmap, SegmapConfig, LOCK_ORDER, SEGMAP_KPM, SEGMAP_KPM_GRAB,
-    SEGMAP_KPM_MAP, SM_FAULT, SM_INVAL, SM_PAGECREATE,
+    FaultType, Fixes, PageUniverse, SegRw, Segmap, SegmapConfig, LOCK_ORDER, SEGMAP_KPM,
+    SEGMAP_KPM_GRAB, SEGMAP_KPM_MAP, SM_FAULT, SM_INVAL, SM_PAGECREATE,
 };
 
 /// A kpm segment of `npages` slots over a file of four blocks, with
 /// `ncpus` CPUs.
 pub(crate) fn kpm_segmap(npages: usize, ncpus: u32) -> Arc<Segmap> {
+    kpm_segmap_fixed(npages, ncpus, Fixes::default())
+}
+
+/// As [`kpm_segmap`], with `fixes`.
+fn kpm_segmap_fixed(npages: usize, ncpus: u32, fixes: Fixes) -> Arc<Segmap> {
     let mut cfg = SegmapConfig::new(npages);
+    cfg.fixes = fixes;
     cfg.kpm = true;
     cfg.max_ncpus = ncpus;
     cfg.pages = PageUniverse {
@@ -210,10 +216,18 @@ pub const KPM_SHARED_HIT: Scenario = Scenario {
 /// (page exclusive); B needs a slot for key 2, finds the only free slot's
 /// page locked, skips it (seg_map.c:1303-1314), finds the release queue
 /// empty and sleeps (seg_map.c:1231-1256). A's page unlock wakes nobody.
-fn page_busy_sleep_body() {
-    let sm = kpm_segmap(1, 8);
+fn page_busy_sleep(fixes: Fixes) {
+    let sm = kpm_segmap_fixed(1, 8, fixes);
     use_kpm(&sm, 1, 0);
     pageout_vs_alloc(&sm);
+}
+
+fn page_busy_sleep_body() {
+    page_busy_sleep(Fixes::default());
+}
+
+fn page_busy_sleep_fixed() {
+    page_busy_sleep(Fixes::ALL);
 }
 
 /// Finding F4 (F2's shape under segkpm): an allocator skips the only free
@@ -230,6 +244,20 @@ pub const KPM_PAGE_BUSY_SLEEP: Scenario = Scenario {
     orders: &[&LOCK_ORDER],
     params: &[],
     body: page_busy_sleep_body,
+};
+
+/// The same program with F4 fixed (`Fixes::page_locked_no_sleep`).
+pub const KPM_PAGE_BUSY_WAIT: Scenario = Scenario {
+    id: "segmap/kpm-page-busy-wait",
+    summary: "segkpm: an allocator that skipped a free slot for its locked kpm page waits for the page (F4 fixed)",
+    threads: 3,
+    loom_bound: Some(3),
+    pct_depth: 3,
+    expect: Expect::Pass,
+    mutants: &[],
+    orders: &[&LOCK_ORDER],
+    params: &[],
+    body: page_busy_sleep_fixed,
 };
 
 /// One thread: key 1 cached with a valid kpme (a kpm window taken and
@@ -260,4 +288,49 @@ pub const KPM_VALIDKPME_ORDER: Scenario = Scenario {
     orders: &[&LOCK_ORDER],
     params: &[],
     body: validkpme_body,
+};
+
+/// Key 1 cached with a valid kpme, F5 fixed. A takes a segkmap window on
+/// key 1 and releases it with SM_INVAL while B pages key 1 out (page
+/// exclusive, clearing the kpme): A's release finds the page locked,
+/// drops the slot mutex to wait for it, and unmaps the kpme only if the
+/// page-out left it.
+fn validkpme_fixed_body() {
+    let sm = kpm_segmap_fixed(1, 8, Fixes::ALL);
+    use_kpm(&sm, 1, 0);
+    let bodies: Vec<(&'static str, Body)> = vec![
+        (
+            "inval",
+            Box::new(|sm: &Segmap| {
+                let a = sm.getmap(VP, key(1));
+                sm.release(a, SM_INVAL);
+            }),
+        ),
+        (
+            "pageout",
+            Box::new(|sm: &Segmap| {
+                sm.pageout(VP, key(1));
+            }),
+        ),
+    ];
+    run_threads(&sm, bodies);
+}
+
+/// F5 fixed (`Fixes::validkpme_page_first`): the kpme's page is locked
+/// before the slot mutex, so the release nests page -> slot only.
+pub const KPM_VALIDKPME_FIXED: Scenario = Scenario {
+    id: "segmap/kpm-validkpme-fixed",
+    summary: "segkpm: an SM_INVAL release locks the kpme's page before the slot while a page-out holds it (F5 fixed)",
+    threads: 3,
+    loom_bound: Some(3),
+    pct_depth: 3,
+    expect: Expect::Pass,
+    mutants: &[Mutant {
+        name: "validkpme-wait-under-slot",
+        catches: SYNC_LOCKORDER,
+        summary: "fix F5 waits for the busy page with the slot mutex held (the seed's slot -> page nesting)",
+    }],
+    orders: &[&LOCK_ORDER],
+    params: &[],
+    body: validkpme_fixed_body,
 };

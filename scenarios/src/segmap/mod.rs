@@ -34,6 +34,7 @@ pub const SCENARIOS: &[Scenario] = &[
     colours::TWO_COLOURS,
     colours::TWO_FREELISTS,
     otherlist::OTHER_LIST_SLEEP,
+    otherlist::OTHER_LIST_SLEEP_FIXED,
     sequential::SEQUENTIAL,
     pages::PAGECREATE_VS_REUSE,
     pages::SOFTLOCK,
@@ -46,5 +47,7 @@ pub const SCENARIOS: &[Scenario] = &[
     kpm::KPM_LAST_SMAP,
     kpm::KPM_SHARED_HIT,
     kpm::KPM_PAGE_BUSY_SLEEP,
+    kpm::KPM_PAGE_BUSY_WAIT,
     kpm::KPM_VALIDKPME_ORDER,
+    kpm::KPM_VALIDKPME_FIXED,
 ];

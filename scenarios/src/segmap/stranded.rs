@@ -46,6 +46,7 @@ fn both_fixed() {
     body(Fixes {
         busy_slot_no_sleep: true,
         every_release_wakes: true,
+        ..Fixes::default()
     });
 }
 
