@@ -242,6 +242,14 @@ fn race_windows_reached() {
             ],
         ),
         (
+            "segmap/kpm-fallbacks",
+            &[
+                "segmap.kpm_fast_busy",
+                "segmap.kpm_lockproto",
+                "segmap.kpm_getpage_failed",
+            ],
+        ),
+        (
             "segmap/kpm-page-busy-wait",
             &["segmap.kpm_page_locked", "segmap.kpm_page_wait"],
         ),

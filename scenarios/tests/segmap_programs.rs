@@ -12,7 +12,7 @@ use model::sync::spawn;
 use std::sync::{Arc, Mutex};
 use subsys::segmap::{
     Fixes, PageUniverse, SegRw, Segmap, SegmapConfig, Vnode, LOCK_ORDER, MAXBSIZE, PAGESIZE,
-    SM_FAULT,
+    SM_FAULT, SM_LOCKPROTO,
 };
 
 #[derive(Arbitrary, Clone, Debug)]
@@ -38,11 +38,16 @@ struct Program {
     fixes: Fixes,
     /// segkpm on: windows are kpm read windows of the file's pages.
     kpm: bool,
-    /// Per thread: (vnode, block, release flags).
-    threads: Vec<Vec<(u32, u64, u32)>>,
+    /// Per thread: (vnode, block, release flags, kpm getmap with
+    /// SM_LOCKPROTO rather than SM_FAULT).
+    threads: Vec<Vec<(u32, u64, u32, bool)>>,
 }
 
 const FLAGS: &[u32] = scenarios::segmap::sequential::FLAGS;
+
+/// In kpm programs, block 4 of each file is a hole: an SM_LOCKPROTO
+/// getmap of it falls back to segkmap (seg_map.c:1921-1931).
+const HOLES: u64 = 1 << 4;
 
 impl From<RawProgram> for Program {
     fn from(r: RawProgram) -> Self {
@@ -55,19 +60,20 @@ impl From<RawProgram> for Program {
         let threads = (0..nthreads)
             .map(|t| {
                 let ops = r.ops.get(t).cloned().unwrap_or_default();
-                let mut v: Vec<(u32, u64, u32)> = ops
+                let mut v: Vec<(u32, u64, u32, bool)> = ops
                     .iter()
                     .take(3)
                     .map(|&(vp, block, f)| {
                         (
                             u32::from(vp % 2) + 1,
                             u64::from(block % 5),
-                            FLAGS[usize::from(f) % FLAGS.len()],
+                            FLAGS[usize::from(f & 0x7f) % FLAGS.len()],
+                            f & 0x80 != 0,
                         )
                     })
                     .collect();
                 if v.is_empty() {
-                    v.push((1, t as u64, 0));
+                    v.push((1, t as u64, 0, false));
                 }
                 v
             })
@@ -103,6 +109,7 @@ fn body() {
         cfg.pages = PageUniverse {
             vnodes: 2,
             blocks: 5,
+            holes: HOLES,
         };
     }
     let kpm = p.kpm;
@@ -113,10 +120,11 @@ fn body() {
         .map(|ops| {
             let sm = sm.clone();
             spawn("program", move || {
-                for (vp, block, flags) in ops {
+                for (vp, block, flags, lockproto) in ops {
                     let a = if kpm {
                         let off = block * MAXBSIZE;
-                        sm.getmapflt(Vnode(vp), off, PAGESIZE, SM_FAULT, SegRw::Read)
+                        let ff = if lockproto { SM_LOCKPROTO } else { SM_FAULT };
+                        sm.getmapflt(Vnode(vp), off, PAGESIZE, ff, SegRw::Read)
                     } else {
                         sm.getmap(Vnode(vp), block * MAXBSIZE)
                     };
@@ -187,6 +195,7 @@ fn generated_programs_pass_under_pct() {
         "segmap.get_nofree",
         "segmap.next_freelist",
         "segmap.colour_wake",
+        "segmap.kpm_lockproto",
     ] {
         assert!(
             reached.get(p).copied().unwrap_or(0) > 0,

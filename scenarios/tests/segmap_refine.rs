@@ -28,6 +28,7 @@ fn refines(npages: u8, hashsz: bool, kpm: bool, ops: Vec<(bool, u8, u8)>) -> Tes
         cfg.pages = PageUniverse {
             vnodes: 1,
             blocks: 8,
+            holes: 0,
         };
     }
     let sm = Segmap::create(cfg);

@@ -60,6 +60,12 @@ pub const SM_FAULT: u32 = 0x01;
 /// The caller follows the lock/unlock protocol.
 pub const SM_LOCKPROTO: u32 = 0x02;
 
+// Protections VOP_GETPAGE grants (sys/mman.h).
+/// `PROT_WRITE`.
+pub const PROT_WRITE: u32 = 0x2;
+/// `PROT_ALL`: read, write, execute, user.
+pub const PROT_ALL: u32 = 0xf;
+
 // buf flags VOP_PUTPAGE receives (sys/buf.h).
 /// `B_ASYNC`.
 pub const B_ASYNC: u32 = 0x0000_0400;

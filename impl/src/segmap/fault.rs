@@ -52,8 +52,9 @@ impl Segmap {
             self.after_op();
             return Ok(());
         }
-        // seg_map.c:706-710.
-        let pl = self.vop_getpage(vp, off, len)?;
+        // seg_map.c:706-710. The protection (712, 762, 765) is not
+        // modelled: windows map their pages writable.
+        let (pl, _prot) = self.vop_getpage(vp, off, len)?;
         // seg_map.c:721-768: every page is in range (the stand-in returns
         // no others); keep the lock of a soft-locked one.
         for (i, pp) in pl.into_iter().enumerate() {
@@ -109,11 +110,19 @@ impl Segmap {
         }
     }
 
-    /// The stand-in `VOP_GETPAGE(vp, off, len, ...)`: every page of
+    /// The stand-in `VOP_GETPAGE(vp, off, len, &prot, ...)`: every page of
     /// `[off, off + len)`, locked shared, created (as if read from disk)
-    /// when not in memory; `EIO` for a page the file does not have.
-    pub(super) fn vop_getpage(&self, vp: u64, off: u64, len: u64) -> Result<Vec<usize>, i32> {
+    /// when not in memory, and the protection granted: `PROT_ALL`, less
+    /// `PROT_WRITE` if a page lies in a hole of the file; `EIO` for a page
+    /// the file does not have.
+    pub(super) fn vop_getpage(
+        &self,
+        vp: u64,
+        off: u64,
+        len: u64,
+    ) -> Result<(Vec<usize>, u32), i32> {
         let mut pl = Vec::new();
+        let mut prot = PROT_ALL;
         let mut pgoff = off & PAGEMASK;
         while pgoff < off + len {
             let pp = match self.pages.lookup(vp, pgoff, Se::Shared) {
@@ -130,10 +139,13 @@ impl Segmap {
                     return Err(EIO);
                 }
             };
+            if self.pages.in_hole(pgoff) {
+                prot &= !PROT_WRITE;
+            }
             pl.push(pp);
             pgoff += PAGESIZE;
         }
-        Ok(pl)
+        Ok((pl, prot))
     }
 
     /// The seed's `ASSERT(smp->sm_refcnt > 0)` of a window operation: the

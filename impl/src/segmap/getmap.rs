@@ -3,6 +3,7 @@
 
 use super::checks::{SEGMAP_I2, SEGMAP_I3, SEGMAP_I4, SEGMAP_TAG};
 use super::consts::*;
+use super::kpm_getmap::KpmWindow;
 use super::vnode::Vnode;
 use super::Segmap;
 use model::exec;
@@ -88,11 +89,15 @@ impl Segmap {
             break (smp, true);
         };
 
+        let mut forcefault = forcefault;
         if is_kpm {
-            if let Some(a) = self.getmap_kpm(smp, newslot, vp, baseoff, forcefault, rw) {
-                self.check_tag(smp, vp, baseoff);
-                self.after_op();
-                return a;
+            match self.getmap_kpm(smp, newslot, vp, baseoff, forcefault, rw) {
+                KpmWindow::Kpm(a) => {
+                    self.check_tag(smp, vp, baseoff);
+                    self.after_op();
+                    return a;
+                }
+                KpmWindow::Segkmap { forcefault: f } => forcefault = f,
             }
         }
 

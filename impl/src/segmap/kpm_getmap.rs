@@ -11,6 +11,15 @@ use model::check::fail;
 use model::sync::Se;
 use model::{check, cover, exec, seed};
 
+/// What the kpm half of `segmap_getmapflt` hands out.
+pub(crate) enum KpmWindow {
+    /// The kpm address of the window's page, locked by the caller.
+    Kpm(u64),
+    /// The slot's segkmap window instead (`goto use_segmap_range`), with
+    /// the `forcefault` its prefault uses.
+    Segkmap { forcefault: u32 },
+}
+
 impl Segmap {
     /// seg_map.c:1643-1646: whether `segmap_getmapflt(forcefault, rw)`
     /// hands out a kpm window.
@@ -30,8 +39,8 @@ impl Segmap {
     }
 
     /// seg_map.c:1815-1951: the kpm window of slot `smp` (referenced by the
-    /// caller, tagged `(vp, baseoff)`), or `None` to fall back to the
-    /// segkmap window (`use_segmap_range`).
+    /// caller, tagged `(vp, baseoff)`), or the segkmap window to fall back
+    /// to (`use_segmap_range`).
     pub(crate) fn getmap_kpm(
         &self,
         smp: usize,
@@ -40,12 +49,12 @@ impl Segmap {
         baseoff: u64,
         forcefault: u32,
         rw: SegRw,
-    ) -> Option<u64> {
+    ) -> KpmWindow {
         // seg_map.c:1826: unlocked, per CPU.
         seed("seg_map.c:1826");
         self.this_cpu().last_smap.write(smp as u64, &[]);
         if forcefault == SM_PAGECREATE {
-            return Some(self.pagecreate_kpm(smp, vp, baseoff));
+            return KpmWindow::Kpm(self.pagecreate_kpm(smp, vp, baseoff));
         }
         // seg_map.c:1833-1894: a cached slot whose kpme still names a page.
         // The kpme is read with no lock: a `hat_pageunload` may clear it at
@@ -55,21 +64,30 @@ impl Segmap {
             let kpe = self.smap[smp].kpe_page.hint();
             if kpe != NIL {
                 if let Some(a) = self.kpm_fastpath(smp, kpe as usize, vp, baseoff, rw) {
-                    return Some(a);
+                    return KpmWindow::Kpm(a);
                 }
             }
         }
         // seg_map.c:1896-1908: read the page in; on error, the segkmap
         // window and its fault handling.
         seed("seg_map.c:1897");
-        let Ok(pl) = self.vop_getpage(vp.tag(), baseoff, PAGESIZE) else {
+        let Ok((pl, prot)) = self.vop_getpage(vp.tag(), baseoff, PAGESIZE) else {
             cover("segmap.kpm_getpage_failed");
-            return None;
+            return KpmWindow::Segkmap { forcefault };
         };
-        // seg_map.c:1921-1931: the stand-in VOP_GETPAGE always grants
-        // PROT_ALL, so the SM_LOCKPROTO fallback is not taken.
+        // seg_map.c:1921-1931: a page of a hole (less than PROT_ALL) goes
+        // to an SM_LOCKPROTO caller through segkmap, whose faults can
+        // enforce the protection: the page is unlocked and the window is
+        // not prefaulted.
+        if prot != PROT_ALL && forcefault == SM_LOCKPROTO {
+            assert!(rw != SegRw::Write, "segmap_getmapflt: SM_LOCKPROTO write");
+            cover("segmap.kpm_lockproto");
+            seed("seg_map.c:1928");
+            self.pages.page(pl[0]).lock.page_unlock();
+            return KpmWindow::Segkmap { forcefault: 0 };
+        }
         cover("segmap.kpm_fault");
-        Some(self.kpm_map_window(smp, pl[0]))
+        KpmWindow::Kpm(self.kpm_map_window(smp, pl[0]))
     }
 
     /// seg_map.c:1837-1890: lock the page the kpme names, shared, and use

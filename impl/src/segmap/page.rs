@@ -37,6 +37,10 @@ pub const PAGE: &str = "page";
 pub struct PageUniverse {
     pub vnodes: u32,
     pub blocks: u64,
+    /// Blocks (bit `n`: block `n` of every vnode) that are holes: in the
+    /// file but with no disk blocks behind them, so `VOP_GETPAGE` grants
+    /// their pages less than `PROT_ALL` (no `PROT_WRITE`).
+    pub holes: u64,
 }
 
 /// The frame number of page 0 (page `i` is frame `PFN_BASE + i`).
@@ -118,6 +122,12 @@ impl Pages {
             return None;
         }
         Some((((vp - 1) * self.universe.blocks * PER_BLOCK) + off / PAGESIZE) as usize)
+    }
+
+    /// Whether the page at `off` lies in a hole of its file.
+    pub(crate) fn in_hole(&self, off: u64) -> bool {
+        let block = off / MAXBSIZE;
+        block < 64 && self.universe.holes & (1 << block) != 0
     }
 
     /// Whether (vnode, offset) is in the universe (the file has that page).

@@ -28,7 +28,11 @@ pub(crate) fn segmap_with_pages(
     fixes: Fixes,
 ) -> Arc<Segmap> {
     let mut cfg = SegmapConfig::new(npages);
-    cfg.pages = PageUniverse { vnodes, blocks };
+    cfg.pages = PageUniverse {
+        vnodes,
+        blocks,
+        holes: 0,
+    };
     cfg.fixes = fixes;
     Arc::new(Segmap::create(cfg))
 }

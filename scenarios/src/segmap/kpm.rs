@@ -9,8 +9,8 @@ use harness::{Expect, Mutant, Scenario};
 use model::check::{SYNC_DEADLOCK, SYNC_LOCKORDER};
 use std::sync::Arc;
 use subsys::segmap::{
-    FaultType, Fixes, PageUniverse, SegRw, Segmap, SegmapConfig, LOCK_ORDER, SEGMAP_KPM,
-    SEGMAP_KPM_GRAB, SEGMAP_KPM_MAP, SM_FAULT, SM_INVAL, SM_PAGECREATE,
+    FaultType, Fixes, PageUniverse, SegRw, Segmap, SegmapConfig, KPM_BASE, LOCK_ORDER, SEGMAP_KPM,
+    SEGMAP_KPM_GRAB, SEGMAP_KPM_MAP, SM_FAULT, SM_INVAL, SM_LOCKPROTO, SM_PAGECREATE,
 };
 
 /// A kpm segment of `npages` slots over a file of four blocks, with
@@ -21,6 +21,12 @@ pub(crate) fn kpm_segmap(npages: usize, ncpus: u32) -> Arc<Segmap> {
 
 /// As [`kpm_segmap`], with `fixes`.
 fn kpm_segmap_fixed(npages: usize, ncpus: u32, fixes: Fixes) -> Arc<Segmap> {
+    kpm_segmap_holes(npages, ncpus, fixes, 0)
+}
+
+/// As [`kpm_segmap_fixed`], with the blocks of `holes` (a bit per block)
+/// holes of the file.
+fn kpm_segmap_holes(npages: usize, ncpus: u32, fixes: Fixes, holes: u64) -> Arc<Segmap> {
     let mut cfg = SegmapConfig::new(npages);
     cfg.fixes = fixes;
     cfg.kpm = true;
@@ -28,6 +34,7 @@ fn kpm_segmap_fixed(npages: usize, ncpus: u32, fixes: Fixes) -> Arc<Segmap> {
     cfg.pages = PageUniverse {
         vnodes: 1,
         blocks: 4,
+        holes,
     };
     Arc::new(Segmap::create(cfg))
 }
@@ -333,4 +340,44 @@ pub const KPM_VALIDKPME_FIXED: Scenario = Scenario {
     orders: &[&LOCK_ORDER],
     params: &[],
     body: validkpme_fixed_body,
+};
+
+/// Two slots; key 1 cached with a valid kpme, block 2 a hole. A pages key
+/// 1 out while B takes a kpm window on it: B's fast path meets the page
+/// locked (seg_map.c:1840) and looks it up, waiting for the page-out.
+/// Then main takes the two segkmap fallbacks of a kpm getmap: an
+/// SM_LOCKPROTO read of the hole (seg_map.c:1921-1931) and a read past
+/// the end of the file, whose VOP_GETPAGE fails (1901-1908).
+fn fallbacks_body() {
+    let sm = kpm_segmap_holes(2, 8, Fixes::default(), 1 << 2);
+    use_kpm(&sm, 1, 0);
+    let bodies: Vec<(&'static str, Body)> = vec![
+        (
+            "pageout",
+            Box::new(|sm: &Segmap| {
+                sm.pageout(VP, key(1));
+            }),
+        ),
+        ("hit", Box::new(|sm: &Segmap| use_kpm(sm, 1, 0))),
+    ];
+    run_threads(&sm, bodies);
+    for (n, forcefault) in [(2, SM_LOCKPROTO), (5, SM_FAULT)] {
+        let a = sm.getmapflt(VP, key(n), 0x1000, forcefault, SegRw::Read);
+        assert!(a < KPM_BASE, "key {n}: a segkmap window, not {a:#x}");
+        sm.release(a, SM_INVAL);
+    }
+    sm.check_quiescent();
+}
+
+pub const KPM_FALLBACKS: Scenario = Scenario {
+    id: "segmap/kpm-fallbacks",
+    summary: "segkpm: a kpm hit waits for a page-out of its page; SM_LOCKPROTO on a hole and a read past EOF fall back to segkmap",
+    threads: 3,
+    loom_bound: Some(3),
+    pct_depth: 3,
+    expect: Expect::Pass,
+    mutants: &[],
+    orders: &[&LOCK_ORDER],
+    params: &[],
+    body: fallbacks_body,
 };

@@ -50,4 +50,5 @@ pub const SCENARIOS: &[Scenario] = &[
     kpm::KPM_PAGE_BUSY_WAIT,
     kpm::KPM_VALIDKPME_ORDER,
     kpm::KPM_VALIDKPME_FIXED,
+    kpm::KPM_FALLBACKS,
 ];
