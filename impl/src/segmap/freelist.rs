@@ -74,6 +74,16 @@ use model::sync::{Retries, Se};
 use model::{check, cover, seed};
 use std::sync::atomic::Ordering::SeqCst;
 
+/// What a fixed `get_free_smp` does instead of sleeping (fixes F2-F4).
+enum Instead {
+    /// Fix F2: wait for the holder of this free slot's mutex.
+    SlotHolder(usize),
+    /// Fix F4: wait for the holder of this free slot's kpm page.
+    PageHolder(usize),
+    /// Fix F3: a slot was freed to the colour during the walk.
+    Rewalk,
+}
+
 impl Segmap {
     /// `segmap_smapadd` (seg_map.c:927-986): put the unreferenced, locked
     /// slot `smp` at the tail of its freelist's release queue, and wake a
@@ -395,48 +405,43 @@ impl Segmap {
                     retries.again();
                     continue 'retry_queue;
                 }
-                if let (true, Some(b)) = (self.fixes.busy_slot_no_sleep, busy.take()) {
-                    // Fix F2: a skipped slot is free but its mutex was held;
-                    // wait for the holder instead of sleeping.
+                // The fixes of F2, F4 and F3: instead of sleeping, wait for
+                // what made a free slot unusable, or walk again.
+                let instead = if let (true, Some(b)) = (self.fixes.busy_slot_no_sleep, busy.take())
+                {
+                    // Fix F2: a skipped slot is free but its mutex was held.
                     cover("segmap.busy_slot_wait");
-                    releq.mtx.exit();
-                    allocq.mtx.exit();
-                    self.smap[b].mtx.enter();
-                    self.smap[b].mtx.exit();
-                    // Walk again from the first list, as after a wakeup
-                    // (the busy slot may be on any list of the colour).
-                    sm = &self.free[free_ndx];
-                    retries.again();
-                    continue 'retry_queue;
-                }
-                if let (true, Some(pp)) = (self.fixes.page_locked_no_sleep, page_locked.take()) {
+                    Some(Instead::SlotHolder(b))
+                } else if let (true, Some(pp)) =
+                    (self.fixes.page_locked_no_sleep, page_locked.take())
+                {
                     // Fix F4: a skipped slot is free but its kpm page was
-                    // locked, and that page's unlock wakes no segmap
-                    // waiter: wait for the page instead of sleeping.
+                    // locked, and that page's unlock wakes no segmap waiter.
                     cover("segmap.kpm_page_wait");
-                    releq.mtx.exit();
-                    allocq.mtx.exit();
-                    self.pages.page(pp).lock.page_lock(Se::Shared, None);
-                    self.pages.page(pp).lock.page_unlock();
-                    sm = &self.free[free_ndx];
-                    retries.again();
-                    continue 'retry_queue;
-                }
-                if self.fixes.colour_wakeup && !model::mutant("colour-no-recheck") {
+                    Some(Instead::PageHolder(pp))
+                } else if self.fixes.colour_wakeup && !model::mutant("colour-no-recheck") {
                     // Fix F3: a slot freed to another list of the colour
                     // since this walk began is not seen by its scan; if the
                     // count moved, walk the lists again. A free after this
                     // read signals us (`wake_colour`).
                     let now = self.colour_frees[colour].load(SeqCst);
-                    if now != frees {
+                    (now != frees).then(|| {
                         cover("segmap.colour_rewalk");
-                        releq.mtx.exit();
-                        allocq.mtx.exit();
                         frees = now;
-                        sm = &self.free[free_ndx];
-                        retries.again();
-                        continue 'retry_queue;
-                    }
+                        Instead::Rewalk
+                    })
+                } else {
+                    None
+                };
+                if let Some(instead) = instead {
+                    releq.mtx.exit();
+                    allocq.mtx.exit();
+                    self.wait_instead(instead);
+                    // Walk again from the first list, as after a wakeup
+                    // (the slot may be on any list of the colour).
+                    sm = &self.free[free_ndx];
+                    retries.again();
+                    continue 'retry_queue;
                 }
                 // seg_map.c:1251-1259: every list of the colour is empty:
                 // sleep on this one. sm_want is raised with both queue
@@ -485,6 +490,23 @@ impl Segmap {
                 releq.mtx.exit();
             }
             retries.again();
+        }
+    }
+
+    /// What a fixed `get_free_smp` waits for, holding nothing, before it
+    /// walks the lists again.
+    fn wait_instead(&self, instead: Instead) {
+        match instead {
+            Instead::SlotHolder(b) => {
+                self.smap[b].mtx.enter();
+                self.smap[b].mtx.exit();
+            }
+            Instead::PageHolder(pp) => {
+                let lock = &self.pages.page(pp).lock;
+                lock.page_lock(Se::Shared, None);
+                lock.page_unlock();
+            }
+            Instead::Rewalk => {}
         }
     }
 

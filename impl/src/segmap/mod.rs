@@ -51,6 +51,10 @@
 //! (see `kpm` for why not x86's). The page layer is a stand-in over the
 //! model's page lock (`page`), and `VOP_PUTPAGE` a trace-only stand-in
 //! (`standin`).
+//!
+//! The port is the seed as written. Its five findings (F1-F4 in
+//! `freelist`, F5 in `kpm`) each have a minimal fix, a field of
+//! [`Fixes`] that scenarios turn on by name.
 
 mod checks;
 mod consts;
