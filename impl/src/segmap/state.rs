@@ -8,6 +8,7 @@
 //! * (Q0, Q1) the mutexes of a freelist's `sm_freeq[0]` and `sm_freeq[1]`;
 //! * (c) constant after `segmap_create`;
 //! * (u) no lock: the seed reads or writes it unlocked on purpose;
+//! * (a) an atomic counter, changed by read-modify-write (not in the seed);
 //! * (g) ghost: instrumentation that only checks read.
 
 use super::consts::*;
@@ -209,11 +210,11 @@ pub struct Segmap {
     pub(crate) pages: Pages,
     /// (c) the kernel HAT and the machine the windows are mapped on.
     pub(crate) hat: KHat,
-    /// (a: atomic, written under the queue mutex of the slot it counts)
-    /// Fix F3 only, not in the seed: per colour, the slots ever put on a
-    /// freelist of that colour. A waiter reads it before it walks the
-    /// colour's lists and again, holding the queue mutexes of the list it
-    /// sleeps on, before it raises `sm_want`.
+    /// (a; bumped with the queue mutex of the slot it counts held) Fix F3
+    /// only: per colour, the slots ever put on a freelist of that colour.
+    /// A waiter reads it before it walks the colour's lists and again,
+    /// holding the queue mutexes of the list it sleeps on, before it
+    /// raises `sm_want`.
     pub(crate) colour_frees: Vec<AtomicU64>,
     /// (c) `smd_ncolor`.
     pub(crate) ncolor: usize,
