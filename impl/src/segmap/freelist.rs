@@ -63,14 +63,17 @@
 //! (seg_map.c:1303-1314) and may then sleep as in F2; the page's unlock
 //! wakes no segmap waiter (`segmap/kpm-page-busy-sleep`).
 //! [`Fixes::page_locked_no_sleep`](crate::segmap::Fixes::page_locked_no_sleep)
-//! waits for that page instead, holding nothing, and walks again.
+//! pauses and walks again instead, the seed's own answer to a page-locked
+//! skip when it flips the queues (seg_map.c:1269-1272). It does not wait
+//! for the page: the allocator may hold kpm pages of its own, and page
+//! locks have no order among themselves.
 
 use super::checks::{SEGMAP_GRAB, SEGMAP_I4};
 use super::consts::*;
 use super::kpm::KpmTry;
 use super::Segmap;
 use model::check::SYNC_MISUSE;
-use model::sync::{Retries, Se};
+use model::sync::Retries;
 use model::{check, cover, seed};
 use std::sync::atomic::Ordering::SeqCst;
 
@@ -78,9 +81,8 @@ use std::sync::atomic::Ordering::SeqCst;
 enum Instead {
     /// Fix F2: wait for the holder of this free slot's mutex.
     SlotHolder(usize),
-    /// Fix F4: wait for the holder of this free slot's kpm page.
-    PageHolder(usize),
-    /// Fix F3: a slot was freed to the colour during the walk.
+    /// Fix F3: a slot was freed to the colour during the walk; fix F4: a
+    /// free slot's kpm page was locked. Walk again (the retry pauses).
     Rewalk,
 }
 
@@ -412,13 +414,17 @@ impl Segmap {
                     // Fix F2: a skipped slot is free but its mutex was held.
                     cover("segmap.busy_slot_wait");
                     Some(Instead::SlotHolder(b))
-                } else if let (true, Some(pp)) =
+                } else if let (true, Some(_)) =
                     (self.fixes.page_locked_no_sleep, page_locked.take())
                 {
                     // Fix F4: a skipped slot is free but its kpm page was
                     // locked, and that page's unlock wakes no segmap waiter.
+                    // Pause and walk again, as the seed does when it flips
+                    // the queues after such a skip (seg_map.c:1269-1272),
+                    // rather than wait for the page: the caller may hold
+                    // kpm pages of its own, and page locks have no order.
                     cover("segmap.kpm_page_wait");
-                    Some(Instead::PageHolder(pp))
+                    Some(Instead::Rewalk)
                 } else if self.fixes.colour_wakeup && !model::mutant("colour-no-recheck") {
                     // Fix F3: a slot freed to another list of the colour
                     // since this walk began is not seen by its scan; if the
@@ -500,11 +506,6 @@ impl Segmap {
             Instead::SlotHolder(b) => {
                 self.smap[b].mtx.enter();
                 self.smap[b].mtx.exit();
-            }
-            Instead::PageHolder(pp) => {
-                let lock = &self.pages.page(pp).lock;
-                lock.page_lock(Se::Shared, None);
-                lock.page_unlock();
             }
             Instead::Rewalk => {}
         }

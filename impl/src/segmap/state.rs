@@ -42,8 +42,9 @@ pub struct Fixes {
     /// `super::freelist`).
     pub colour_wakeup: bool,
     /// Finding F4: `get_free_smp` does not sleep when it skipped a free
-    /// slot because its kpm page was locked; it waits for the page,
-    /// holding nothing, and starts over (see `super::freelist`).
+    /// slot because its kpm page was locked; it pauses and walks the lists
+    /// again, as the seed does after such a skip when it flips the queues
+    /// (see `super::freelist`).
     pub page_locked_no_sleep: bool,
     /// Finding F5: an SM_INVAL/SM_DESTROY release through a segkmap
     /// address takes the kpme's page lock before the slot mutex (tried
