@@ -250,8 +250,8 @@ fn race_windows_reached() {
             ],
         ),
         (
-            "segmap/kpm-page-busy-wait",
-            &["segmap.kpm_page_locked", "segmap.kpm_page_wait"],
+            "segmap/kpm-page-busy-retry",
+            &["segmap.kpm_page_locked", "segmap.kpm_page_retry"],
         ),
         (
             "segmap/kpm-validkpme-fixed",

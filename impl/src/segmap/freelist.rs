@@ -423,7 +423,7 @@ impl Segmap {
                     // the queues after such a skip (seg_map.c:1269-1272),
                     // rather than wait for the page: the caller may hold
                     // kpm pages of its own, and page locks have no order.
-                    cover("segmap.kpm_page_wait");
+                    cover("segmap.kpm_page_retry");
                     Some(Instead::Rewalk)
                 } else if self.fixes.colour_wakeup && !model::mutant("colour-no-recheck") {
                     // Fix F3: a slot freed to another list of the colour

@@ -254,9 +254,9 @@ pub const KPM_PAGE_BUSY_SLEEP: Scenario = Scenario {
 };
 
 /// The same program with F4 fixed (`Fixes::page_locked_no_sleep`).
-pub const KPM_PAGE_BUSY_WAIT: Scenario = Scenario {
-    id: "segmap/kpm-page-busy-wait",
-    summary: "segkpm: an allocator that skipped a free slot for its locked kpm page waits for the page (F4 fixed)",
+pub const KPM_PAGE_BUSY_RETRY: Scenario = Scenario {
+    id: "segmap/kpm-page-busy-retry",
+    summary: "segkpm: an allocator that skipped a free slot for its locked kpm page pauses and walks again instead of sleeping (F4 fixed)",
     threads: 3,
     loom_bound: Some(3),
     pct_depth: 3,

@@ -47,7 +47,7 @@ pub const SCENARIOS: &[Scenario] = &[
     kpm::KPM_LAST_SMAP,
     kpm::KPM_SHARED_HIT,
     kpm::KPM_PAGE_BUSY_SLEEP,
-    kpm::KPM_PAGE_BUSY_WAIT,
+    kpm::KPM_PAGE_BUSY_RETRY,
     kpm::KPM_VALIDKPME_ORDER,
     kpm::KPM_VALIDKPME_FIXED,
     kpm::KPM_FALLBACKS,
