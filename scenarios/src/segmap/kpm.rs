@@ -93,16 +93,21 @@ pub const KPM_RECLAIM_RACE: Scenario = Scenario {
     body: reclaim_body,
 };
 
-/// A pages key 1 out (holds the page exclusive and removes its kpm
-/// mappings) while B takes and releases a kpm window on key 2.
+/// A thread that pages key 1 out: holds its page exclusive and removes its
+/// kpm mappings (`Segmap::pageout`).
+fn pageout_key1() -> (&'static str, Body) {
+    (
+        "pageout",
+        Box::new(|sm: &Segmap| {
+            sm.pageout(VP, key(1));
+        }),
+    )
+}
+
+/// A pages key 1 out while B takes and releases a kpm window on key 2.
 fn pageout_vs_alloc(sm: &Arc<Segmap>) {
     let bodies: Vec<(&'static str, Body)> = vec![
-        (
-            "pageout",
-            Box::new(|sm: &Segmap| {
-                sm.pageout(VP, key(1));
-            }),
-        ),
+        pageout_key1(),
         ("alloc", Box::new(|sm: &Segmap| use_kpm(sm, 2, 0))),
     ];
     run_threads(sm, bodies);
@@ -313,12 +318,7 @@ fn validkpme_fixed_body() {
                 sm.release(a, SM_INVAL);
             }),
         ),
-        (
-            "pageout",
-            Box::new(|sm: &Segmap| {
-                sm.pageout(VP, key(1));
-            }),
-        ),
+        pageout_key1(),
     ];
     run_threads(&sm, bodies);
 }
@@ -352,12 +352,7 @@ fn fallbacks_body() {
     let sm = kpm_segmap_holes(2, 8, Fixes::default(), 1 << 2);
     use_kpm(&sm, 1, 0);
     let bodies: Vec<(&'static str, Body)> = vec![
-        (
-            "pageout",
-            Box::new(|sm: &Segmap| {
-                sm.pageout(VP, key(1));
-            }),
-        ),
+        pageout_key1(),
         ("hit", Box::new(|sm: &Segmap| use_kpm(sm, 1, 0))),
     ];
     run_threads(&sm, bodies);
