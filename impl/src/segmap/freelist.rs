@@ -298,9 +298,8 @@ impl Segmap {
         let mut sm = &self.free[free_ndx];
         // Fix F2 only: the first slot of a walk that found every slot busy.
         let mut busy = None;
-        // segkpm: a slot was skipped because its page (this one) was
-        // locked.
-        let mut page_locked = None;
+        // segkpm: a slot was skipped because its page was locked.
+        let mut page_locked = false;
         // Fix F3 only: the colour's free count before this walk.
         let colour = self.colour_of(start_ndx);
         let mut frees = self.colour_frees_before_walk(colour);
@@ -341,11 +340,11 @@ impl Segmap {
                             self.take_from_queue(sm, allocq_i, first, smp as usize, pp);
                             return smp as usize;
                         }
-                        (true, KpmTry::Skip(pp)) => {
+                        (true, KpmTry::Skip) => {
                             // seg_map.c:1304-1314.
                             smp = s.next.read(&am);
                             s.mtx.exit();
-                            page_locked = Some(pp);
+                            page_locked = true;
                             if smp == first {
                                 break;
                             }
@@ -414,9 +413,7 @@ impl Segmap {
                     // Fix F2: a skipped slot is free but its mutex was held.
                     cover("segmap.busy_slot_wait");
                     Some(Instead::SlotHolder(b))
-                } else if let (true, Some(_)) =
-                    (self.fixes.page_locked_no_sleep, page_locked.take())
-                {
+                } else if self.fixes.page_locked_no_sleep && std::mem::take(&mut page_locked) {
                     // Fix F4: a skipped slot is free but its kpm page was
                     // locked, and that page's unlock wakes no segmap waiter.
                     // Pause and walk again, as the seed does when it flips
@@ -473,11 +470,12 @@ impl Segmap {
             // seg_map.c:1260-1273: slots wait on the release queue: swap
             // the roles (both queue mutexes held) and start over.
             cover("segmap.queue_flip");
-            if page_locked.take().is_some() {
+            if page_locked {
                 // seg_map.c:1269-1272: the seed pauses (delay) before
                 // retrying after a slot's page was busy; the model's
                 // retry yields.
                 cover("segmap.kpm_flip_delay");
+                page_locked = false;
             }
             seed("seg_map.c:1265");
             if model::mutant("flip-unlocked") {

@@ -45,9 +45,9 @@ pub const KPM_BASE: u64 = 0x4000_0000_0000;
 pub(crate) enum KpmTry {
     /// Take the slot; grab_smp unmaps and unlocks this page, if any.
     Take(Option<usize>),
-    /// The slot's page (this one) is locked by someone: skip the slot
-    /// (its mutex is still held; the caller drops it).
-    Skip(usize),
+    /// The slot's page is locked by someone: skip the slot (its mutex is
+    /// still held; the caller drops it).
+    Skip,
 }
 
 impl Segmap {
@@ -228,7 +228,7 @@ impl Segmap {
         seed("seg_map.c:1303");
         if !self.pages.trylock(pp, Se::Shared) {
             cover("segmap.kpm_page_locked");
-            return KpmTry::Skip(pp);
+            return KpmTry::Skip;
         }
         seed("seg_map.c:1316");
         if s.kpe_page.hint() == NIL && !model::mutant("kpm-kpe-no-recheck") {
@@ -277,8 +277,8 @@ impl Segmap {
     /// `hat_pageunload` removed it while we waited for the lock. The page
     /// lock is taken blocking with the slot mutex held: finding F5 (see
     /// `LOCK_ORDER`). With fix F5 the caller already holds the page
-    /// (`held`, from [`Segmap::validkpme_lock_first`]).
-    pub(crate) fn mapout_validkpme(&self, smp: usize, held: Option<usize>) {
+    /// ([`Segmap::validkpme_lock_first`]); `kpm_mapout` checks that it does.
+    pub(crate) fn mapout_validkpme(&self, smp: usize) {
         let kpe = &self.smap[smp].kpe_page;
         let pp = kpe.hint();
         if pp == NIL {
@@ -288,12 +288,7 @@ impl Segmap {
         cover("segmap.kpm_validkpme");
         if self.fixes.validkpme_page_first {
             // Our reference pinned the identity, so a valid kpme names the
-            // page locked before (kpm_mapout checks that it is held).
-            check!(
-                held == Some(pp),
-                SEGMAP_KPM_MAP,
-                "segkpm_mapout_validkpme: slot {smp}'s kpme names page {pp}, the release locked {held:?}"
-            );
+            // page the release locked first.
             self.kpm_mapout(pp, smp);
             return;
         }
@@ -330,6 +325,10 @@ impl Segmap {
             return Some(pp);
         }
         cover("segmap.kpm_validkpme_wait");
+        if model::mutant("validkpme-give-up") {
+            // Wrong: goes on without the page, which the unmap needs.
+            return None;
+        }
         if model::mutant("validkpme-wait-under-slot") {
             // Wrong: waits for the page with the slot mutex held, the
             // seed's nesting moved earlier.

@@ -125,7 +125,7 @@ impl Segmap {
                 } else {
                     if self.kpm {
                         // seg_map.c:2096-2097.
-                        self.mapout_validkpme(smp, kpme_pp);
+                        self.mapout_validkpme(smp);
                     }
                     s.flags.write(s.flags.read(&sl) & !SM_NOTKPM_RELEASED, &sl);
                     if !model::mutant("inval-skip-unload") {

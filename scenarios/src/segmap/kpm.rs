@@ -4,7 +4,7 @@
 //! (seg_map.c:1294-1322); a release finds its slot from the address
 //! through the per-CPU last-slot hint (seg_map.c:2277-2332).
 
-use super::common::{key, run_threads, Body, VP};
+use super::common::{key, run_threads, use_window, Body, VP};
 use harness::{Expect, Mutant, Scenario};
 use model::check::{SYNC_DEADLOCK, SYNC_LOCKORDER};
 use std::sync::Arc;
@@ -311,13 +311,7 @@ fn validkpme_fixed_body() {
     let sm = kpm_segmap_fixed(1, 8, Fixes::ALL);
     use_kpm(&sm, 1, 0);
     let bodies: Vec<(&'static str, Body)> = vec![
-        (
-            "inval",
-            Box::new(|sm: &Segmap| {
-                let a = sm.getmap(VP, key(1));
-                sm.release(a, SM_INVAL);
-            }),
-        ),
+        ("inval", Box::new(|sm: &Segmap| use_window(sm, 1, SM_INVAL))),
         pageout_key1(),
     ];
     run_threads(&sm, bodies);
@@ -332,11 +326,18 @@ pub const KPM_VALIDKPME_FIXED: Scenario = Scenario {
     loom_bound: Some(3),
     pct_depth: 3,
     expect: Expect::Pass,
-    mutants: &[Mutant {
-        name: "validkpme-wait-under-slot",
-        catches: SYNC_LOCKORDER,
-        summary: "fix F5 waits for the busy page with the slot mutex held (the seed's slot -> page nesting)",
-    }],
+    mutants: &[
+        Mutant {
+            name: "validkpme-wait-under-slot",
+            catches: SYNC_LOCKORDER,
+            summary: "fix F5 waits for the busy page with the slot mutex held (the seed's slot -> page nesting)",
+        },
+        Mutant {
+            name: "validkpme-give-up",
+            catches: SEGMAP_KPM_MAP,
+            summary: "fix F5 goes on without the busy page: the release unmaps the kpme without its page lock",
+        },
+    ],
     orders: &[&LOCK_ORDER],
     params: &[],
     body: validkpme_fixed_body,
