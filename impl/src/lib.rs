@@ -2,4 +2,6 @@
 #![forbid(unsafe_code)]
 
 pub mod htable;
+pub mod order;
 pub mod segmap;
+pub mod vm;

@@ -16,7 +16,7 @@ use model::sync::spawn;
 use quickcheck::{Arbitrary, Gen, QuickCheck};
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
-use subsys::htable::{Config, HatId, PageId, World, MMU_PAGESIZE as PAGESIZE, ORDER};
+use subsys::htable::{Config, HatId, PageId, World, LOCK_ORDER, MMU_PAGESIZE as PAGESIZE};
 
 /// Virtual pages of the modelled space (two levels of two entries).
 const VPAGES: u8 = 4;
@@ -165,7 +165,7 @@ const SEQUENTIAL_SCENARIO: Scenario = Scenario {
     pct_depth: 1,
     expect: Expect::Pass,
     mutants: &[],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body: sequential_body,
 };
@@ -331,7 +331,7 @@ const CONCURRENT_SCENARIO: Scenario = Scenario {
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body: concurrent_body,
 };

@@ -42,6 +42,9 @@ pub(crate) struct Hat {
     pub(crate) on_cpu: bool,
     /// (c) the hat's bits in `HTABLE_HASH` (the hat pointer in C).
     pub(crate) hash_id: u64,
+    /// (c) this is `kas.a_hat`: every CPU runs the kernel, through the
+    /// kernel-range entries copied into each user hat's top table.
+    pub(crate) kernel: bool,
 }
 
 impl Hat {
@@ -59,7 +62,7 @@ impl World {
     /// head of the hat list. `on_cpu`: the machine's CPUs run it (at most
     /// one hat; its top table is the machine's).
     pub fn hat_alloc(&self, on_cpu: bool) -> HatId {
-        let hat = self.hat_struct(on_cpu);
+        let hat = self.hat_struct(on_cpu, false);
         let top = self.htable_create(hat, 0, self.top_level(), None);
         self.hat(hat).top.update(|t| *t = Some(top));
         // The creating thread's hold on the top table becomes the hat's.
@@ -74,8 +77,9 @@ impl World {
         hat
     }
 
-    /// A `hat_t` from kmem with its mutexes and hash, no tables yet.
-    pub(crate) fn hat_struct(&self, on_cpu: bool) -> HatId {
+    /// A `hat_t` from kmem with its mutexes and hash, no tables yet
+    /// (`kernel`: the kernel's).
+    pub(crate) fn hat_struct(&self, on_cpu: bool, kernel: bool) -> HatId {
         let serial = self.hat_serial.fetch_add(1, Relaxed);
         let mutex = KMutex::new(HAT, serial);
         let cached = Locked::new(&mutex, Vec::new());
@@ -91,6 +95,7 @@ impl World {
             top: Owned::new(None),
             on_cpu,
             hash_id: u64::from(serial),
+            kernel,
         }));
         self.ghost.hat_alive(hat, true);
         hat
@@ -161,8 +166,10 @@ impl World {
     /// `hat_tlb_inval` (hat_i86.c): nothing for a hat being freed (it has
     /// no users); for a hat hosting shared (ISM) tables, everything on
     /// every CPU, since any address space may map them; otherwise a
-    /// shootdown on the CPUs running the hat (only the on-CPU hat has
-    /// any). A shootdown needs none of the caller's locks.
+    /// shootdown on the CPUs running the hat: every CPU for the kernel hat
+    /// (`khat_cpuset`: each CPU reaches the kernel range through its
+    /// process's top table), the machine's for the on-CPU hat, none for
+    /// another. A shootdown needs none of the caller's locks.
     ///
     /// The seed reads `hat_flags` twice; one read serves both tests (a
     /// HAT_FREEING set between them would change neither outcome).
@@ -173,16 +180,17 @@ impl World {
         }
         if flags & HAT_SHARED != 0 && !model::mutant("tlb-inval-shared-local") {
             self.mmu.hat_tlb_inval(Demap::All);
-        } else if hat.on_cpu {
+        } else if hat.on_cpu || hat.kernel && !model::mutant("kernel-no-shootdown") {
             self.mmu.hat_tlb_inval(what);
         }
     }
 
     /// Whether a change to `hat`'s tables can be cached by a CPU: it runs
-    /// on them, or it hosts tables other hats share.
+    /// on them (the kernel hat runs on all), or it hosts tables other hats
+    /// share.
     /// `flags`: the hat's flags as the caller read them.
     pub(crate) fn reaches_cpus(&self, hat: &Hat, flags: u32) -> bool {
-        hat.on_cpu || flags & HAT_SHARED != 0
+        hat.on_cpu || hat.kernel || flags & HAT_SHARED != 0
     }
 
     /// The CPUs switch away from every user address space (`hat_switch`

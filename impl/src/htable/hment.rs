@@ -6,17 +6,14 @@
 //! CPUs' accesses.
 
 use super::hat::HAT_SHARED;
-use super::order::HMENT;
 use super::pte::{pte_equiv, LPAGE_ERROR};
-use super::world::{HatId, Ht, PageId, World, PFN_BASE};
+use super::world::{HatId, Ht, World};
+use crate::vm::page::{Page, PageId};
 use model::machine::pte::{make_pte, pte_pfn, pte_valid, PT_MOD, PT_REF, PT_USER, PT_WRITABLE};
 use model::machine::Fault;
-use model::sync::{retry, AtomicU32, KMutex, Locked, Ordering::Relaxed};
+use model::sync::{retry, Ordering::Relaxed};
 
-/// `P_MOD` in `p_nrm`.
-pub const P_MOD: u32 = 0x01;
-/// `P_REF` in `p_nrm`.
-pub const P_REF: u32 = 0x02;
+pub use crate::vm::page::{P_MOD, P_REF};
 
 /// `HAT_UNLOAD_UNLOCK`: the mapping being unloaded was loaded locked.
 pub const HAT_UNLOAD_UNLOCK: u32 = 0x04;
@@ -26,32 +23,6 @@ pub const HAT_UNLOAD_UNMAP: u32 = 0x10;
 pub const HAT_LOAD_LOCK: u32 = 0x01;
 /// `HAT_LOAD_SHARE`: the hat hosts ISM tables that other hats share.
 pub const HAT_LOAD_SHARE: u32 = 0x08;
-
-/// A mappable page (`page_t`), as the hat layer uses it.
-pub(crate) struct Page {
-    /// The page's mapping-list mutex (`x86_hm_enter`; hashed by page in
-    /// hment.c, one per page here).
-    pub(crate) mlist: KMutex,
-    /// (M) the page's mappings (hments): (htable, entry).
-    pub(crate) hments: Locked<Vec<(Ht, u32)>>,
-    /// (a) `p_nrm`: software REF/MOD (`PP_SETRM` is an atomic OR).
-    pub(crate) nrm: AtomicU32,
-    /// (c) `p_pagenum`.
-    pub(crate) pfn: u64,
-}
-
-impl Page {
-    pub(crate) fn new(i: u32) -> Self {
-        let mlist = KMutex::new(HMENT, i);
-        let hments = Locked::new(&mlist, Vec::new());
-        Page {
-            mlist,
-            hments,
-            nrm: AtomicU32::new("page.p_nrm", i, 0),
-            pfn: PFN_BASE + u64::from(i),
-        }
-    }
-}
 
 impl World {
     /// `hat_memload` for a page-size mapping (`hati_load_common`,
@@ -87,7 +58,7 @@ impl World {
         let old = self.x86pte_set(ht, entry, pte);
         if old != LPAGE_ERROR && !pte_equiv(pte, old) {
             if !pte_valid(old) {
-                pp.hments.get(&pp.mlist).push((ht, entry));
+                pp.hments.get(&pp.mlist).push((ht.0, entry));
                 pp.mlist.exit();
                 if !model::mutant("memload-no-count") {
                     t.valid.fetch_add(1, Relaxed);
@@ -138,7 +109,7 @@ impl World {
         }
         let Some(pp) = held else { return };
         self.hati_sync_pte_to_page(pp, old_pte);
-        pp.hments.get(&pp.mlist).retain(|&h| h != (ht, entry));
+        pp.hments.get(&pp.mlist).retain(|&h| h != (ht.0, entry));
         pp.mlist.exit();
         t.valid.fetch_sub(1, Relaxed);
     }
@@ -151,7 +122,7 @@ impl World {
         let pp = self.page(page);
         loop {
             pp.mlist.enter();
-            let first = pp.hments.get(&pp.mlist).first().copied();
+            let first = pp.hments.get(&pp.mlist).first().map(|&(h, e)| (Ht(h), e));
             let Some((ht, entry)) = first else {
                 pp.mlist.exit();
                 return;
@@ -162,7 +133,7 @@ impl World {
             let t = self.ht(ht);
             t.valid.fetch_sub(1, Relaxed);
             self.hati_sync_pte_to_page(pp, old);
-            pp.hments.get(&pp.mlist).retain(|&h| h != (ht, entry));
+            pp.hments.get(&pp.mlist).retain(|&h| h != (ht.0, entry));
             pp.mlist.exit();
             self.htable_release(Some(ht));
         }
@@ -175,7 +146,8 @@ impl World {
         let pp = self.page(page);
         pp.mlist.enter();
         let hments = pp.hments.get(&pp.mlist).clone();
-        for (ht, entry) in hments {
+        for (h, entry) in hments {
+            let ht = Ht(h);
             let mut old = self.x86pte_get(ht, entry);
             while pte_pfn(old) == pp.pfn && old & PT_WRITABLE != 0 {
                 let new = old & !(PT_REF | PT_MOD | PT_WRITABLE);
@@ -219,16 +191,7 @@ impl World {
     /// `hati_sync_pte_to_page` (hat_i86.c): the PTE's REF/MOD into
     /// `p_nrm` (mapping-list mutex held).
     fn hati_sync_pte_to_page(&self, pp: &Page, pte: u64) {
-        let mut rm = 0;
-        if pte & PT_REF != 0 {
-            rm |= P_REF;
-        }
-        if pte & PT_MOD != 0 {
-            rm |= P_MOD;
-        }
-        if rm != 0 {
-            pp.nrm.fetch_or(rm, Relaxed);
-        }
+        pp.sync_pte(pte);
     }
 
     /// CPU `cpu` reads or writes `va` (a CPU actor's step): the machine's

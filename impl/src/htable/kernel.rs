@@ -43,7 +43,7 @@ impl World {
             self.mmu.table(top).pte(e as usize).swap(make_ptp(leaf));
         }
         self.htable_initial_reserve(1 + leaves);
-        let kas = self.hat_struct(false);
+        let kas = self.hat_struct(false, true);
         let _ = self.kas.set(kas);
         self.htable_attach(kas, 0, top_level, None, top);
     }

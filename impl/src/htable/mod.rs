@@ -17,7 +17,7 @@
 //! * (a) atomic; (o) changed only by the htable's exclusive owner (see
 //!   `Owned`); (c) constant after creation.
 //!
-//! The lock order is [`ORDER`]; the checks are [`HTABLE_H1`] to
+//! The lock order is [`LOCK_ORDER`]; the checks are [`HTABLE_H1`] to
 //! [`HTABLE_H10`] and [`HTABLE_L1`] (finding L1).
 //!
 //! # Seed functions
@@ -66,7 +66,7 @@ mod ht;
 mod kernel;
 mod kmem;
 mod lookup;
-mod order;
+pub(crate) mod order;
 mod owned;
 mod pte;
 mod ptp;
@@ -77,10 +77,13 @@ mod steal;
 mod walk;
 mod windows;
 mod world;
+mod x86hat;
 
+pub use crate::vm::page::PageId;
 pub use checks::*;
 pub use hment::{HAT_LOAD_LOCK, HAT_LOAD_SHARE, HAT_UNLOAD_UNLOCK, P_MOD, P_REF};
-pub use order::ORDER;
+pub use order::LOCK_ORDER;
 pub use pte::LPAGE_ERROR;
 pub use windows::{Window, WINDOWS};
-pub use world::{Config, HatId, Ht, PageId, World, MMU_PAGESIZE, PFN_BASE};
+pub use world::{Config, HatId, Ht, World, MMU_PAGESIZE, PFN_BASE};
+pub use x86hat::X86Hat;

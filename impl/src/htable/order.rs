@@ -31,8 +31,7 @@ pub const HAT_LIST: &str = "htable.hat_list";
 pub const HAT_LIST_CV: &str = "htable.hat_list_cv";
 /// `hat_mutex` (`hat_enter`).
 pub const HAT: &str = "htable.hat";
-/// A page's mapping-list mutex (`x86_hm_enter`).
-pub const HMENT: &str = "htable.hment";
+pub use crate::vm::page::HMENT;
 /// `htable_mutex[]`, the hash bucket mutexes.
 pub const BUCKET: &str = "htable.bucket";
 /// The per-CPU page-table window mutex (`hci_mutex`, `x86pte_mapin`).
@@ -41,7 +40,7 @@ pub const HCI: &str = "htable.hci";
 pub const RESERVE: &str = "htable.reserve";
 
 /// The htable lock order.
-pub static ORDER: LockOrder = LockOrder {
+pub static LOCK_ORDER: LockOrder = LockOrder {
     subsystem: "htable",
     ranks: &[&[HAT_LIST], &[HMENT], &[BUCKET], &[HCI], &[HAT, RESERVE]],
     exceptions: &[],

@@ -3,9 +3,9 @@
 
 use super::ghost::Ghost;
 use super::hat::Hat;
-use super::hment::Page;
 use super::ht::Htable;
 use super::order::{BUCKET, HAT_LIST, HAT_LIST_CV, HCI, RESERVE};
+use crate::vm::page::{Page, PageId, Pages};
 use model::kernel::{Arena, Handle};
 use model::machine::pte::PAGESHIFT;
 use model::machine::{Mmu, MmuConfig};
@@ -20,23 +20,10 @@ pub struct Ht(pub(crate) Handle);
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct HatId(pub(crate) Handle);
 
-/// A physical page that leaf entries map (`page_t *`), by index.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct PageId(pub u32);
-
 /// `MMU_PAGESIZE`.
 pub const MMU_PAGESIZE: u64 = 1 << PAGESHIFT;
 
-/// The first page frame number of the mappable pages (page-table pages
-/// live in the machine's table arena and are named by its handles).
-pub const PFN_BASE: u64 = 0x100;
-
-impl PageId {
-    /// The page's frame number.
-    pub fn pfn(self) -> u64 {
-        PFN_BASE + u64::from(self.0)
-    }
-}
+pub use crate::vm::page::PFN_BASE;
 
 /// The scaled-down tunables and sizes (illumos values in brackets).
 #[derive(Clone, Copy, Debug)]
@@ -117,8 +104,9 @@ pub struct World {
     pub(crate) htables: Arena<Htable>,
     /// The `hat_t` kmem cache.
     pub(crate) hats: Arena<Hat>,
-    /// (c) the mappable pages.
-    pub(crate) pages: Vec<Page>,
+    /// (c) the mappable pages (the VM layer's; shared with the segment
+    /// whose HAT this world is, if any).
+    pub(crate) pages: Arc<Pages>,
     /// `htable_mutex[]` (class `htable.bucket`).
     pub(crate) buckets: Vec<KMutex>,
     /// Per-CPU `hci_mutex` (class `htable.hci`), one per model thread;
@@ -166,6 +154,13 @@ impl World {
     /// A world shaped by `cfg`, booted (with `cfg.kernel` the kernel hat
     /// adopts the boot page tables); call inside a model execution.
     pub fn new(cfg: Config) -> Arc<World> {
+        Self::with_pages(cfg, Arc::new(Pages::frames(cfg.pages)))
+    }
+
+    /// As [`World::new`], mapping `pages` (whose count overrides
+    /// `cfg.pages`): the world as the HAT of a segment over those pages.
+    pub fn with_pages(mut cfg: Config, pages: Arc<Pages>) -> Arc<World> {
+        cfg.pages = pages.count() as u32;
         assert!(cfg.hash.is_power_of_two() && cfg.mutexes >= 1);
         let mmu = Mmu::new(cfg.mmu);
         let buckets: Vec<KMutex> = (0..cfg.mutexes).map(|i| KMutex::new(BUCKET, i)).collect();
@@ -178,7 +173,6 @@ impl World {
         let reserve_pool = Locked::new(&reserve_mutex, Vec::new());
         let hat_list_lock = KMutex::new(HAT_LIST, 0);
         let hat_list = Locked::new(&hat_list_lock, Vec::new());
-        let pages = (0..cfg.pages).map(Page::new).collect();
         let w = Arc::new_cyclic(|me| World {
             cfg,
             mmu,
@@ -238,12 +232,11 @@ impl World {
 
     /// The page with frame number `pfn` (`page_numtopp_nolock`).
     pub(crate) fn page_of(&self, pfn: u64) -> Option<&Page> {
-        pfn.checked_sub(PFN_BASE)
-            .and_then(|i| self.pages.get(i as usize))
+        self.pages.of_pfn(pfn)
     }
 
     /// The page `p`.
     pub(crate) fn page(&self, p: PageId) -> &Page {
-        &self.pages[p.0 as usize]
+        self.pages.page(p.0 as usize)
     }
 }

@@ -20,8 +20,8 @@
 //! (MODLOST).
 
 use super::consts::NIL;
-use super::vnode::Vnode;
 use super::Segmap;
+use crate::vm::vnode::Vnode;
 use model::check::{fail, SYNC_MISUSE};
 use model::exec::{self, Backend};
 use std::collections::BTreeSet;
@@ -133,9 +133,11 @@ impl Segmap {
         }
     }
 
-    /// Checks every invariant at a quiescent point (all threads joined).
+    /// Checks every invariant at a quiescent point (all threads joined),
+    /// then the HAT's own.
     pub fn check_quiescent(&self) {
         self.check_invariants(At::Quiescent);
+        self.hat.check_quiescent();
     }
 
     /// The refinement of refcnt for slot `smp`, checked first wherever the

@@ -1,20 +1,7 @@
 //! Constants of seg_map.h and seg_map.c that the port uses, with the values
-//! illumos gives them.
+//! illumos gives them, and the sys/param.h sizes of the VM layer.
 
-/// `MAXBSHIFT`: log2 of a slot's window size.
-pub const MAXBSHIFT: u32 = 13;
-/// `MAXBSIZE`: the size of one segmap window (one slot).
-pub const MAXBSIZE: u64 = 1 << MAXBSHIFT;
-/// `MAXBOFFSET`.
-pub const MAXBOFFSET: u64 = MAXBSIZE - 1;
-/// `MAXBMASK`.
-pub const MAXBMASK: u64 = !MAXBOFFSET;
-/// `PAGESIZE` (x86).
-pub const PAGESIZE: u64 = 0x1000;
-/// `PAGESHIFT`.
-pub const PAGESHIFT: u32 = 12;
-/// `PAGEMASK`.
-pub const PAGEMASK: u64 = !(PAGESIZE - 1);
+pub use crate::vm::param::*;
 /// `SMAP_HASHAVELEN`: the average chain length `segmap_create` sizes the
 /// hash table for (seg_map.c:382).
 pub const SMAP_HASHAVELEN: usize = 4;

@@ -4,8 +4,8 @@
 use super::checks::{SEGMAP_I2, SEGMAP_I3, SEGMAP_I4, SEGMAP_TAG};
 use super::consts::*;
 use super::kpm_getmap::KpmWindow;
-use super::vnode::Vnode;
 use super::Segmap;
+use crate::vm::vnode::Vnode;
 use model::exec;
 use model::sync::Retries;
 use model::{check, cover, seed};

@@ -3,8 +3,8 @@
 
 use super::checks::{SEGMAP_I2, SEGMAP_I3, SEGMAP_I6};
 use super::consts::*;
-use super::vnode::Vnode;
 use super::Segmap;
+use crate::vm::vnode::Vnode;
 use model::check::SYNC_MISUSE;
 use model::{check, seed};
 
@@ -23,7 +23,7 @@ impl Segmap {
         (((a >> 6) + (a >> 3) + (off >> MAXBSHIFT)) & self.hashmsk) as usize
     }
 
-    fn link(&self, l: Link) -> &super::word::Word {
+    fn link(&self, l: Link) -> &crate::vm::word::Word {
         match l {
             Link::Head(h) => &self.hash[h].list,
             Link::Slot(s) => &self.smap[s].hash,

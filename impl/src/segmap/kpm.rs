@@ -31,8 +31,8 @@
 
 use super::checks::{SEGMAP_KPM, SEGMAP_KPM_GRAB, SEGMAP_KPM_MAP};
 use super::consts::*;
-use super::vnode::Vnode;
 use super::Segmap;
+use crate::vm::vnode::Vnode;
 use model::check::fail;
 use model::sync::Se;
 use model::{check, cover, seed};

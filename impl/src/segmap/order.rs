@@ -1,8 +1,37 @@
 //! segmap's lock order as one table (seg_map.c:228-251).
 
-use super::page::PAGE;
 use super::state::{CHAIN, QUEUE, SLOT};
+use crate::vm::page::PAGE;
 use model::lockdep::{Exception, LockOrder, Nesting};
+
+/// The nestings against segmap's ranks (shared with the kernel-wide
+/// order, `crate::order::KERNEL_ORDER`).
+pub(crate) const EXCEPTIONS: &[Exception] = &[
+        Exception {
+            held: SLOT,
+            taken: PAGE,
+            nesting: Nesting::TryOnly,
+            why: "segmap_pagefree tries the old identity's pages with the slot locked (seg_map.c:1102, 1181); with segkpm get_free_smp tries a free slot's kpme page (seg_map.c:1303)",
+        },
+        Exception {
+            held: QUEUE,
+            taken: PAGE,
+            nesting: Nesting::TryOnly,
+            why: "with segkpm, get_free_smp tries a free slot's kpme page with the allocation queue and the slot locked (seg_map.c:1303)",
+        },
+        Exception {
+            held: QUEUE,
+            taken: SLOT,
+            nesting: Nesting::TryOnly,
+            why: "get_free_smp tries each slot of the locked allocation queue (seg_map.c:1283, 244-246)",
+        },
+        Exception {
+            held: QUEUE,
+            taken: QUEUE,
+            nesting: Nesting::TryOnly,
+            why: "get_free_smp tries the release queue while holding the allocation queue; their roles swap (seg_map.c:1216)",
+        },
+];
 
 /// Page lock before slot (`segmap_pagecreate` seg_map.c:1468,
 /// `segmap_pageunlock` 1552, `segmap_unlock` 563), slot before hash chain
@@ -35,30 +64,5 @@ use model::lockdep::{Exception, LockOrder, Nesting};
 pub static LOCK_ORDER: LockOrder = LockOrder {
     subsystem: "segmap",
     ranks: &[&[PAGE], &[SLOT], &[CHAIN, QUEUE]],
-    exceptions: &[
-        Exception {
-            held: SLOT,
-            taken: PAGE,
-            nesting: Nesting::TryOnly,
-            why: "segmap_pagefree tries the old identity's pages with the slot locked (seg_map.c:1102, 1181); with segkpm get_free_smp tries a free slot's kpme page (seg_map.c:1303)",
-        },
-        Exception {
-            held: QUEUE,
-            taken: PAGE,
-            nesting: Nesting::TryOnly,
-            why: "with segkpm, get_free_smp tries a free slot's kpme page with the allocation queue and the slot locked (seg_map.c:1303)",
-        },
-        Exception {
-            held: QUEUE,
-            taken: SLOT,
-            nesting: Nesting::TryOnly,
-            why: "get_free_smp tries each slot of the locked allocation queue (seg_map.c:1283, 244-246)",
-        },
-        Exception {
-            held: QUEUE,
-            taken: QUEUE,
-            nesting: Nesting::TryOnly,
-            why: "get_free_smp tries the release queue while holding the allocation queue; their roles swap (seg_map.c:1216)",
-        },
-    ],
+    exceptions: EXCEPTIONS,
 };

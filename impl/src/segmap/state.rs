@@ -12,11 +12,13 @@
 //! * (g) ghost: instrumentation that only checks read.
 
 use super::consts::*;
-use super::hat::KHat;
-use super::page::{PageUniverse, Pages};
-use super::word::Word;
+use crate::vm::hat::Hat;
+use crate::vm::kmap::KHat;
+use crate::vm::page::{PageUniverse, Pages};
+use crate::vm::word::Word;
 use model::sync::{AtomicU64, KCondvar, KMutex};
 use std::sync::atomic::AtomicU64 as GhostU64;
+use std::sync::Arc;
 
 /// Lock classes (lock-order ranks, see [`super::order::LOCK_ORDER`]).
 pub const SLOT: &str = "segmap.slot";
@@ -207,10 +209,11 @@ pub struct Segmap {
     pub(crate) hash: Vec<SmHash>,
     /// (c) `smd_cpu`.
     pub(crate) cpu: Vec<SegmapCpu>,
-    /// (c) the page layer stand-in.
-    pub(crate) pages: Pages,
-    /// (c) the kernel HAT and the machine the windows are mapped on.
-    pub(crate) hat: KHat,
+    /// (c) the VM layer's pages, shared with the HAT.
+    pub(crate) pages: Arc<Pages>,
+    /// (c) the kernel HAT the windows are mapped with, and through it the
+    /// machine.
+    pub(crate) hat: Box<dyn Hat>,
     /// (a; bumped with the queue mutex of the slot it counts held) Fix F3
     /// only: per colour, the slots ever put on a freelist of that colour.
     /// A waiter reads it before it walks the colour's lists and again,
@@ -241,9 +244,21 @@ fn highbit(x: u64) -> u32 {
 }
 
 impl Segmap {
-    /// `segmap_create` (seg_map.c:301-477). Must run inside the execution
-    /// that uses the segment (its locks belong to that execution).
+    /// `segmap_create` (seg_map.c:301-477) on the kmap stand-in HAT
+    /// (`crate::vm::kmap`) over the pages of `cfg.pages`, with
+    /// `cfg.mmu_cpus` CPUs. Must run inside the execution that uses the
+    /// segment (its locks belong to that execution).
     pub fn create(cfg: SegmapConfig) -> Segmap {
+        let pages = Arc::new(Pages::new(cfg.pages));
+        let windows = cfg.npages as u64 * (MAXBSIZE / PAGESIZE);
+        let hat = KHat::new(windows, cfg.mmu_cpus, pages.clone());
+        Self::create_on(cfg, pages, Box::new(hat))
+    }
+
+    /// `segmap_create` with the windows mapped by `hat` over `pages` (which
+    /// must be the pages `hat` maps; `cfg.pages` and `cfg.mmu_cpus` are not
+    /// used).
+    pub fn create_on(cfg: SegmapConfig, pages: Arc<Pages>, hat: Box<dyn Hat>) -> Segmap {
         let npages = cfg.npages;
         assert!(npages > 0, "segmap_create: no slots");
         let max_ncpus = cfg.max_ncpus.max(1);
@@ -362,8 +377,8 @@ impl Segmap {
             free,
             hash,
             cpu,
-            pages: Pages::new(cfg.pages),
-            hat: KHat::new(npages, cfg.mmu_cpus),
+            pages,
+            hat,
             colour_frees: (0..ncolor)
                 .map(|c| AtomicU64::new("segmap.colour_frees", c, 0))
                 .collect(),

@@ -51,4 +51,11 @@ impl<T> Locked<T> {
         }
         self.value.lock().unwrap_or_else(|e| e.into_inner())
     }
+
+    /// The value without its lock, for checks only (ghost: no scheduling
+    /// point, never a decision); the caller must know no thread is
+    /// changing it, or accept a value a step old.
+    pub fn peek(&self) -> MutexGuard<'_, T> {
+        self.value.lock().unwrap_or_else(|e| e.into_inner())
+    }
 }

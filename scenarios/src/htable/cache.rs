@@ -5,7 +5,7 @@
 use harness::{Expect, Mutant, Scenario};
 use model::sync::spawn;
 use subsys::htable::{
-    Config, PageId, World, HTABLE_H3, HTABLE_H9, MMU_PAGESIZE as PAGESIZE, ORDER,
+    Config, PageId, World, HTABLE_H3, HTABLE_H9, LOCK_ORDER, MMU_PAGESIZE as PAGESIZE,
 };
 
 fn purge_body() {
@@ -33,7 +33,7 @@ pub const PURGE_VS_ALLOC: Scenario = Scenario {
         catches: HTABLE_H3,
         summary: "htable_alloc takes the cache head it read without the hat mutex instead of re-reading it (783-787)",
     }],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body: purge_body,
 };
@@ -60,7 +60,7 @@ pub const RESERVE: Scenario = Scenario {
         summary:
             "htable_put_reserve bumps htable_reserve_cnt after dropping the reserve mutex (362-366)",
     }],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body: reserve_body,
 };

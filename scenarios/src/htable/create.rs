@@ -3,7 +3,7 @@
 
 use harness::{Expect, Mutant, Scenario};
 use model::sync::spawn;
-use subsys::htable::{Config, World, HTABLE_H1, HTABLE_H2, ORDER};
+use subsys::htable::{Config, World, HTABLE_H1, HTABLE_H2, LOCK_ORDER};
 
 fn body() {
     let w = World::new(Config::default());
@@ -38,7 +38,7 @@ pub const CREATE_SAME: Scenario = Scenario {
             summary: "htable_create releases the parent after linking a new child, whose hold it is (1440-1443)",
         },
     ],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body,
 };

@@ -4,7 +4,7 @@
 
 use harness::{Expect, Mutant, Scenario};
 use model::sync::spawn;
-use subsys::htable::{Config, PageId, World, HTABLE_H10, ORDER};
+use subsys::htable::{Config, PageId, World, HTABLE_H10, LOCK_ORDER};
 
 fn body() {
     let w = World::new(Config {
@@ -40,7 +40,7 @@ pub const COPY_VS_KMAP: Scenario = Scenario {
         catches: HTABLE_H10,
         summary: "boot attaches no kernel leaf table: a kernel mapping links a new one at the top level after a new hat copied the kernel range (1569-1573)",
     }],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body,
 };

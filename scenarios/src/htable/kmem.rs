@@ -5,7 +5,7 @@
 use harness::{Expect, Mutant, Scenario};
 use model::check::SYNC_DEADLOCK;
 use model::sync::spawn;
-use subsys::htable::{Config, PageId, World, HTABLE_H8, HTABLE_L1, ORDER};
+use subsys::htable::{Config, PageId, World, HTABLE_H8, HTABLE_L1, LOCK_ORDER};
 
 /// The whole modelled address space (two levels of two entries).
 const SPACE: u64 = 0x4000;
@@ -64,7 +64,7 @@ pub const ALLOC_KMEM_REAP_L1: Scenario = Scenario {
     pct_depth: 3,
     expect: Expect::Finding(&[HTABLE_L1]),
     mutants: &[],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body: seed_body,
 };
@@ -94,7 +94,7 @@ pub const ALLOC_KMEM_REAP: Scenario = Scenario {
             summary: "a stealer clears HAT_VICTIM without cv_broadcast(&hat_list_cv): the teardown's hat_free_start sleeps for ever (690-694)",
         },
     ],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body: fixed_body,
 };

@@ -4,7 +4,7 @@
 
 use super::cpu;
 use harness::{Expect, Mutant, Scenario};
-use subsys::htable::{Config, PageId, World, HTABLE_H5, ORDER};
+use subsys::htable::{Config, PageId, World, HTABLE_H5, LOCK_ORDER};
 
 fn body() {
     // Room for the top table and one leaf table only.
@@ -40,7 +40,7 @@ pub const ALLOC_STEALS: Scenario = Scenario {
             summary: "unlink_ptp skips the shootdown: the CPU keeps a link into the stolen table's page (1098-1109)",
         },
     ],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body,
 };

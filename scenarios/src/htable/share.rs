@@ -7,7 +7,7 @@
 use super::cpu;
 use harness::{Expect, Mutant, Scenario};
 use subsys::htable::{
-    Config, PageId, World, HAT_LOAD_LOCK, HAT_LOAD_SHARE, HTABLE_H2, HTABLE_H5, ORDER,
+    Config, PageId, World, HAT_LOAD_LOCK, HAT_LOAD_SHARE, HTABLE_H2, HTABLE_H5, LOCK_ORDER,
 };
 
 fn body() {
@@ -58,7 +58,7 @@ pub const SHARE: Scenario = Scenario {
             summary: "htable_create does not pin the ISM table its new shared table uses (1451-1455)",
         },
     ],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body,
 };

@@ -5,7 +5,7 @@
 use harness::{Expect, Mutant, Scenario};
 use model::check::SYNC_LOCKORDER;
 use model::sync::spawn;
-use subsys::htable::{Config, PageId, World, HTABLE_H2, HTABLE_H3, HTABLE_H4, ORDER};
+use subsys::htable::{Config, PageId, World, HTABLE_H2, HTABLE_H3, HTABLE_H4, LOCK_ORDER};
 
 fn map_body() {
     let w = World::new(Config {
@@ -47,7 +47,7 @@ pub const STEAL_VS_MAP: Scenario = Scenario {
             summary: "htable_steal_active takes a table without removing it from its hash chain (505-513)",
         },
     ],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body: map_body,
 };
@@ -80,7 +80,7 @@ pub const STEAL_VS_PAGEUNLOAD: Scenario = Scenario {
         catches: SYNC_LOCKORDER,
         summary: "htable_steal_active keeps the bucket mutex while hat_pte_unmap takes the mapping-list mutex (461-467)",
     }],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body: pageunload_body,
 };

@@ -5,7 +5,7 @@
 use harness::{Expect, Mutant, Scenario};
 use model::check::SYNC_DEADLOCK;
 use model::sync::spawn;
-use subsys::htable::{Config, PageId, World, HTABLE_H8, ORDER};
+use subsys::htable::{Config, PageId, World, HTABLE_H8, LOCK_ORDER};
 
 /// The whole modelled address space (two levels of two entries).
 const SPACE: u64 = 0x4000;
@@ -59,7 +59,7 @@ pub const REAP_VS_TEARDOWN: Scenario = Scenario {
             summary: "htable_steal clears HAT_VICTIM without cv_broadcast(&hat_list_cv) (690-694)",
         },
     ],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body,
 };
@@ -119,7 +119,7 @@ pub const TWO_STEALERS_TWO_WAITERS: Scenario = Scenario {
         catches: SYNC_DEADLOCK,
         summary: "htable_steal clears HAT_VICTIM without cv_broadcast(&hat_list_cv) (690-694)",
     }],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body: two_body,
 };

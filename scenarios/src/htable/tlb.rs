@@ -6,7 +6,7 @@ use super::cpu;
 use harness::{Expect, Mutant, Scenario};
 use model::check::MMU_REFMOD_LOST;
 use subsys::htable::{
-    Config, PageId, World, HTABLE_H5, HTABLE_H6, HTABLE_H7, MMU_PAGESIZE as PAGESIZE, ORDER,
+    Config, PageId, World, HTABLE_H5, HTABLE_H6, HTABLE_H7, LOCK_ORDER, MMU_PAGESIZE as PAGESIZE,
 };
 
 /// Page 0 mapped writable at address 0.
@@ -45,7 +45,7 @@ pub const UNLINK_VS_CPU: Scenario = Scenario {
             summary: "unlink_ptp uncounts the parent entry without clearing it (1085)",
         },
     ],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body: unlink_body,
 };
@@ -79,7 +79,7 @@ pub const SET_VS_CPU: Scenario = Scenario {
             summary: "x86pte_set skips the shootdown of a referenced entry (2147-2148)",
         },
     ],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body: set_body,
 };
@@ -112,7 +112,7 @@ pub const INVAL_VS_CPU: Scenario = Scenario {
             summary: "x86pte_inval skips the shootdown of a referenced entry (2273-2274)",
         },
     ],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body: inval_body,
 };
@@ -137,7 +137,7 @@ pub const UPDATE_VS_CPU: Scenario = Scenario {
         catches: HTABLE_H5,
         summary: "x86pte_update skips the shootdown after a successful CAS (2304)",
     }],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body: update_body,
 };

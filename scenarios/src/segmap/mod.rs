@@ -3,7 +3,7 @@
 //! checked at a quiescent point.
 
 mod colours;
-mod common;
+pub(crate) mod common;
 mod flip;
 mod hashin;
 mod inval;

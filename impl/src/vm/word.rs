@@ -1,4 +1,4 @@
-//! One word of shared segmap state, as the model sees it and as checks see
+//! One word of shared VM state (segmap's slot fields, a page's hash state), as the model sees it and as checks see
 //! it, with its lock key made executable.
 //!
 //! Every field the seed's threads read to decide what to do lives in a

@@ -1,7 +1,9 @@
-//! The vnode stand-in. segmap never dereferences a vnode: it compares vnode
-//! pointers as tags (seg_map.c:1012, 1655, 1671) and hashes their address
-//! (seg_map.c:260-264). A vnode here is therefore an identity with a
-//! synthetic kernel address.
+//! The vnode stand-in: an identity with a synthetic kernel address. segmap
+//! never dereferences a vnode: it compares vnode pointers as tags
+//! (seg_map.c:1012, 1655, 1671) and hashes their address
+//! (seg_map.c:260-264); a page names its vnode by the same identity
+//! (`super::page`). Not yet modelled: the page ring `v_pages` under the
+//! vnode page mutex and `VVMLOCK` with `v_cv`, which the pvn walk needs.
 
 /// A vnode, by identity. `Vnode(0)` is not a vnode: the port stores it as
 /// the `NULL` tag of an unused slot.
@@ -20,7 +22,7 @@ impl Vnode {
     }
 
     /// The value a slot's `sm_vp` word holds for this vnode.
-    pub(crate) fn tag(self) -> u64 {
+    pub fn tag(self) -> u64 {
         u64::from(self.0)
     }
 }

@@ -1,0 +1,76 @@
+//! The HAT interface: the calls a segment driver makes on the kernel's
+//! address space (`kas.a_hat`), and a CPU's access through a mapping. Two
+//! implementations: the kmap stand-in (`super::kmap::KHat`, small state
+//! space: fixed page tables, no hments) and the htable port as the x86 HAT
+//! (`crate::htable::X86Hat`: `htable_lookup` / `htable_create` and
+//! `x86pte_set`, `x86pte_inval` with the shootdown and `htable_release`,
+//! hments under the mapping-list mutex). A scenario chooses its HAT when it
+//! creates its segment; segmap runs on either.
+//!
+//! Addresses are the machine's (`model::machine`); the caller maps its
+//! segment's addresses onto them from [`Hat::base`]. Pages are the VM
+//! layer's ([`super::page::Pages`]), shared by the segment and its HAT.
+//! `hat_setmod`, `hat_ismod` and `hat_page_getattr` read and set `p_nrm`
+//! and need no HAT state: they are page operations
+//! ([`super::page::Pages::setmod`], [`super::page::Pages::is_modified`]).
+//!
+//! Deviations: only what segmap calls; `hat_devload`, `hat_clrrefmod`,
+//! `hat_setmod_only` and `hat_pageunload` through this interface wait for
+//! the ports that call them (vm_pvn.c, seg_dev.c; `hat_pageunload` exists
+//! on the x86 HAT itself, [`crate::htable::World::hat_pageunload`]).
+
+use model::machine::{Fault, Mmu};
+
+/// What `hat_memload` found in the PTE.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Loaded {
+    /// The PTE now maps the page.
+    New,
+    /// It already mapped the page (another holder loaded it first); its
+    /// REF/MOD stay.
+    Already,
+    /// It maps another frame: a translation an unload missed (the seeds'
+    /// `hati_pte_map` panics on a change of frame without
+    /// `HAT_LOAD_REMAP`). Nothing was changed.
+    Other(u64),
+}
+
+/// A HAT for the kernel's address space.
+pub trait Hat: Send + Sync {
+    /// The machine the HAT's page tables are on.
+    fn mmu(&self) -> &Mmu;
+
+    /// The machine address of the mapped range's first byte.
+    fn base(&self) -> u64;
+
+    /// `hat_memload(kas.a_hat, va, pp, PROT_READ | PROT_WRITE, flag)` of
+    /// page index `pp`, which the caller holds locked.
+    fn hat_memload(&self, va: u64, pp: usize) -> Loaded;
+
+    /// `hat_unload(kas.a_hat, va, PAGESIZE, HAT_UNLOAD)`: invalidate the
+    /// PTE, shoot the address down on every CPU that may cache it, sync
+    /// REF/MOD into the page, and only then forget the mapping.
+    fn hat_unload(&self, va: u64);
+
+    /// `hat_probe(kas.a_hat, va)`: whether `va` has a translation.
+    fn hat_probe(&self, va: u64) -> bool;
+
+    /// `hat_page_is_mapped(pp)` of a page the caller holds exclusive.
+    fn hat_page_is_mapped(&self, pp: usize) -> bool;
+
+    /// A load (or, with `write`, a store) by CPU `cpu` at `va`: the frame
+    /// it reached, or the fault.
+    fn access(&self, cpu: usize, va: u64, write: bool) -> Result<u64, Fault>;
+
+    /// Every translation of page `va` (ghost, no scheduling point): the
+    /// frame software last gave its PTE, and each entry a CPU caches from
+    /// it, with a description.
+    fn translations(&self, va: u64) -> Vec<(u64, String)>;
+
+    /// Whether a valid PTE of the mapped range maps frame `pfn` with MOD
+    /// set (at a quiescent point: reads the PTEs).
+    fn modified_in_pte(&self, pfn: u64) -> bool;
+
+    /// The HAT's own invariants at a quiescent point.
+    fn check_quiescent(&self);
+}
