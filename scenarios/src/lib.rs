@@ -6,6 +6,7 @@ pub mod htable;
 pub mod prim;
 pub mod proto;
 pub mod segmap;
+pub mod vm;
 
 use harness::Scenario;
 
@@ -16,6 +17,7 @@ pub fn all() -> Vec<Scenario> {
         prim::SCENARIOS,
         segmap::SCENARIOS,
         htable::SCENARIOS,
+        vm::SCENARIOS,
     ]
     .concat()
 }
