@@ -16,8 +16,11 @@ pub fn run(all: &'static [Scenario], args: &LockorderArgs) -> CmdResult {
     let mut bad_graph = LockGraph::default();
     let mut orders: Vec<&'static LockOrder> = Vec::new();
     let mut ok = true;
-    // Per table: executions and explorers of the passing scenarios.
-    let mut basis: Vec<(&'static str, u64, Vec<String>)> = Vec::new();
+    // The passing scenarios' tables, graphs, executions and explorers: a
+    // table's proof rests on those that declare it or took a nesting it
+    // ranks (a composed table ranks several subsystems' classes).
+    type Passing = (&'static [&'static LockOrder], LockGraph, u64, String);
+    let mut passing: Vec<Passing> = Vec::new();
     for s in selected {
         let Some(sched) = plan::sched(&args.explore, s) else {
             println!("skip {}: no loom bound declared (too large for loom)", s.id);
@@ -45,17 +48,8 @@ pub fn run(all: &'static [Scenario], args: &LockorderArgs) -> CmdResult {
             (true, false) => {
                 println!("   order holds");
                 merged.merge(&outcome.graph);
-                for o in s.orders {
-                    match basis.iter_mut().find(|b| b.0 == o.subsystem) {
-                        Some(b) => {
-                            b.1 += outcome.executions;
-                            b.2.push(sched.describe());
-                        }
-                        None => {
-                            basis.push((o.subsystem, outcome.executions, vec![sched.describe()]))
-                        }
-                    }
-                }
+                let graph = outcome.graph.clone();
+                passing.push((s.orders, graph, outcome.executions, sched.describe()));
             }
             (true, true) => {
                 ok = false;
@@ -95,11 +89,16 @@ pub fn run(all: &'static [Scenario], args: &LockorderArgs) -> CmdResult {
             o.exceptions.len()
         );
         print!("{text}");
-        let (executions, mut runs) = basis
-            .iter()
-            .find(|b| b.0 == o.subsystem)
-            .map(|b| (b.1, b.2.clone()))
-            .unwrap_or_default();
+        let rests = |p: &&Passing| {
+            p.0.iter().any(|x| x.subsystem == o.subsystem)
+                || p.1
+                    .edges
+                    .keys()
+                    .any(|e| o.rank(e.from).is_some() && o.rank(e.to).is_some())
+        };
+        let basis = passing.iter().filter(rests);
+        let executions: u64 = basis.clone().map(|p| p.2).sum();
+        let mut runs: Vec<String> = basis.map(|p| p.3.clone()).collect();
         runs.sort();
         runs.dedup();
         let chains = merged
@@ -128,17 +127,31 @@ pub fn run(all: &'static [Scenario], args: &LockorderArgs) -> CmdResult {
     Ok(ok)
 }
 
-/// Graphviz of the observed order: solid blocking edges, dashed try edges,
-/// red edges that violate a table (from the failing scenarios).
+/// Graphviz of the observed order: the proof graph (the passing
+/// scenarios' edges: solid blocking, dashed try), then, as a graph of its
+/// own so that they never read as part of the proof, the edges seen only
+/// in failing scenarios and negative controls, red where they violate a
+/// table.
 fn dot(good: &LockGraph, bad: &LockGraph, orders: &[&LockOrder]) -> String {
-    let mut s = String::from(
-        "digraph lockorder {\n  rankdir=LR;\n  node [shape=box, fontname=monospace];\n",
-    );
-    for (g, failing) in [(good, false), (bad, true)] {
+    let mut s = String::new();
+    let only_bad = LockGraph {
+        edges: bad
+            .edges
+            .iter()
+            .filter(|(e, _)| !good.edges.contains_key(e))
+            .map(|(e, i)| (*e, i.clone()))
+            .collect(),
+        ..LockGraph::default()
+    };
+    for (name, g) in [("lockorder", good), ("negative_controls", &only_bad)] {
+        if name != "lockorder" && g.edges.is_empty() {
+            continue;
+        }
+        let _ = writeln!(
+            s,
+            "digraph {name} {{\n  rankdir=LR;\n  node [shape=box, fontname=monospace];"
+        );
         for (e, info) in &g.edges {
-            if failing && good.edges.contains_key(e) {
-                continue;
-            }
             let how = if e.by_try { How::Try } else { How::Blocking };
             let violates = matches!(judge(orders, e.from, e.to, how), Verdict::Violates(_));
             let mut attrs = vec![format!("label=\"{}\"", info.count)];
@@ -156,7 +169,7 @@ fn dot(good: &LockGraph, bad: &LockGraph, orders: &[&LockOrder]) -> String {
                 attrs.join(", ")
             );
         }
+        s.push_str("}\n");
     }
-    s.push_str("}\n");
     s
 }
