@@ -14,7 +14,6 @@
 //! * [`machine`]: x86 PTEs, per-CPU TLBs, the MMU walk and shootdowns.
 //! * [`kernel`]: lifetime-tracked arena stand-ins for kmem caches.
 //! * [`check`]: violations, check ids and the `check!` macro.
-//! * [`spec`]: sequential reference models for refinement checks.
 //! * [`exec`]: per-execution and per-run state shared by all of the above.
 #![forbid(unsafe_code)]
 
@@ -23,7 +22,6 @@ pub mod exec;
 pub mod kernel;
 pub mod lockdep;
 pub mod machine;
-pub mod spec;
 pub mod sync;
 pub mod trace;
 

@@ -1,5 +1,5 @@
 //! Random single-thread programs refine the sequential reference model:
-//! every getmap returns the slot `model::spec::segmap` predicts, and every
+//! every getmap returns the slot `subsys::segmap::spec` predicts, and every
 //! invariant holds at the end, with segkpm off and on (kpm read windows).
 //! Runs outside any explorer (one real thread).
 

@@ -23,7 +23,7 @@ use super::consts::NIL;
 use super::Segmap;
 use crate::vm::vnode::Vnode;
 use model::check::{fail, SYNC_MISUSE};
-use model::exec::{self, Backend};
+use model::exec;
 use std::collections::BTreeSet;
 use std::sync::atomic::Ordering::SeqCst;
 
@@ -61,7 +61,7 @@ pub const SEGMAP_REFCNT: &str = "SEGMAP-REFCNT";
 /// `segmap_pageunlock` or F_SOFTUNLOCK has unlocked yet.
 pub const SEGMAP_BITMAP: &str = "SEGMAP-BITMAP";
 /// Refinement: one thread's getmaps return the slots the sequential
-/// reference model (`model::spec::segmap`) predicts: a hit returns the
+/// reference model (`spec`) predicts: a hit returns the
 /// cached slot, a miss the free slot released longest ago.
 pub const SEGMAP_SPEC: &str = "SEGMAP-SPEC";
 /// Refinement: no slot is grabbed for reuse, or put on a freelist, while it
@@ -116,7 +116,7 @@ pub(crate) fn each_op_enabled() -> bool {
     let Some(e) = exec::current() else {
         return false;
     };
-    e.backend != Backend::Std && e.run.param("segmap.checks") != Some("end")
+    e.serialized() && e.run.param("segmap.checks") != Some("end")
 }
 
 /// The rings of one freelist's two queues, walked from their heads.

@@ -70,6 +70,7 @@ pub(crate) mod order;
 mod page;
 mod pagecreate;
 mod release;
+pub mod spec;
 mod standin;
 mod state;
 

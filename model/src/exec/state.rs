@@ -142,6 +142,14 @@ impl Exec {
         })
     }
 
+    /// Whether one model thread runs at a time (loom, shuttle), so that
+    /// ghost state checked between two steps equals the modelled state;
+    /// under real threads it may lag, and checks made while other threads
+    /// run must be skipped.
+    pub fn serialized(&self) -> bool {
+        self.backend != Backend::Std
+    }
+
     /// Makes this execution current on the calling OS thread, as thread 0.
     pub fn enter(self: &Arc<Self>) {
         super::enter_execution(self.clone());

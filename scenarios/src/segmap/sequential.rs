@@ -1,10 +1,10 @@
 //! One thread, a long sequence of getmaps and releases, each result
-//! compared with the sequential reference model (`model::spec::segmap`).
+//! compared with the sequential reference model (`subsys::segmap::spec`).
 
 use super::common::{key, segmap, VP};
 use harness::{Expect, Mutant, Scenario};
 use model::check::fail;
-use model::spec::segmap::SegmapSpec;
+use subsys::segmap::spec::SegmapSpec;
 use subsys::segmap::{
     Fixes, SegRw, Segmap, LOCK_ORDER, PAGESIZE, SEGMAP_SPEC, SM_ASYNC, SM_DESTROY, SM_DONTNEED,
     SM_FAULT, SM_FREE, SM_INVAL, SM_WRITE,
