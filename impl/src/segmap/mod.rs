@@ -41,16 +41,19 @@
 //! | fault 604-676, pagecreate 1395-1415, pageunlock 1509-1527 | `Segmap::fault_kpm`, `pagecreate_kpm_addr`, `pageunlock_kpm` |
 //!
 //! With segkpm off the windows are mapped for real on the model's MMU
-//! (`hat`): a fixed kernel page table covers them, `hat_memload` installs
-//! PTEs by CAS, `hat_unload` clears them, shoots every CPU's TLB down and
-//! syncs REF/MOD into the page, and holders read and write through their
-//! windows on the CPU they run on ([`SEGMAP_XLATE`], [`SEGMAP_MODLOST`]).
+//! (`hat`) by the segment's HAT (`crate::vm::hat`): the kmap stand-in
+//! (`crate::vm::kmap`: a fixed kernel page table, PTEs installed by CAS,
+//! cleared with a shootdown of every CPU and REF/MOD synced into the page)
+//! or the htable port as the x86 HAT ([`Segmap::create_on`] with
+//! `crate::htable::X86Hat`); holders read and write through their windows
+//! on the CPU they run on ([`SEGMAP_XLATE`], [`SEGMAP_MODLOST`]).
 //! With segkpm on ([`SegmapConfig::kpm`]) `getmapflt` hands out kpm
 //! addresses; the kpm HAT calls (`hat_kpm_mapin`, `hat_kpm_mapout`, the kpm
 //! part of `hat_pageunload`) are stand-ins with sfmmu's kpme bookkeeping
-//! (see `kpm` for why not x86's). The page layer is a stand-in over the
-//! model's page lock (`page`), and `VOP_PUTPAGE` a trace-only stand-in
-//! (`standin`).
+//! (see `kpm` for why not x86's). Pages, vnodes and the page operations
+//! are the VM layer's (`crate::vm`; `segmap_pagefree` in `page`), and
+//! `VOP_PUTPAGE` a trace-only stand-in (`standin`). The sequential
+//! reference model is `spec`.
 //!
 //! The port is the seed as written. Its five findings (F1-F4 in
 //! `freelist`, F5 in `kpm`) each have a minimal fix, a field of
