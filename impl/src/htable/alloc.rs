@@ -5,7 +5,8 @@
 use super::ghost::Listed;
 use super::hat::Hat;
 use super::ht::{Ident, HTABLE_SHARED_PFN};
-use super::world::{HatId, Ht, World};
+use super::ids::{HatId, Ht};
+use super::world::World;
 use super::{windows, HTABLE_H3, HTABLE_L1};
 use model::check;
 use model::kernel::Handle;

@@ -1,7 +1,7 @@
 //! Ghost state: what the checks know that the seed does not keep. It
 //! feeds checks and reports only, never a decision of the port.
 
-use super::world::{HatId, Ht};
+use super::ids::{HatId, Ht};
 use model::exec::{self, Tid};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::{Mutex, MutexGuard};

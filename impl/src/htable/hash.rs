@@ -3,7 +3,8 @@
 
 use super::hat::Hat;
 use super::ht::Htable;
-use super::world::{Ht, World};
+use super::ids::Ht;
+use super::world::World;
 use super::{HTABLE_H1, HTABLE_H2};
 use model::check;
 use model::sync::{KMutex, Ordering::Relaxed};

@@ -2,9 +2,10 @@
 //! `hat_alloc`, `hat_free_start`, `hat_free_end`, `hat_enter` / `hat_exit`,
 //! the hat list and `hat_tlb_inval`.
 
+use super::ids::{HatId, Ht};
 use super::order::HAT;
 use super::owned::Owned;
-use super::world::{HatId, Ht, World};
+use super::world::World;
 use super::HTABLE_H8;
 use model::check;
 use model::machine::Demap;

@@ -6,8 +6,9 @@
 //! CPUs' accesses.
 
 use super::hat::HAT_SHARED;
+use super::ids::{HatId, Ht};
 use super::pte::{pte_equiv, LPAGE_ERROR};
-use super::world::{HatId, Ht, World};
+use super::world::World;
 use crate::vm::page::{Page, PageId};
 use model::machine::pte::{make_pte, pte_pfn, pte_valid, PT_MOD, PT_REF, PT_USER, PT_WRITABLE};
 use model::machine::Fault;

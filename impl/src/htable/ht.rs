@@ -1,7 +1,7 @@
 //! `htable_t`: one page table's software state.
 
+use super::ids::{HatId, Ht};
 use super::owned::Owned;
-use super::world::{HatId, Ht};
 use model::kernel::Handle;
 use model::sync::{AtomicU16, AtomicU32};
 

@@ -6,7 +6,8 @@
 //! after boot (the boot tables cover the whole kernel range and are never
 //! released, 1569-1573). HTABLE-H10 checks the result.
 
-use super::world::{HatId, Ht, World};
+use super::ids::{HatId, Ht};
+use super::world::World;
 use super::HTABLE_H10;
 use model::check;
 use model::kernel::Handle;

@@ -4,7 +4,8 @@
 
 use super::hat::Hat;
 use super::ht::{Htable, HTABLE_SHARED_PFN};
-use super::world::{HatId, Ht, World};
+use super::ids::{HatId, Ht};
+use super::world::World;
 use super::{HTABLE_H2, HTABLE_H3, HTABLE_H4};
 use model::check;
 use model::machine::pte::pte_valid;

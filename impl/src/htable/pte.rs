@@ -6,7 +6,8 @@
 
 use super::hat::{Hat, HAT_FREEING};
 use super::ht::Ident;
-use super::world::{Ht, World};
+use super::ids::Ht;
+use super::world::World;
 use super::{windows, HTABLE_H5, HTABLE_H6};
 use model::check;
 use model::machine::pte::{

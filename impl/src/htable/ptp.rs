@@ -4,7 +4,8 @@
 
 use super::hat::HAT_FREEING;
 use super::ht::HTABLE_SHARED_PFN;
-use super::world::{Ht, World};
+use super::ids::Ht;
+use super::world::World;
 use super::{HTABLE_H5, HTABLE_H7};
 use model::check;
 use model::machine::pte::{make_ptp, PT_REF};

@@ -3,7 +3,8 @@
 
 use super::ghost::Listed;
 use super::ht::Htable;
-use super::world::{Ht, World};
+use super::ids::Ht;
+use super::world::World;
 use super::{HTABLE_H3, HTABLE_H9};
 use model::check;
 use model::sync::Ordering::Relaxed;

@@ -2,7 +2,8 @@
 //! `htable_create`'s `shared` argument: `hat_share` and `hat_unshare`.
 
 use super::ht::HTABLE_SHARED_PFN;
-use super::world::{HatId, World};
+use super::ids::HatId;
+use super::world::World;
 use super::HTABLE_H5;
 use model::check;
 use model::machine::Demap;

@@ -4,7 +4,8 @@
 use super::ghost::Listed;
 use super::hat::{Hat, HAT_FREEING, HAT_SHARED, HAT_VICTIM};
 use super::ht::{Htable, HTABLE_SHARED_PFN};
-use super::world::{HatId, Ht, World};
+use super::ids::{HatId, Ht};
+use super::world::World;
 use super::{windows, HTABLE_H8};
 use model::check;
 use model::machine::pte::pte_valid;

@@ -2,7 +2,8 @@
 //! (htable.c:1576-1752), and `hat_unload_callback`'s walking loop.
 
 use super::hment::HAT_UNLOAD_UNMAP;
-use super::world::{HatId, Ht, World, MMU_PAGESIZE as PAGESIZE};
+use super::ids::{HatId, Ht};
+use super::world::{World, MMU_PAGESIZE as PAGESIZE};
 use model::machine::pte::{pte_valid, PT_PAGESIZE};
 
 /// `PTE_ISPAGE(pte, level)`: a valid entry that maps a page (not a link).

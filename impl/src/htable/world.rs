@@ -4,21 +4,14 @@
 use super::ghost::Ghost;
 use super::hat::Hat;
 use super::ht::Htable;
+pub(crate) use super::ids::{HatId, Ht};
 use super::order::{BUCKET, HAT_LIST, HAT_LIST_CV, HCI, RESERVE};
 use crate::vm::page::{Page, PageId, Pages};
-use model::kernel::{Arena, Handle};
+use model::kernel::Arena;
 use model::machine::pte::PAGESHIFT;
 use model::machine::{Mmu, MmuConfig};
 use model::sync::{AtomicU32, Callouts, KCondvar, KMutex, Locked};
 use std::sync::{Arc, OnceLock, Weak};
-
-/// An htable (`htable_t *`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct Ht(pub(crate) Handle);
-
-/// A hat (`hat_t *`).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
-pub struct HatId(pub(crate) Handle);
 
 /// `MMU_PAGESIZE`.
 pub const MMU_PAGESIZE: u64 = 1 << PAGESHIFT;

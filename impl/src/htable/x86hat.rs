@@ -23,7 +23,8 @@
 //! kernel's leaf tables are never freed), for checks without scheduling
 //! points.
 
-use super::world::{Config, HatId, World};
+use super::ids::HatId;
+use super::world::{Config, World};
 use crate::vm::hat::{Hat, Loaded};
 use crate::vm::page::{PageId, Pages, PFN_BASE};
 use crate::vm::param::PAGESIZE;

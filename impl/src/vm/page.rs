@@ -323,7 +323,7 @@ impl Pages {
     /// mapped page (PGREL_NOTREL; `mapped` is `hat_page_is_mapped`, which
     /// the caller asks its HAT), keeps an unmapped modified one
     /// (PGREL_MOD), frees an unmapped clean one (PGREL_CLEAN, with
-    /// [`Pages::page_free`]); unlocks it. `freeing` runs just before a page
+    /// `page_free`); unlocks it. `freeing` runs just before a page
     /// is freed, with its lock still held (a page freed and unlocked may at
     /// once be created again under the same index).
     pub fn release(&self, pp: usize, mapped: bool, freeing: impl FnOnce(&Page)) -> Release {
