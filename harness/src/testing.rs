@@ -35,18 +35,32 @@ pub fn loom_bound(s: &Scenario) -> Option<usize> {
         .map(|b| if full { b } else { b.min(CI_LOOM_BOUND) })
 }
 
+/// loom at the bound tests use for `s` ([`loom_bound`]); panics if `s`
+/// declares none.
+pub fn loom(s: &Scenario) -> Sched {
+    Sched::Loom {
+        bound: loom_bound(s).unwrap_or_else(|| panic!("{} declares no loom bound", s.id)),
+        max: None,
+    }
+}
+
+/// PCT at `s`'s depth, `iterations` executions, seed 1.
+pub fn pct(s: &Scenario, iterations: usize) -> Sched {
+    Sched::Pct {
+        depth: s.pct_depth,
+        iterations,
+        seed: 1,
+    }
+}
+
 /// The explorers a scenario must satisfy in tests: loom (if it declares a
 /// bound), PCT and real threads.
 pub fn explorers(s: &Scenario) -> Vec<Sched> {
     let mut v = Vec::new();
-    if let Some(bound) = loom_bound(s) {
-        v.push(Sched::Loom { bound, max: None });
+    if s.loom_bound.is_some() {
+        v.push(loom(s));
     }
-    v.push(Sched::Pct {
-        depth: s.pct_depth,
-        iterations: PCT_ITERATIONS,
-        seed: 1,
-    });
+    v.push(pct(s, PCT_ITERATIONS));
     v.push(Sched::Std {
         iterations: STD_ITERATIONS,
         watchdog: Duration::from_secs(20),

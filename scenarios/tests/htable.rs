@@ -4,7 +4,7 @@
 //! invariants that need the checked hardware MOD update are the recorded
 //! ones.
 
-use harness::testing::{assert_suite, loom_bound, scenario};
+use harness::testing::{assert_suite, loom, scenario};
 use harness::{run, Expect, RunSpec, Sched};
 use std::collections::BTreeSet;
 use subsys::htable::{HTABLE_H6, WINDOWS};
@@ -13,19 +13,8 @@ fn htable(id: &str) -> &'static harness::Scenario {
     scenario(scenarios::htable::SCENARIOS.to_vec(), id)
 }
 
-fn loom(s: &harness::Scenario) -> Sched {
-    Sched::Loom {
-        bound: loom_bound(s).expect("htable scenarios declare a loom bound"),
-        max: None,
-    }
-}
-
 fn pct(s: &harness::Scenario) -> Sched {
-    Sched::Pct {
-        depth: s.pct_depth,
-        iterations: harness::testing::PCT_ITERATIONS,
-        seed: 1,
-    }
+    harness::testing::pct(s, harness::testing::PCT_ITERATIONS)
 }
 
 fn blind(s: &'static harness::Scenario, sched: Sched) -> RunSpec {

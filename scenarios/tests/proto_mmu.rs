@@ -16,14 +16,10 @@ const IDS: [&str; 3] = [
 ];
 
 fn scen(id: &str) -> &'static Scenario {
-    Box::leak(Box::new(
-        scenarios::all()
-            .into_iter()
-            .find(|s| s.id == id)
-            .unwrap_or_else(|| panic!("no scenario {id}")),
-    ))
+    harness::testing::scenario(scenarios::all(), id)
 }
 
+/// loom at the scenario's full bound (these are small).
 fn loom(s: &Scenario) -> Sched {
     Sched::Loom {
         bound: s.loom_bound.expect("a loom bound"),
@@ -32,11 +28,7 @@ fn loom(s: &Scenario) -> Sched {
 }
 
 fn pct(s: &Scenario) -> Sched {
-    Sched::Pct {
-        depth: s.pct_depth,
-        iterations: 2000,
-        seed: 1,
-    }
+    harness::testing::pct(s, 2000)
 }
 
 fn std_threads() -> Sched {

@@ -4,8 +4,8 @@
 //! the lock order proved. The findings' and mutants' schedules are pinned
 //! in scenarios/replays/ (replayed by tests/replays.rs).
 
-use harness::testing::{assert_suite, loom_bound, scenario};
-use harness::{run, Expect, Outcome, RunSpec, Scenario, Sched};
+use harness::testing::{assert_suite, loom, pct, scenario};
+use harness::{run, Expect, Outcome, RunSpec, Scenario};
 use model::lockdep::{proof, LockGraph};
 
 fn segmap() -> Vec<&'static Scenario> {
@@ -13,13 +13,6 @@ fn segmap() -> Vec<&'static Scenario> {
         .iter()
         .map(|s| &*Box::leak(Box::new(*s)))
         .collect()
-}
-
-fn loom(s: &'static Scenario) -> Sched {
-    Sched::Loom {
-        bound: loom_bound(s).expect("every segmap scenario runs under loom"),
-        max: None,
-    }
 }
 
 fn report(o: &Outcome) -> String {
@@ -50,14 +43,7 @@ fn every_segmap_scenario_and_mutant() {
 #[test]
 fn pct_end_checks_only() {
     for s in segmap().into_iter().filter(|s| s.expect == Expect::Pass) {
-        let mut spec = RunSpec::new(
-            s,
-            Sched::Pct {
-                depth: s.pct_depth,
-                iterations: 2000,
-                seed: 1,
-            },
-        );
+        let mut spec = RunSpec::new(s, pct(s, 2000));
         spec.params.insert("segmap.checks".into(), "end".into());
         let o = run(&spec);
         assert!(o.found.is_empty(), "{}", report(&o));
