@@ -16,7 +16,7 @@ pub mod sequential;
 mod shared;
 mod stranded;
 mod stress;
-mod windows;
+pub(crate) mod windows;
 
 use harness::Scenario;
 

@@ -36,7 +36,7 @@ fn use_page_at(n: u64, write: bool) -> Body {
 
 /// Take a window on the first block of `vp`, access its first page, release
 /// the window with `flags`.
-fn use_page(vp: u32, write: bool, flags: u32) -> Body {
+pub(crate) fn use_page(vp: u32, write: bool, flags: u32) -> Body {
     Box::new(move |sm: &Segmap| {
         let a = sm.getmap(Vnode(vp), 0);
         let r = sm.access(a, write);

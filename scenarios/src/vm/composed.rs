@@ -2,23 +2,14 @@
 //! window's reuse.
 
 use super::segmap_on_x86;
-use crate::segmap::common::{run_threads, Body};
+use crate::segmap::common::run_threads;
+use crate::segmap::windows::use_page;
 use harness::{Expect, Mutant, Scenario};
 use model::sync::spawn;
 use subsys::htable::{PageId, HTABLE_H5};
 use subsys::order::KERNEL_ORDER;
-use subsys::segmap::{Segmap, Vnode, SEGMAP_XLATE, SM_INVAL};
+use subsys::segmap::{Vnode, SEGMAP_XLATE, SM_INVAL};
 use subsys::vm::page::VM_PAGE_MAPPED;
-
-/// Take a window on the first block of `vp`, access its first page, release
-/// the window with `flags`.
-fn use_page(vp: u32, write: bool, flags: u32) -> Body {
-    Box::new(move |sm: &Segmap| {
-        let a = sm.getmap(Vnode(vp), 0);
-        assert_eq!(sm.access(a, write), Ok(()), "access through window {a:#x}");
-        sm.release(a, flags);
-    })
-}
 
 /// `segmap/window-reuse` on the x86 HAT: A writes vnode 1's page through
 /// the only slot and releases it; B needs the slot for vnode 2, so one of
@@ -33,6 +24,21 @@ fn reuse_body() {
     );
 }
 
+/// What the composed scenarios share: main and two threads, loom bound 3,
+/// PCT depth 3, every check holds, the kernel-wide lock order.
+const BASE: Scenario = Scenario {
+    id: "",
+    summary: "",
+    threads: 3,
+    loom_bound: Some(3),
+    pct_depth: 3,
+    expect: Expect::Pass,
+    mutants: &[],
+    orders: &[&KERNEL_ORDER],
+    params: &[],
+    body: || {},
+};
+
 /// The shootdown of a kernel translation reaches every CPU.
 const KERNEL_NO_SHOOTDOWN: Mutant = Mutant {
     name: "kernel-no-shootdown",
@@ -43,10 +49,6 @@ const KERNEL_NO_SHOOTDOWN: Mutant = Mutant {
 pub const WINDOW_REUSE_X86: Scenario = Scenario {
     id: "vm/window-reuse-x86",
     summary: "segmap/window-reuse with the windows mapped by the htable port (x86 HAT), two CPUs",
-    threads: 3,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[
         KERNEL_NO_SHOOTDOWN,
         Mutant {
@@ -56,9 +58,8 @@ pub const WINDOW_REUSE_X86: Scenario = Scenario {
                 "grab_smp re-tags the slot without hat_unload of its window (seg_map.c:1177-1179)",
         },
     ],
-    orders: &[&KERNEL_ORDER],
-    params: &[],
     body: reuse_body,
+    ..BASE
 };
 
 /// `segmap/inval-vs-access` on the x86 HAT: A writes through the window
@@ -78,10 +79,6 @@ fn inval_body() {
 pub const INVAL_VS_ACCESS_X86: Scenario = Scenario {
     id: "vm/inval-vs-access-x86",
     summary: "segmap/inval-vs-access with the windows mapped by the htable port (x86 HAT), two CPUs",
-    threads: 3,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[
         KERNEL_NO_SHOOTDOWN,
         Mutant {
@@ -90,9 +87,8 @@ pub const INVAL_VS_ACCESS_X86: Scenario = Scenario {
             summary: "the SM_INVAL release hashes the slot out without hat_unload of its window (seg_map.c:2099-2101)",
         },
     ],
-    orders: &[&KERNEL_ORDER],
-    params: &[],
     body: inval_body,
+    ..BASE
 };
 
 /// Vnode 1's page is in a window (left loaded on the free slot) and mapped
@@ -124,10 +120,6 @@ fn steal_body() {
 pub const STEAL_VS_REUSE: Scenario = Scenario {
     id: "vm/steal-vs-reuse",
     summary: "htable_reap steals the user table mapping a page while segmap reuses the window on it and frees it if unmapped",
-    threads: 3,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[
         Mutant {
             name: "page-mapped-kmap-count",
@@ -140,7 +132,6 @@ pub const STEAL_VS_REUSE: Scenario = Scenario {
             summary: "page_release frees a page that is still mapped (hat_page_is_mapped ignored)",
         },
     ],
-    orders: &[&KERNEL_ORDER],
-    params: &[],
     body: steal_body,
+    ..BASE
 };
