@@ -25,10 +25,21 @@ pub const MMU_REFMOD_LOST: &str = "MMU-REFMOD-LOST";
 /// A CPU still caches a translation through an entry or table that software
 /// has invalidated and relies on being gone.
 pub const MMU_STALE_TLB: &str = "MMU-STALE-TLB";
+/// Outcome: a CPU caches a translation or paging-structure entry that
+/// disagrees with the current page tables (another frame, more permission,
+/// a table no longer linked there) while no software operation on its
+/// address is live, or through an entry an invalidation with shootdown
+/// has returned from (model/src/machine/coherence.rs).
+pub const MMU_COHERENCE: &str = "MMU-COHERENCE";
 /// An execution ran longer than the explorer allows: a retry loop spun
 /// under an unfair schedule (shuttle's step limit, loom's branch limit).
 /// Not a protocol bug by itself; use loom's preemption bound or PCT.
 pub const SCHED_BOUND: &str = "SCHED-BOUND";
+/// The explorer's step limit ended an execution in which every thread
+/// but one had finished or was blocked, and that one was going round a
+/// loop (named by its retry hint, with its seed line and passes): the loop
+/// cannot end on any schedule, unlike [`SCHED_BOUND`]'s unfair one.
+pub const SCHED_LIVELOCK: &str = "SCHED-LIVELOCK";
 /// A panic that is not a check (a bug in the scenario or the port).
 pub const PANIC: &str = "PANIC";
 

@@ -5,6 +5,7 @@
 //! Run: `cargo test --release -p vmspec-scenarios --test proto_mmu`.
 
 use harness::{run, Expect, Outcome, RunSpec, Scenario, Sched};
+use model::check::MMU_COHERENCE;
 use model::check::{MEM_DOUBLE_FREE, MEM_FREE_HELD, MEM_UAF, MMU_REFMOD_LOST, MMU_STALE_TLB};
 use model::check::{PANIC, SYNC_MISUSE};
 use std::time::Duration;
@@ -646,6 +647,9 @@ mod solo {
         let old = pte.load();
         pte.cas(old, make_pte(PFN, PT_USER | PT_REF));
         let w = mmu.access(0, VA, true);
+        // The shootdown the write-protect owes (else MMU-COHERENCE at the
+        // end).
+        mmu.hat_tlb_inval(Demap::Va(VA));
         (w, pte.load())
     }
 
@@ -713,6 +717,7 @@ mod solo {
                 // Kept without having been seen.
                 mmu.access(0, VA, false).unwrap();
                 pte.store(make_pte(PFN, PT_USER | PT_REF));
+                mmu.hat_tlb_inval(Demap::Va(VA));
             },
             &[],
         );
@@ -747,5 +752,110 @@ mod solo {
             &[],
         );
         assert_passes(&o);
+    }
+
+    // ---- TLB coherence (MMU-COHERENCE), an outcome check ------------------
+
+    /// A translation left cached after its PTE was cleared without a
+    /// shootdown, with no operation live: the end of the execution (the
+    /// machine dropped) reports it.
+    #[test]
+    fn stale_leaf_at_the_end_is_incoherent() {
+        let o = once(
+            || {
+                let (mmu, leaf) = mapped(MmuConfig::default(), PT_WRITABLE | PT_USER);
+                mmu.access(0, VA, false).unwrap();
+                let pte = mmu.table(leaf);
+                let pte = pte.pte(mmu.va2entry(VA, 0));
+                pte.cas(pte.load(), 0);
+            },
+            &[],
+        );
+        let m = only(&o, MMU_COHERENCE);
+        assert!(m.starts_with("at the end of the execution"), "{m}");
+        assert!(m.contains("the entry is now 0x0 (not valid)"), "{m}");
+    }
+
+    /// While an operation on the address is live the caches may disagree;
+    /// when it ends without a shootdown, they may not.
+    #[test]
+    fn operation_end_checks_its_range() {
+        let o = once(
+            || {
+                let (mmu, leaf) = mapped(MmuConfig::default(), PT_WRITABLE | PT_USER);
+                mmu.access(0, VA, true).unwrap();
+                let t = mmu.table(leaf);
+                let pte = t.pte(mmu.va2entry(VA, 0));
+                let outer = mmu.operation(VA, 0x1000, "outer");
+                {
+                    // Write-protect: the writable translation is stale.
+                    let _inner = mmu.operation(0, 0x1000, "another page");
+                    pte.cas(pte.load(), make_pte(PFN, PT_USER));
+                }
+                // Still inside `outer`: no report yet.
+                drop(outer);
+            },
+            &[],
+        );
+        let m = only(&o, MMU_COHERENCE);
+        assert!(m.starts_with("when outer by thread 0 ended"), "{m}");
+        assert!(m.contains("the entry now grants less"), "{m}");
+    }
+
+    /// An invalidation with shootdown that returns while a CPU still
+    /// translates through the entry it replaced is reported when it ends,
+    /// even while another operation covers the address.
+    #[test]
+    fn invalidated_entry_still_cached_is_incoherent() {
+        let o = once(
+            || {
+                let (mmu, leaf) = mapped(MmuConfig::default(), PT_WRITABLE | PT_USER);
+                mmu.access(0, VA, false).unwrap();
+                let t = mmu.table(leaf);
+                let e = mmu.va2entry(VA, 0);
+                let _other = mmu.operation(0, 0x4000, "other");
+                let mut op = mmu.operation(VA, 0x1000, "inval");
+                let old = t.pte(e).swap(0);
+                op.invalidated(leaf, e as u32, old);
+            },
+            &[],
+        );
+        let m = only(&o, MMU_COHERENCE);
+        assert!(m.starts_with("inval by thread 0 replaced"), "{m}");
+    }
+
+    /// A paging-structure entry for a table that is no longer linked
+    /// there (relinked at another index) is incoherent, and a shootdown
+    /// of the address makes the caches coherent again.
+    #[test]
+    fn link_to_a_relinked_table_is_incoherent_until_shot_down() {
+        let ok = once(
+            || {
+                let (mmu, leaf) = mapped(MmuConfig::default(), PT_WRITABLE | PT_USER);
+                mmu.access(0, VA, false).unwrap();
+                let top = mmu.table(mmu.top());
+                let op = mmu.operation(0, 0x4000, "relink");
+                top.pte(mmu.va2entry(VA, 1)).cas(make_ptp(leaf), 0);
+                mmu.hat_tlb_inval(Demap::Va(VA));
+                top.pte(mmu.va2entry(0x2000, 1)).cas(0, make_ptp(leaf));
+                drop(op);
+            },
+            &[],
+        );
+        assert_passes(&ok);
+        let o = once(
+            || {
+                let (mmu, leaf) = mapped(MmuConfig::default(), PT_WRITABLE | PT_USER);
+                mmu.access(0, VA, false).unwrap();
+                let top = mmu.table(mmu.top());
+                let op = mmu.operation(0, 0x4000, "relink");
+                top.pte(mmu.va2entry(VA, 1)).cas(make_ptp(leaf), 0);
+                top.pte(mmu.va2entry(0x2000, 1)).cas(0, make_ptp(leaf));
+                drop(op);
+            },
+            &[],
+        );
+        let m = only(&o, MMU_COHERENCE);
+        assert!(m.contains("is no longer linked there"), "{m}");
     }
 }

@@ -8,7 +8,7 @@
 //! hook, and [`Silence`] holds stderr while shuttle runs (unless logging
 //! is on).
 
-use model::check::{ViolationPanic, PANIC, SCHED_BOUND, SYNC_DEADLOCK};
+use model::check::{ViolationPanic, PANIC, SCHED_BOUND, SCHED_LIVELOCK, SYNC_DEADLOCK};
 use model::exec;
 use std::sync::Once;
 
@@ -50,11 +50,10 @@ pub(crate) fn install() {
                     SYNC_DEADLOCK,
                     format!("every live thread is blocked ({blocked})"),
                 )
-            } else if msg.contains("exceeded max_steps") || msg.contains("maximum number of branches") {
-                (
-                    SCHED_BOUND,
-                    format!("the execution exceeded the explorer's step limit ({msg}); a retry loop spun under an unfair schedule: use loom with a preemption bound, or PCT"),
-                )
+            } else if msg.contains("exceeded max_steps")
+                || msg.contains("maximum number of branches")
+            {
+                step_limit(&exec, &msg)
             } else {
                 let at = info
                     .location()
@@ -66,6 +65,39 @@ pub(crate) fn install() {
             exec.run.record(v, exec.events());
         }));
     });
+}
+
+/// The verdict when the explorer's step limit ends an execution: if every
+/// thread but one has finished or is blocked and that one went round a
+/// loop more than once, no schedule can end the loop (SCHED-LIVELOCK,
+/// naming it); otherwise the schedule was unfair to the threads that would
+/// have let a loop end (SCHED-BOUND).
+fn step_limit(exec: &exec::Exec, msg: &str) -> (&'static str, String) {
+    let threads = exec.snapshot();
+    let running: Vec<_> = threads
+        .iter()
+        .filter(|t| !t.done && t.waits.is_none())
+        .collect();
+    if let [t] = running[..] {
+        if let Some(spin) = exec.spin(t.tid).filter(|s| s.passes > 1) {
+            let file = spin.site.file().rsplit('/').next().unwrap_or("");
+            let seed = spin.seed.map(|s| format!(" [{s}]")).unwrap_or_default();
+            return (
+                SCHED_LIVELOCK,
+                format!(
+                    "thread {} ({}) went round the loop at {file}:{}{seed} {} times in a row while every other thread had finished or was blocked, until the explorer's step limit ({msg}): no schedule lets it end",
+                    t.tid,
+                    t.name,
+                    spin.site.line(),
+                    spin.passes
+                ),
+            );
+        }
+    }
+    (
+        SCHED_BOUND,
+        format!("the execution exceeded the explorer's step limit ({msg}); a retry loop spun under an unfair schedule: use loom with a preemption bound, or PCT"),
+    )
 }
 
 /// Holds stderr closed while alive, unless logging is on. Shared by

@@ -291,6 +291,9 @@ impl World {
     /// path 1046-1049 needs no lock in the seed, see the deviation above).
     fn free_cached(&self, hat: &Hat) {
         loop {
+            // A pass that frees nothing for good (an htable_free that
+            // caches again) would go round forever.
+            model::sync::went_round();
             self.hat_enter(hat);
             let ht = self.cached_pop(hat);
             self.hat_exit(hat);
@@ -314,9 +317,16 @@ impl World {
         let hat = self.hat(h);
         model::seed("htable.c:1026");
         if !hat.freeing() {
-            self.dont_cache.fetch_add(1, Relaxed);
+            // Without the count, htable_free puts each popped htable back
+            // on the cache (968-979) and the loop never ends (1027-1039).
+            let dont_cache = !model::mutant("purge-no-dont-cache");
+            if dont_cache {
+                self.dont_cache.fetch_add(1, Relaxed);
+            }
             self.free_cached(&hat);
-            self.dont_cache.fetch_sub(1, Relaxed);
+            if dont_cache {
+                self.dont_cache.fetch_sub(1, Relaxed);
+            }
             return;
         }
         self.free_cached(&hat);

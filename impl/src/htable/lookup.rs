@@ -247,8 +247,15 @@ impl World {
             };
             model::seed("htable.c:1251");
             let t = self.ht(ht);
-            self.busy_dec(ht, &t);
-            self.htable_exit(h);
+            if model::mutant("release-busy-after-exit") {
+                // The decrement (atomic) after the bucket mutex: two
+                // releases can each see the other's hold (1186, 1252-1253).
+                self.htable_exit(h);
+                self.busy_dec(ht, &t);
+            } else {
+                self.busy_dec(ht, &t);
+                self.htable_exit(h);
+            }
             if let Some(s) = shared {
                 self.ghost.hold(s);
             }

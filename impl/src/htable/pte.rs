@@ -78,6 +78,9 @@ impl World {
         let hat = self.hat(id.hat.expect("x86pte_set: htable without a hat"));
         let pt = self.x86pte_access_pagetable(&id);
         let ptep = pt.pte(entry as usize);
+        let _op = self
+            .mmu
+            .operation(addr, self.level_size(id.level), "x86pte_set");
         model::seed("htable.c:2101");
         let old;
         let installed;
@@ -141,6 +144,11 @@ impl World {
         let id = self.ht(ht).id.get();
         let pt = self.x86pte_access_pagetable(&id);
         let ptep = pt.pte(entry as usize);
+        let mut op = self.mmu.operation(
+            self.e2va(&id, entry),
+            self.level_size(id.level),
+            "x86pte_inval",
+        );
         model::seed("htable.c:2265");
         let oldpte = loop {
             let oldpte = ptep.load();
@@ -160,7 +168,18 @@ impl World {
             retry();
         };
         model::seed("htable.c:2273");
-        if tlb && oldpte & PT_REFMOD != 0 {
+        // REF alone means a CPU may cache the entry (it read through it);
+        // the mutant decides on MOD alone, and the point check below sits
+        // inside the same `if`: the outcome check of `op` is what sees it.
+        let cacheable = if model::mutant("inval-mod-only") {
+            PT_MOD
+        } else {
+            PT_REFMOD
+        };
+        if let (true, Some(pfn)) = (tlb, id.pfn) {
+            op.invalidated(pfn, entry, oldpte);
+        }
+        if tlb && oldpte & cacheable != 0 {
             let hat = self.hat(id.hat.expect("x86pte_inval: htable without a hat"));
             if !model::mutant("inval-no-tlb") {
                 model::cover(windows::INVAL_INVAL);
@@ -182,6 +201,11 @@ impl World {
         let id = self.ht(ht).id.get();
         let pt = self.x86pte_access_pagetable(&id);
         let ptep = pt.pte(entry as usize);
+        let _op = self.mmu.operation(
+            self.e2va(&id, entry),
+            self.level_size(id.level),
+            "x86pte_update",
+        );
         model::seed("htable.c:2301");
         let mut found = ptep.cas(expect, new);
         let clears_write =

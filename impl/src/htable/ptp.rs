@@ -24,6 +24,12 @@ impl World {
         let opfn = oid.pfn.expect("unlink_ptp: PFN_INVALID");
         let expect = make_ptp(opfn);
         let hat = self.hat(oid.hat.expect("unlink_ptp: htable without a hat"));
+        let _op = self
+            .mmu
+            .operation(oid.vaddr, self.level_size(hid.level), "unlink_ptp");
+        // The mutant skips the shootdown and the point check after it: the
+        // outcome check when `_op` ends must still see the stale link.
+        let unchecked = model::mutant("unlink-no-inval-unchecked");
         model::seed("htable.c:1085");
         let found = if model::mutant("unlink-keep-link") {
             expect
@@ -41,13 +47,13 @@ impl World {
         model::seed("htable.c:1106");
         let flags = hat.flags();
         if flags & HAT_FREEING == 0 {
-            if !model::mutant("unlink-no-inval") {
+            if !model::mutant("unlink-no-inval") && !unchecked {
                 model::cover(super::windows::UNLINK_INVAL);
                 self.hat_tlb_inval(&hat, Demap::Va(oid.vaddr));
             }
             // A shared table's page stays in use by its ISM hat, whose
             // translations through it `hat_unshare` shoots down at the end.
-            if self.reaches_cpus(&hat, flags) && oid.flags & HTABLE_SHARED_PFN == 0 {
+            if self.reaches_cpus(&hat, flags) && oid.flags & HTABLE_SHARED_PFN == 0 && !unchecked {
                 if let Some(why) = self.mmu.cached_through(opfn) {
                     check::fail(
                         HTABLE_H5,
@@ -73,6 +79,12 @@ impl World {
         let nid = self.ht(new).id.get();
         let entry = self.va2entry(vaddr, hid.level);
         let newptp = make_ptp(nid.pfn.expect("link_ptp: PFN_INVALID"));
+        // No CPU can cache the new link before it is installed; the
+        // operation covers the install itself (on real threads the ghost
+        // copy of the entry follows the CAS a moment later).
+        let _op = self
+            .mmu
+            .operation(vaddr, self.level_size(hid.level), "link_ptp");
         model::seed("htable.c:1129");
         hi.valid.fetch_add(1, Relaxed);
         let found = self.x86pte_cas(&hid, entry, 0, newptp);

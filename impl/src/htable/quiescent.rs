@@ -7,7 +7,8 @@ use super::hment::P_MOD;
 use super::ht::{Ident, HTABLE_SHARED_PFN};
 use super::world::{HatId, Ht, World};
 use super::{
-    HTABLE_H1, HTABLE_H2, HTABLE_H3, HTABLE_H4, HTABLE_H6, HTABLE_H7, HTABLE_H8, HTABLE_H9,
+    HTABLE_H1, HTABLE_H2, HTABLE_H3, HTABLE_H4, HTABLE_H5, HTABLE_H6, HTABLE_H7, HTABLE_H8,
+    HTABLE_H9,
 };
 use model::check;
 use model::machine::pte::{make_ptp, pte_pfn, pte_valid, PT_MOD};
@@ -24,10 +25,12 @@ struct Seen {
 }
 
 impl World {
-    /// Checks H1-H4 and H6-H9 over the whole state. Call only when no
+    /// Checks TLB coherence (MMU-COHERENCE), H1-H4 and H6-H9 over the
+    /// whole state. Call only when no
     /// other thread runs htable code (it takes the bucket, hat and reserve
     /// mutexes one at a time to read what they protect).
     pub fn check_quiescent(&self) {
+        self.mmu.check_coherent("at rest (check_quiescent)");
         let mut hashed: BTreeMap<Ht, Seen> = BTreeMap::new();
         let mut listed: BTreeMap<Ht, Listed> = BTreeMap::new();
         let hats: Vec<(HatId, Arc<Hat>)> = self
@@ -113,8 +116,95 @@ impl World {
             HTABLE_H8,
             "stealers still registered at rest: {victims:?}"
         );
+        self.rest_held(&hashed);
+        self.rest_empty(&hats, &hashed);
         self.quiescent_counts(&hats, &hashed);
+        self.rest_cached(&hats, &hashed);
         self.quiescent_dirty(&hashed);
+    }
+
+    /// H2 with nothing in flight: no thread still declares a hold (but
+    /// the boot's on the kernel tables it keeps, 1569-1573).
+    fn rest_held(&self, hashed: &BTreeMap<Ht, Seen>) {
+        let kas = self.kas();
+        for (&ht, _) in hashed.iter().filter(|(_, s)| Some(s.hat) != kas) {
+            let holders = self.ghost.holders(ht);
+            check!(
+                holders.is_empty(),
+                HTABLE_H2,
+                "at rest threads {holders:?} still hold htable {}",
+                ht.0
+            );
+        }
+    }
+
+    /// H2 at rest: no hashed table of a live hat below the top has busy 0
+    /// and valid 0 where `htable_release` would have freed it (not a
+    /// freeing hat's, not a user table at or above `max_page_level`,
+    /// htable.c:1184-1208): its last release saw another hold that was
+    /// then dropped without the bucket mutex, and nobody frees it.
+    fn rest_empty(&self, hats: &[(HatId, Arc<Hat>)], hashed: &BTreeMap<Ht, Seen>) {
+        for (&ht, s) in hashed {
+            let freeing = hats
+                .iter()
+                .find(|(h, _)| *h == s.hat)
+                .is_none_or(|(_, h)| h.freeing());
+            let shared = s.id.flags & HTABLE_SHARED_PFN != 0;
+            let kept = !shared && s.id.level >= self.cfg.max_page_level;
+            if freeing || kept || s.id.level >= self.top_level() {
+                continue;
+            }
+            check!(
+                s.busy != 0 || s.valid != 0,
+                HTABLE_H2,
+                "at rest htable {} (va {:#x} level {}) of hat {} is hashed with busy 0 and valid 0: its last release did not free it (1184-1247)",
+                ht.0,
+                s.id.vaddr,
+                s.id.level,
+                s.hat.0
+            );
+        }
+    }
+
+    /// H3 and H5 at rest for the hats' cached tables: no hashed table
+    /// links to one (`unlink_ptp` cleared the link before `htable_free`
+    /// cached it, 1232, 968-979), and no CPU caches anything through one
+    /// (its shootdown ran, 1098-1109).
+    fn rest_cached(&self, hats: &[(HatId, Arc<Hat>)], hashed: &BTreeMap<Ht, Seen>) {
+        for (hid, hat) in hats {
+            self.hat_enter(hat);
+            let cached = hat.cached.get(&hat.mutex).clone();
+            self.hat_exit(hat);
+            for ht in cached {
+                let Some(pfn) = self.ht(ht).id.get().pfn else {
+                    continue;
+                };
+                for (&p, ps) in hashed.iter().filter(|(_, ps)| ps.id.level > 0) {
+                    let pt = self.x86pte_access_pagetable(&ps.id);
+                    let link =
+                        (0..self.ptes()).find(|&e| pt.pte(e as usize).load() == make_ptp(pfn));
+                    self.x86pte_release_pagetable();
+                    if let Some(e) = link {
+                        check::fail(
+                            HTABLE_H3,
+                            format!(
+                                "at rest htable {} is on hat {}'s cached list but htable {} entry {e} still links to it",
+                                ht.0, hid.0, p.0
+                            ),
+                        );
+                    }
+                }
+                if let Some(why) = self.mmu.cached_through(pfn) {
+                    check::fail(
+                        HTABLE_H5,
+                        format!(
+                            "at rest htable {} is on hat {}'s cached list but {why}",
+                            ht.0, hid.0
+                        ),
+                    );
+                }
+            }
+        }
     }
 
     /// H3: `ht` is on no chain and on no other list.

@@ -63,6 +63,11 @@ impl World {
     /// pin on the ISM table (1212-1220, 1255-1259); then one shootdown of
     /// everything.
     pub fn hat_unshare(&self, hat: HatId, va: u64) {
+        // Until the shootdown of everything at the end, CPUs may still
+        // translate through the unlinked shared table.
+        let _op = self
+            .mmu
+            .operation(va & self.level_mask(1), self.level_size(1), "hat_unshare");
         let mut unshared = None;
         if let Some(ht) = self.htable_lookup(hat, va, 0) {
             let t = self.ht(ht);

@@ -277,7 +277,11 @@ impl World {
                 let flags = hat.flags.fetch_and(!HAT_VICTIM, Relaxed);
                 if flags & HAT_VICTIM != 0 || model::mutant("steal-no-victim") {
                     self.ghost.unvictim(hid);
-                    if !model::mutant("steal-no-broadcast") {
+                    if model::mutant("steal-signal") {
+                        // Wakes one waiter, perhaps one waiting for
+                        // another hat (693).
+                        self.hat_list_cv.signal();
+                    } else if !model::mutant("steal-no-broadcast") {
                         self.hat_list_cv.broadcast();
                     }
                 }

@@ -20,7 +20,7 @@ pub(crate) use current::set_tid;
 pub use current::{backend, current, enter_execution, exit_execution, in_model, tid, Tid};
 pub use params::{ParamDoc, MODEL_PARAMS};
 pub use run::{Captured, RunConfig, RunShared};
-pub use state::{Exec, Held, ObjId, ThreadSnapshot, WaitFor};
+pub use state::{Exec, Held, ObjId, Spin, ThreadSnapshot, WaitFor};
 
 /// Marks a coverage point: a branch or race window the scenario reached.
 /// Counters are per run and shown by `vmspec check --coverage`.

@@ -55,6 +55,18 @@ struct ThreadGhost {
     seed: Option<&'static str>,
     last: Option<Event>,
     done: bool,
+    /// The loop the thread last went round, see [`Spin`].
+    spin: Option<Spin>,
+}
+
+/// The loop a thread went round last: where it goes round (the retry
+/// hint's caller), the seed line it was at on the first of those passes,
+/// and how many passes it made there in a row.
+#[derive(Clone, Copy, Debug)]
+pub struct Spin {
+    pub site: &'static std::panic::Location<'static>,
+    pub seed: Option<&'static str>,
+    pub passes: u32,
 }
 
 #[derive(Debug)]
@@ -196,6 +208,27 @@ impl Exec {
         let t = &mut g.threads[tid];
         t.done = true;
         t.waiting = None;
+    }
+
+    /// Thread `tid` goes round the loop at `site` once more (ghost).
+    pub(crate) fn went_round(&self, tid: Tid, site: &'static std::panic::Location<'static>) {
+        if let Some(t) = self.g().threads.get_mut(tid) {
+            match &mut t.spin {
+                Some(s) if s.site == site => s.passes += 1,
+                _ => {
+                    t.spin = Some(Spin {
+                        site,
+                        seed: t.seed,
+                        passes: 1,
+                    })
+                }
+            }
+        }
+    }
+
+    /// The loop thread `tid` went round last, if any.
+    pub fn spin(&self, tid: Tid) -> Option<Spin> {
+        self.g().threads.get(tid).and_then(|t| t.spin)
     }
 
     pub(crate) fn set_seed(&self, tid: Tid, line: &'static str) {

@@ -255,6 +255,14 @@ impl<T> Arena<T> {
         value
     }
 
+    /// The live object behind `h`, read from ghost state: no use, no
+    /// scheduling point, `None` if it was freed. For checks only.
+    pub fn peek(&self, h: Handle) -> Option<Arc<T>> {
+        let g = self.g();
+        let slot = g.get(h.index() as usize)?;
+        slot.value.clone().filter(|_| slot.gen == h.gen())
+    }
+
     /// Declares a reference to the live object (ghost): a free before the
     /// matching [`Arena::release`] is [`MEM_FREE_HELD`].
     #[track_caller]

@@ -32,6 +32,10 @@ pub struct Pte {
     word: AtomicU64,
     /// Ghost: per thread, the last value it read or wrote here.
     seen: Mutex<Vec<(Tid, u64)>>,
+    /// Ghost: the entry as the last write left it, updated in the same
+    /// step as the atomic, for checks that must not add a scheduling point
+    /// ([`Pte::ghost`]).
+    now: std::sync::atomic::AtomicU64,
     name: ObjName,
     exec: Option<Arc<Exec>>,
 }
@@ -49,6 +53,7 @@ impl Pte {
         Pte {
             word: AtomicU64::new(CLASS, index, value),
             seen: Mutex::new(Vec::new()),
+            now: std::sync::atomic::AtomicU64::new(value),
             name: ObjName {
                 kind: "pte",
                 class: CLASS,
@@ -56,6 +61,16 @@ impl Pte {
             },
             exec: exec::current(),
         }
+    }
+
+    /// The entry's current value, read from ghost state (no scheduling
+    /// point): what the coherence check compares caches with.
+    pub(crate) fn ghost(&self) -> u64 {
+        self.now.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    fn mirror(&self, v: u64) {
+        self.now.store(v, std::sync::atomic::Ordering::Relaxed);
     }
 
     fn saw(&self, v: u64) {
@@ -90,6 +105,7 @@ impl Pte {
             .compare_exchange(old, new, Ordering::AcqRel, Ordering::Acquire)
         {
             Ok(found) => {
+                self.mirror(new);
                 self.saw(new);
                 found
             }
@@ -105,6 +121,7 @@ impl Pte {
     #[track_caller]
     pub fn swap(&self, new: u64) -> u64 {
         let old = self.word.swap(new, Ordering::AcqRel);
+        self.mirror(new);
         self.saw(new);
         old
     }
@@ -118,6 +135,7 @@ impl Pte {
         let site = Location::caller();
         let seen = self.last_seen().unwrap_or(0);
         let prev = self.word.swap(new, Ordering::AcqRel);
+        self.mirror(new);
         self.saw(new);
         let lost = prev & PT_REFMOD & !seen & !new;
         if lost != 0 {
@@ -150,6 +168,7 @@ impl Pte {
             .compare_exchange(old, new, Ordering::AcqRel, Ordering::Acquire);
         match r {
             Ok(found) => {
+                self.mirror(new);
                 self.hw_trace(found, new);
                 found
             }
@@ -161,6 +180,7 @@ impl Pte {
     #[track_caller]
     pub(crate) fn hw_fetch_or(&self, bits: u64) -> u64 {
         let old = self.word.fetch_or(bits, Ordering::AcqRel);
+        self.mirror(old | bits);
         self.hw_trace(old, old | bits);
         old
     }

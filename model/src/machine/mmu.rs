@@ -2,6 +2,7 @@
 //! caches and set REF/MOD, and the shootdown that empties those caches.
 
 use super::cell::Pte;
+use super::coherence::Operations;
 use super::pte::PT_WRITABLE;
 use super::pte::{pte_pfn, pte_valid, ptp_child, PAGESHIFT, PT_MOD, PT_PAGESIZE, PT_REF};
 use super::tlb::{Cached, Tlb};
@@ -87,7 +88,7 @@ pub enum Demap {
 #[derive(Debug)]
 pub struct PageTable {
     /// (c) 0 for a table of leaf entries.
-    level: u32,
+    pub(super) level: u32,
     /// (a) the entries, see [`Pte`].
     entries: Vec<Pte>,
 }
@@ -117,14 +118,17 @@ impl PageTable {
 /// them (htable.c:2157-2160); a page fault drops the address's leaf
 /// translation but keeps cached links.
 pub struct Mmu {
-    cfg: MmuConfig,
+    pub(super) cfg: MmuConfig,
     hw_mod: HwMod,
-    tables: Arena<PageTable>,
+    pub(super) tables: Arena<PageTable>,
     /// (c) the top-level table.
-    top: Handle,
-    cpus: Vec<Tlb>,
+    pub(super) top: Handle,
+    pub(super) cpus: Vec<Tlb>,
     /// Ghost: tables created so far, to name their entries in traces.
     serial: AtomicU32,
+    /// Ghost: the operations software threads are inside, see
+    /// [`Mmu::operation`].
+    pub(super) ops: Operations,
 }
 
 impl std::fmt::Debug for Mmu {
@@ -163,6 +167,7 @@ impl Mmu {
                 .map(|c| Tlb::new(c as u32, cfg.entry_bits, cfg.tlb_entries, cfg.psc_entries))
                 .collect(),
             serial,
+            ops: Operations::default(),
         })
     }
 
@@ -411,7 +416,7 @@ fn new_table(tables: &Arena<PageTable>, serial: &AtomicU32, bits: u32, level: u3
     tables.alloc(PageTable { level, entries })
 }
 
-fn short(site: Site) -> String {
+pub(super) fn short(site: Site) -> String {
     format!(
         "{}:{}",
         site.file().rsplit('/').next().unwrap_or(""),

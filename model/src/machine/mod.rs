@@ -14,12 +14,16 @@
 //! (a table freed or a page released while a CPU still caches something
 //! through it, [`Mmu::free_table`], [`Mmu::assert_untranslated`]), and
 //! [`crate::check::MEM_UAF`] from the table arena when a CPU walks through
-//! a freed table.
+//! a freed table; and the outcome check [`crate::check::MMU_COHERENCE`]
+//! (every cached entry agrees with the tables whenever no operation on its
+//! address is live, and at the end; see [`Operation`]).
 
 mod cell;
+mod coherence;
 mod mmu;
 pub mod pte;
 mod tlb;
 
 pub use cell::Pte;
+pub use coherence::Operation;
 pub use mmu::{Demap, Fault, HwMod, Mmu, MmuConfig, PageTable};

@@ -327,6 +327,23 @@ impl Tlb {
         None
     }
 
+    /// This CPU's number.
+    pub(crate) fn cpu(&self) -> u32 {
+        self.cpu
+    }
+
+    /// Everything this CPU caches, leaf translations first (ghost; no
+    /// scheduling point).
+    pub(crate) fn cached(&self) -> Vec<Cached> {
+        let g = self.g();
+        g.leaf
+            .iter()
+            .chain(g.psc.iter())
+            .flatten()
+            .copied()
+            .collect()
+    }
+
     /// Leaf translations this CPU caches that were read from entry `entry`
     /// of `table`: the cached entry and a description (ghost; no
     /// scheduling point).

@@ -11,7 +11,8 @@
 //! | atomics | `atomic_*`, `CAS_PTE` | backend atomics |
 //! | [`spawn`], [`JoinHandle`] | threads | backend threads |
 //! | [`Callouts`] | `timeout` / `untimeout` | a pending queue in a monitor, drained by an actor thread |
-//! | [`retry`], [`Retries`] | `goto retry` | backend `yield_now` (from the second pass of an operation, for `Retries`) |
+//! | [`retry`], [`Retries`] | `goto retry` | backend `yield_now` (from the second pass of an operation, for `Retries`); each pass counted (ghost) for SCHED-LIVELOCK |
+//! | [`went_round`] | a `for (;;)` that goes round on its own progress | no yield; the pass counted (ghost) for SCHED-LIVELOCK |
 
 mod atomic;
 mod callout;
@@ -39,4 +40,4 @@ pub use retry::Retries;
 pub use rwlock::{KRwLock, RwMode};
 pub use signal::post_signal;
 pub(crate) use signal::SignalTable;
-pub use thread::{retry, spawn, JoinHandle};
+pub use thread::{retry, spawn, went_round, JoinHandle};

@@ -22,10 +22,13 @@ impl Retries {
     }
 
     /// Called before every `goto retry`.
+    #[track_caller]
     pub fn again(&mut self) {
         self.0 += 1;
         if self.0 > 1 {
             super::retry();
+        } else {
+            super::went_round();
         }
     }
 }

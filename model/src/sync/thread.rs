@@ -103,11 +103,31 @@ impl<T> JoinHandle<T> {
 
 /// The hint every retry loop calls before it goes round again (the seeds'
 /// `goto retry`): it yields, so loom and shuttle run another thread instead
-/// of spinning, and loom's preemption bound keeps the loop finite.
+/// of spinning, and loom's preemption bound keeps the loop finite. It also
+/// counts the pass ([`went_round`]), so that a loop still going round when
+/// the explorer's step limit ends the execution is named in the
+/// SCHED-LIVELOCK report.
+#[track_caller]
 pub fn retry() {
+    went_round_at(Location::caller());
     match exec::backend() {
         Some(Backend::Loom) => loom::thread::yield_now(),
         Some(Backend::Shuttle) => shuttle::thread::yield_now(),
         _ => std::thread::yield_now(),
+    }
+}
+
+/// Counts one more pass of the loop at the caller without yielding
+/// (ghost; no scheduling point): for loops that go round on their own
+/// progress rather than wait for another thread (a seed's `for (;;)` that
+/// pops a list), so that one that never ends is named as a livelock.
+#[track_caller]
+pub fn went_round() {
+    went_round_at(Location::caller());
+}
+
+fn went_round_at(site: &'static Location<'static>) {
+    if let Some(e) = exec::current() {
+        e.went_round(exec::tid(), site);
     }
 }

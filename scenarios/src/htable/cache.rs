@@ -3,6 +3,7 @@
 //! reserve count against its list (356-429).
 
 use harness::{Expect, Mutant, Scenario};
+use model::check::SCHED_LIVELOCK;
 use model::sync::spawn;
 use subsys::htable::{
     Config, PageId, World, HTABLE_H3, HTABLE_H9, LOCK_ORDER, MMU_PAGESIZE as PAGESIZE,
@@ -36,6 +37,35 @@ pub const PURGE_VS_ALLOC: Scenario = Scenario {
     orders: &[&LOCK_ORDER],
     params: &[],
     body: purge_body,
+};
+
+fn purge_alone_body() {
+    let w = World::new(Config::default());
+    let hat = w.hat_alloc(true);
+    w.hat_memload(hat, 0, PageId(0), true, 0);
+    w.hat_unload(hat, 0, PAGESIZE, 0);
+    // The purge runs while the only other thread waits for it: if its
+    // loop cannot end on its own, nothing else can end it.
+    let w2 = w.clone();
+    spawn("purge", move || w2.htable_purge_hat(hat)).join();
+    w.check_quiescent();
+}
+
+pub const PURGE_ALONE: Scenario = Scenario {
+    id: "htable/purge-alone",
+    summary: "htable_purge_hat empties a hat's cache while the other thread waits for it (the loop must end on its own)",
+    threads: 2,
+    loom_bound: Some(3),
+    pct_depth: 3,
+    expect: Expect::Pass,
+    mutants: &[Mutant {
+        name: "purge-no-dont-cache",
+        catches: SCHED_LIVELOCK,
+        summary: "htable_purge_hat empties the cache without raising htable_dont_cache (1027, 1039): htable_free caches each htable again and the loop never ends",
+    }],
+    orders: &[&LOCK_ORDER],
+    params: &[],
+    body: purge_alone_body,
 };
 
 fn reserve_body() {

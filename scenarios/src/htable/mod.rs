@@ -7,6 +7,7 @@ mod cache;
 mod create;
 mod kernel;
 mod kmem;
+mod outcome;
 mod pressure;
 mod share;
 mod steal;
@@ -25,6 +26,7 @@ pub const SCENARIOS: &[Scenario] = &[
     steal::STEAL_VS_PAGEUNLOAD,
     teardown::REAP_VS_TEARDOWN,
     teardown::TWO_STEALERS_TWO_WAITERS,
+    teardown::REAP_VS_TWO_TEARDOWNS_SLIM,
     tlb::UNLINK_VS_CPU,
     tlb::SET_VS_CPU,
     tlb::INVAL_VS_CPU,
@@ -32,12 +34,16 @@ pub const SCENARIOS: &[Scenario] = &[
     tlb::UPDATE_VS_CPU_BLIND,
     tlb::INVAL_VS_CPU_BLIND,
     cache::PURGE_VS_ALLOC,
+    cache::PURGE_ALONE,
     cache::RESERVE,
     share::SHARE,
     pressure::ALLOC_STEALS,
     kmem::ALLOC_KMEM_REAP,
     kmem::ALLOC_KMEM_REAP_L1,
     kernel::COPY_VS_KMAP,
+    outcome::READ_ONLY_UNLOAD,
+    outcome::TWO_UNLOADS,
+    outcome::CACHED_REUSE,
 ];
 
 /// A CPU actor: CPU 0 performs `ops` (address, write?) in order; faults

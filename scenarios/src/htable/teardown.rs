@@ -4,22 +4,28 @@
 
 use harness::{Expect, Mutant, Scenario};
 use model::check::SYNC_DEADLOCK;
-use model::sync::spawn;
+use model::sync::{spawn, JoinHandle};
+use std::sync::Arc;
 use subsys::htable::{Config, PageId, World, HTABLE_H8, LOCK_ORDER};
 
 /// The whole modelled address space (two levels of two entries).
 const SPACE: u64 = 0x4000;
 
-fn body() {
-    let w = World::new(Config::default());
-    let hat = w.hat_alloc(true);
-    w.hat_memload(hat, 0, PageId(0), true, 0);
-    let reapers: Vec<_> = (0..2)
+/// Two `htable_reap` threads (the kmem reclaim callback run twice).
+fn two_reapers(w: &Arc<World>) -> Vec<JoinHandle<()>> {
+    (0..2)
         .map(|_| {
             let w = w.clone();
             spawn("reap", move || w.htable_reap())
         })
-        .collect();
+        .collect()
+}
+
+fn body() {
+    let w = World::new(Config::default());
+    let hat = w.hat_alloc(true);
+    w.hat_memload(hat, 0, PageId(0), true, 0);
+    let reapers = two_reapers(&w);
     // as_free(): the process is gone, no CPU runs the hat.
     w.hat_free_start(hat);
     w.hat_unload(hat, 0, SPACE, 0);
@@ -84,12 +90,7 @@ fn two_body() {
             hat
         })
         .collect();
-    let reapers: Vec<_> = (0..2)
-        .map(|_| {
-            let w = w.clone();
-            spawn("reap", move || w.htable_reap())
-        })
-        .collect();
+    let reapers = two_reapers(&w);
     let w2 = w.clone();
     let other = hats[1];
     let t = spawn("as_free", move || {
@@ -122,4 +123,60 @@ pub const TWO_STEALERS_TWO_WAITERS: Scenario = Scenario {
     orders: &[&LOCK_ORDER],
     params: &[],
     body: two_body,
+};
+
+fn slim_body() {
+    let w = World::new(Config {
+        hats: 2,
+        hash: 1,
+        htables: 2,
+        ptables: 2,
+        mmu: model::machine::MmuConfig {
+            tables: 3,
+            ..Default::default()
+        },
+        ..Config::default()
+    });
+    // Each hat has only its top table: the reapers find nothing to take,
+    // but each marks both hats HAT_VICTIM in turn.
+    let hats: Vec<_> = (0..2).map(|_| w.hat_alloc(false)).collect();
+    let reapers = two_reapers(&w);
+    // The two waiters: hat_free_start of each hat. The rest of the
+    // teardown runs after the race.
+    let w2 = w.clone();
+    let other = hats[1];
+    let t = spawn("as_free", move || w2.hat_free_start(other));
+    w.hat_free_start(hats[0]);
+    t.join();
+    for r in reapers {
+        r.join();
+    }
+    for h in hats {
+        w.hat_free_end(h);
+    }
+    w.check_quiescent();
+}
+
+pub const REAP_VS_TWO_TEARDOWNS_SLIM: Scenario = Scenario {
+    id: "htable/reap-vs-two-teardowns-slim",
+    summary: "reap-vs-two-teardowns with one table per hat and nothing mapped: two reapers mark the hats HAT_VICTIM while two hat_free_start wait on hat_list_cv, small enough for loom bound 3",
+    threads: 4,
+    loom_bound: Some(3),
+    pct_depth: 3,
+    expect: Expect::Pass,
+    mutants: &[
+        Mutant {
+            name: "steal-signal",
+            catches: SYNC_DEADLOCK,
+            summary: "htable_steal wakes one hat_list_cv waiter (cv_signal) instead of all (693): it may wake the teardown of the other hat",
+        },
+        Mutant {
+            name: "steal-no-broadcast",
+            catches: SYNC_DEADLOCK,
+            summary: "htable_steal clears HAT_VICTIM without cv_broadcast(&hat_list_cv) (690-694)",
+        },
+    ],
+    orders: &[&LOCK_ORDER],
+    params: &[],
+    body: slim_body,
 };

@@ -4,7 +4,7 @@
 
 use super::cpu;
 use harness::{Expect, Mutant, Scenario};
-use model::check::MMU_REFMOD_LOST;
+use model::check::{MMU_COHERENCE, MMU_REFMOD_LOST};
 use subsys::htable::{
     Config, PageId, World, HTABLE_H5, HTABLE_H6, HTABLE_H7, LOCK_ORDER, MMU_PAGESIZE as PAGESIZE,
 };
@@ -43,6 +43,11 @@ pub const UNLINK_VS_CPU: Scenario = Scenario {
             name: "unlink-keep-link",
             catches: HTABLE_H7,
             summary: "unlink_ptp uncounts the parent entry without clearing it (1085)",
+        },
+        Mutant {
+            name: "unlink-no-inval-unchecked",
+            catches: MMU_COHERENCE,
+            summary: "unlink_ptp skips its shootdown and the point check after it (1098-1109): the table goes to the hat's cache, so only the outcome check sees the stale link",
         },
     ],
     orders: &[&LOCK_ORDER],
