@@ -7,7 +7,7 @@ use harness::{Expect, Mutant, Scenario};
 use model::check::MMU_COHERENCE;
 use model::sync::spawn;
 use subsys::htable::{
-    Config, PageId, World, HTABLE_H2, HTABLE_H5, MMU_PAGESIZE as PAGESIZE, LOCK_ORDER,
+    Config, PageId, World, HTABLE_H2, HTABLE_H5, LOCK_ORDER, MMU_PAGESIZE as PAGESIZE,
 };
 
 /// Pages 0 and 1 mapped writable at 0 and 0x1000: one leaf table.
