@@ -25,7 +25,7 @@ impl World {
         let expect = make_ptp(opfn);
         let hat = self.hat(oid.hat.expect("unlink_ptp: htable without a hat"));
         model::seed("htable.c:1085");
-        let found = if model::mutant("unlink-keep-link") {
+        let found = if model::mutant(super::mutants::UNLINK_KEEP_LINK) {
             expect
         } else {
             self.x86pte_cas(&hid, entry, expect, 0)
@@ -41,7 +41,7 @@ impl World {
         model::seed("htable.c:1106");
         let flags = hat.flags();
         if flags & HAT_FREEING == 0 {
-            if !model::mutant("unlink-no-inval") {
+            if !model::mutant(super::mutants::UNLINK_NO_INVAL) {
                 model::cover(super::windows::UNLINK_INVAL);
                 self.hat_tlb_inval(&hat, Demap::Va(oid.vaddr));
             }

@@ -29,7 +29,7 @@ pub const PURGE_VS_ALLOC: Scenario = Scenario {
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[Mutant {
-        name: "alloc-stale-hint",
+        name: subsys::htable::mutants::ALLOC_STALE_HINT,
         catches: HTABLE_H3,
         summary: "htable_alloc takes the cache head it read without the hat mutex instead of re-reading it (783-787)",
     }],
@@ -55,7 +55,7 @@ pub const RESERVE: Scenario = Scenario {
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[Mutant {
-        name: "reserve-count-unlocked",
+        name: subsys::htable::mutants::RESERVE_COUNT_UNLOCKED,
         catches: HTABLE_H9,
         summary:
             "htable_put_reserve bumps htable_reserve_cnt after dropping the reserve mutex (362-366)",
