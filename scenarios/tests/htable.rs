@@ -70,7 +70,7 @@ fn signal_for_broadcast_is_caught_at_loom_bound_3() {
             max: None,
         },
     );
-    spec.mutant = Some("steal-signal".into());
+    spec.mutant = Some(subsys::htable::mutants::STEAL_SIGNAL.into());
     assert_eq!(
         run(&spec).checks(),
         Vec::<&str>::new(),

@@ -66,7 +66,7 @@ impl World {
         let head = hat.cached_head.load(Relaxed);
         if head != 0 && !is_bare {
             self.hat_enter(&hat);
-            let cached = if model::mutant("alloc-stale-hint") {
+            let cached = if model::mutant(super::mutants::ALLOC_STALE_HINT) {
                 // Uses the head seen without the mutex.
                 Handle::from_bits(head).map(|c| self.cached_take(&hat, h, Ht(c)))
             } else {
@@ -105,7 +105,7 @@ impl World {
                     t.id.update(|i| i.pfn = None);
                 }
                 ht = Some(s);
-            } else if self.cfg.fix_l1 && !model::mutant("alloc-no-retry") {
+            } else if self.cfg.fix_l1 && !model::mutant(super::mutants::ALLOC_NO_RETRY) {
                 // The fix: the reap may have freed pages; try again.
                 ht = self.htable_alloc_fresh(&hat, h, level, is_bare);
                 if ht.is_none() {
@@ -319,7 +319,7 @@ impl World {
         if !hat.freeing() {
             // Without the count, htable_free puts each popped htable back
             // on the cache (968-979) and the loop never ends (1027-1039).
-            let dont_cache = !model::mutant("purge-no-dont-cache");
+            let dont_cache = !model::mutant(super::mutants::PURGE_NO_DONT_CACHE);
             if dont_cache {
                 self.dont_cache.fetch_add(1, Relaxed);
             }

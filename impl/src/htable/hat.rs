@@ -179,9 +179,9 @@ impl World {
         if flags & HAT_FREEING != 0 {
             return;
         }
-        if flags & HAT_SHARED != 0 && !model::mutant("tlb-inval-shared-local") {
+        if flags & HAT_SHARED != 0 && !model::mutant(super::mutants::TLB_INVAL_SHARED_LOCAL) {
             self.mmu.hat_tlb_inval(Demap::All);
-        } else if hat.on_cpu || hat.kernel && !model::mutant("kernel-no-shootdown") {
+        } else if hat.on_cpu || hat.kernel && !model::mutant(super::mutants::KERNEL_NO_SHOOTDOWN) {
             self.mmu.hat_tlb_inval(what);
         }
     }

@@ -61,7 +61,7 @@ impl World {
             if !pte_valid(old) {
                 pp.hments.get(&pp.mlist).push((ht.0, entry));
                 pp.mlist.exit();
-                if !model::mutant("memload-no-count") {
+                if !model::mutant(super::mutants::MEMLOAD_NO_COUNT) {
                     t.valid.fetch_add(1, Relaxed);
                 }
                 return;

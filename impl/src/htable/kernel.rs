@@ -35,7 +35,7 @@ impl World {
     pub(crate) fn kas_boot(&self) {
         let top_level = self.top_level();
         let kb = self.kernelbase();
-        let on_demand = model::mutant("kernel-tables-on-demand");
+        let on_demand = model::mutant(super::mutants::KERNEL_TABLES_ON_DEMAND);
         let top = self.mmu.alloc_table(top_level);
         let leaves = if on_demand { 0 } else { self.ptes() / 2 };
         for i in 0..leaves {

@@ -122,7 +122,7 @@ impl World {
                     ht = Some(f);
                     break;
                 }
-                if new.is_none() && !model::mutant("create-no-research") {
+                if new.is_none() && !model::mutant(super::mutants::CREATE_NO_RESEARCH) {
                     model::seed("htable.c:1417");
                     self.htable_exit(h);
                     new = Some(self.htable_alloc(
@@ -162,7 +162,7 @@ impl World {
                 model::seed("htable.c:1432");
                 self.hashin(&hat, h, n);
                 self.htable_exit(h);
-                if model::mutant("create-release-higher") {
+                if model::mutant(super::mutants::CREATE_RELEASE_HIGHER) {
                     if let Some(hi) = higher {
                         self.ghost.hold(hi);
                         self.htable_release(Some(hi));
@@ -175,7 +175,7 @@ impl World {
                         // The shared table is pinned by its sharer.
                         let sid = self.ht(s).id.get();
                         let hs = sid.hat.expect("shared htable without a hat");
-                        let pinned = if model::mutant("share-no-pin") {
+                        let pinned = if model::mutant(super::mutants::SHARE_NO_PIN) {
                             None
                         } else {
                             self.htable_lookup(hs, sid.vaddr, sid.level)
@@ -247,7 +247,7 @@ impl World {
             };
             model::seed("htable.c:1251");
             let t = self.ht(ht);
-            if model::mutant("release-busy-after-exit") {
+            if model::mutant(super::mutants::RELEASE_BUSY_AFTER_EXIT) {
                 // The decrement (atomic) after the bucket mutex: two
                 // releases can each see the other's hold (1186, 1252-1253).
                 self.htable_exit(h);

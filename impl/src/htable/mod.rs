@@ -67,6 +67,7 @@ mod ids;
 mod kernel;
 mod kmem;
 mod lookup;
+pub mod mutants;
 pub(crate) mod order;
 mod owned;
 mod pte;

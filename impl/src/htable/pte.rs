@@ -88,7 +88,10 @@ impl World {
             let prev = ptep.load();
             let mut n = new;
             // Same frame: the hardware's REF/MOD stay (2101-2105).
-            if pte_valid(n) && same_frame(prev, new) && !model::mutant("set-drop-refmod") {
+            if pte_valid(n)
+                && same_frame(prev, new)
+                && !model::mutant(super::mutants::SET_DROP_REFMOD)
+            {
                 n |= prev & PT_REFMOD;
             }
             // Someone installed this mapping already (2111-2120): only the
@@ -117,7 +120,7 @@ impl World {
         model::seed("htable.c:2147");
         // The old entry can be cached only if the MMU set its REF bit
         // (2147-2148).
-        if old & PT_REF != 0 && !model::mutant("set-no-inval") {
+        if old & PT_REF != 0 && !model::mutant(super::mutants::SET_NO_INVAL) {
             model::cover(windows::SET_INVAL);
             self.hat_tlb_inval(&hat, Demap::Va(addr));
         }
@@ -156,7 +159,7 @@ impl World {
                 self.x86pte_release_pagetable();
                 return oldpte;
             }
-            if model::mutant("inval-plain-store") {
+            if model::mutant(super::mutants::INVAL_PLAIN_STORE) {
                 // A read-then-store: REF/MOD set in between are lost.
                 ptep.store(0);
                 break oldpte;
@@ -171,7 +174,7 @@ impl World {
         // REF alone means a CPU may cache the entry (it read through it);
         // the mutant decides on MOD alone, and the point check below sits
         // inside the same `if`: the outcome check of `op` is what sees it.
-        let cacheable = if model::mutant("inval-mod-only") {
+        let cacheable = if model::mutant(super::mutants::INVAL_MOD_ONLY) {
             PT_MOD
         } else {
             PT_REFMOD
@@ -181,7 +184,7 @@ impl World {
         }
         if tlb && oldpte & cacheable != 0 {
             let hat = self.hat(id.hat.expect("x86pte_inval: htable without a hat"));
-            if !model::mutant("inval-no-tlb") {
+            if !model::mutant(super::mutants::INVAL_NO_TLB) {
                 model::cover(windows::INVAL_INVAL);
                 self.hat_tlb_inval(&hat, Demap::Va(self.e2va(&id, entry)));
             }
@@ -213,13 +216,16 @@ impl World {
         if found == expect {
             let hat = self.hat(id.hat.expect("x86pte_update: htable without a hat"));
             model::seed("htable.c:2304");
-            if !model::mutant("update-no-inval") {
+            if !model::mutant(super::mutants::UPDATE_NO_INVAL) {
                 model::cover(windows::UPDATE_INVAL);
                 self.hat_tlb_inval(&hat, Demap::Va(self.e2va(&id, entry)));
             }
             self.h5_only(&hat, &id, entry, Some(new), "x86pte_update");
             model::seed("htable.c:2314");
-            if clears_write && !model::mutant("update-no-recheck") && ptep.load() & PT_MOD != 0 {
+            if clears_write
+                && !model::mutant(super::mutants::UPDATE_NO_RECHECK)
+                && ptep.load() & PT_MOD != 0
+            {
                 model::cover(windows::UPDATE_STALE_WRITE);
                 loop {
                     let f = ptep.load();

@@ -29,9 +29,9 @@ impl World {
             .operation(oid.vaddr, self.level_size(hid.level), "unlink_ptp");
         // The mutant skips the shootdown and the point check after it: the
         // outcome check when `_op` ends must still see the stale link.
-        let unchecked = model::mutant("unlink-no-inval-unchecked");
+        let unchecked = model::mutant(super::mutants::UNLINK_NO_INVAL_UNCHECKED);
         model::seed("htable.c:1085");
-        let found = if model::mutant("unlink-keep-link") {
+        let found = if model::mutant(super::mutants::UNLINK_KEEP_LINK) {
             expect
         } else {
             self.x86pte_cas(&hid, entry, expect, 0)
@@ -47,7 +47,7 @@ impl World {
         model::seed("htable.c:1106");
         let flags = hat.flags();
         if flags & HAT_FREEING == 0 {
-            if !model::mutant("unlink-no-inval") && !unchecked {
+            if !model::mutant(super::mutants::UNLINK_NO_INVAL) && !unchecked {
                 model::cover(super::windows::UNLINK_INVAL);
                 self.hat_tlb_inval(&hat, Demap::Va(oid.vaddr));
             }

@@ -61,7 +61,7 @@ impl World {
         self.reserve_mutex.enter();
         self.reserve_pool.get(&self.reserve_mutex).insert(0, ht);
         self.ghost.set_listed(ht, Some(Listed::Reserve));
-        if model::mutant("reserve-count-unlocked") {
+        if model::mutant(super::mutants::RESERVE_COUNT_UNLOCKED) {
             // The count is bumped after the mutex is dropped: a racy `++`.
             self.reserve_mutex.exit();
             let n = self.reserve_cnt.load(Relaxed);

@@ -80,7 +80,7 @@ impl World {
         }
         let h = self.hat(hat);
         if let (false, Some(page)) = (h.freeing(), unshared) {
-            if !model::mutant("unshare-no-demap") {
+            if !model::mutant(super::mutants::UNSHARE_NO_DEMAP) {
                 self.hat_tlb_inval(&h, Demap::All);
             }
             // H5: the one on-CPU hat no longer reaches the ISM page.

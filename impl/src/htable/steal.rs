@@ -63,7 +63,7 @@ impl World {
                 // bucket mutex (461-467).
                 model::seed("htable.c:466");
                 self.busy_inc(ht, &t);
-                let keep = model::mutant("steal-unmap-under-bucket");
+                let keep = model::mutant(super::mutants::STEAL_UNMAP_UNDER_BUCKET);
                 if !keep {
                     self.htable_exit(h);
                 }
@@ -106,7 +106,7 @@ impl World {
                 self.h4_covered(ht, valid, &id);
                 let hi = id.parent.expect("htable_steal_active: no parent");
                 self.unlink_ptp(hi, ht, id.vaddr);
-                if !model::mutant("steal-no-unhash") {
+                if !model::mutant(super::mutants::STEAL_NO_UNHASH) {
                     self.hashout(hat, h, ht);
                 }
                 self.ghost.drop_hold(ht);
@@ -137,7 +137,7 @@ impl World {
     /// steal uses the values read here. The `steal-no-recheck` mutant reads
     /// all three and never gives up.
     fn steal_recheck(&self, t: &Htable) -> Option<(u32, u16, u32)> {
-        let test = !model::mutant("steal-no-recheck");
+        let test = !model::mutant(super::mutants::STEAL_NO_RECHECK);
         let busy = t.busy.load(Relaxed);
         if test && busy != 1 {
             return None;
@@ -190,7 +190,7 @@ impl World {
                 // hats being freed (598-616).
                 let skip = HAT_VICTIM
                     | HAT_SHARED
-                    | if model::mutant("steal-freeing-hat") {
+                    | if model::mutant(super::mutants::STEAL_FREEING_HAT) {
                         0
                     } else {
                         HAT_FREEING
@@ -210,7 +210,7 @@ impl World {
                 // The mark keeps as_free() from freeing the hat under us
                 // (618-623). The flags it returns serve the H8 check below
                 // (they change only under hat_list_lock, which is held).
-                let flags = if model::mutant("steal-no-victim") {
+                let flags = if model::mutant(super::mutants::STEAL_NO_VICTIM) {
                     hat.flags()
                 } else {
                     hat.flags.fetch_or(HAT_VICTIM, Relaxed)
@@ -256,7 +256,7 @@ impl World {
                 // keeps it alive (645-666): htable_free would otherwise
                 // look at a hat that may be freed by then.
                 model::seed("htable.c:651");
-                if reap && !model::mutant("reap-no-forget") {
+                if reap && !model::mutant(super::mutants::REAP_NO_FORGET) {
                     self.forget_hat(&list, hid);
                 }
                 model::seed("htable.c:668");
@@ -275,13 +275,13 @@ impl World {
                     self.h8_forgotten(&list, hid);
                 }
                 let flags = hat.flags.fetch_and(!HAT_VICTIM, Relaxed);
-                if flags & HAT_VICTIM != 0 || model::mutant("steal-no-victim") {
+                if flags & HAT_VICTIM != 0 || model::mutant(super::mutants::STEAL_NO_VICTIM) {
                     self.ghost.unvictim(hid);
-                    if model::mutant("steal-signal") {
+                    if model::mutant(super::mutants::STEAL_SIGNAL) {
                         // Wakes one waiter, perhaps one waiting for
                         // another hat (693).
                         self.hat_list_cv.signal();
-                    } else if !model::mutant("steal-no-broadcast") {
+                    } else if !model::mutant(super::mutants::STEAL_NO_BROADCAST) {
                         self.hat_list_cv.broadcast();
                     }
                 }

@@ -58,7 +58,8 @@ impl Segmap {
         // seg_map.c:721-768: every page is in range (the stand-in returns
         // no others); keep the lock of a soft-locked one.
         for (i, pp) in pl.into_iter().enumerate() {
-            let lock = ty == FaultType::SoftLock && !model::mutant("softlock-drops-page");
+            let lock =
+                ty == FaultType::SoftLock && !model::mutant(super::mutants::SOFTLOCK_DROPS_PAGE);
             self.hat_memload(addr + i as u64 * PAGESIZE, pp, lock);
             if !lock {
                 self.pages.page(pp).lock.page_unlock();
@@ -98,7 +99,7 @@ impl Segmap {
             let sl = [&s.mtx];
             let bitmap = s.bitmap.read(&sl);
             if bitmap & mask != 0 {
-                if !model::mutant("softunlock-keeps-bit") {
+                if !model::mutant(super::mutants::SOFTUNLOCK_KEEPS_BIT) {
                     s.bitmap.write(bitmap & !mask, &sl);
                 }
                 s.bits.fetch_and(!mask, SeqCst);

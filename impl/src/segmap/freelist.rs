@@ -119,7 +119,7 @@ impl Segmap {
         // and SM_QNDX_ZERO records that queue, not its current role.
         seed("seg_map.c:949");
         let releq = sm.releq.hint() as usize;
-        let named = if model::mutant("qndx-reread") {
+        let named = if model::mutant(super::mutants::QNDX_REREAD) {
             // Wrong: records the role as re-read later, which can name the
             // other queue if the roles swapped in between.
             sm.releq.hint() as usize
@@ -136,7 +136,8 @@ impl Segmap {
         let q = &sm.freeq[releq];
         let qm = [&q.mtx];
         // Wrong (mutant): sm_want read before the queue mutex is taken.
-        let early_want = model::mutant("want-before-releq").then(|| sm.want.read(&qm));
+        let early_want =
+            model::mutant(super::mutants::WANT_BEFORE_RELEQ).then(|| sm.want.read(&qm));
         q.mtx.enter();
         if sm.releq.peek() as usize != releq {
             // The window of seg_map.c:942-948: the roles swapped after the
@@ -160,7 +161,7 @@ impl Segmap {
             s.prev.write(tail, &linking);
             h.prev.write(smp as u64, &qm);
             self.smap[tail as usize].next.write(smp as u64, &qm);
-            if model::mutant("smapadd-at-head") {
+            if model::mutant(super::mutants::SMAPADD_AT_HEAD) {
                 // Wrong policy: the slot just freed is reused first.
                 q.head.write(smp as u64, &qm);
             }
@@ -192,7 +193,7 @@ impl Segmap {
             // sleeping (which drops freeq[1] first, seg_map.c:1253-1254)
             // has gone to sleep; re-check sm_want, which a thread woken
             // meanwhile lowers.
-            let cvq = if model::mutant("signal-under-releq") {
+            let cvq = if model::mutant(super::mutants::SIGNAL_UNDER_RELEQ) {
                 // Wrong: any queue mutex of the list may read sm_want, but
                 // only freeq[0] closes the waiter's window; under freeq[1]
                 // the signal can come first and be lost.
@@ -225,7 +226,7 @@ impl Segmap {
     /// sleep: a waiter whose re-check missed this slot's count is asleep
     /// by the time that mutex is ours, and is signalled.
     fn wake_colour(&self, ndx: usize) {
-        if !self.fixes.colour_wakeup || model::mutant("colour-no-wake") {
+        if !self.fixes.colour_wakeup || model::mutant(super::mutants::COLOUR_NO_WAKE) {
             return;
         }
         let mut other = (ndx + self.ncolor) & self.freemsk;
@@ -277,7 +278,7 @@ impl Segmap {
                     "grab_smp: slot {smp} reused without having been released"
                 );
                 s.flags.write(flags & !SM_NOTKPM_RELEASED, &sl);
-                if !model::mutant("grab-skip-unload") {
+                if !model::mutant(super::mutants::GRAB_SKIP_UNLOAD) {
                     seed("seg_map.c:1177");
                     self.hat_unload(Self::slot_addr(smp), MAXBSIZE);
                 }
@@ -322,7 +323,7 @@ impl Segmap {
                 loop {
                     let s = &self.smap[smp as usize];
                     seed("seg_map.c:1283");
-                    let got = if model::mutant("blocking-slot-enter") {
+                    let got = if model::mutant(super::mutants::BLOCKING_SLOT_ENTER) {
                         s.mtx.enter();
                         true
                     } else {
@@ -379,7 +380,7 @@ impl Segmap {
             let releq_i = sm.releq.read(&am) as usize;
             let releq = &sm.freeq[releq_i];
             seed("seg_map.c:1216");
-            let got = if model::mutant("blocking-releq-enter") {
+            let got = if model::mutant(super::mutants::BLOCKING_RELEQ_ENTER) {
                 releq.mtx.enter();
                 true
             } else {
@@ -422,7 +423,9 @@ impl Segmap {
                     // kpm pages of its own, and page locks have no order.
                     cover("segmap.kpm_page_retry");
                     Some(Instead::Rewalk)
-                } else if self.fixes.colour_wakeup && !model::mutant("colour-no-recheck") {
+                } else if self.fixes.colour_wakeup
+                    && !model::mutant(super::mutants::COLOUR_NO_RECHECK)
+                {
                     // Fix F3: a slot freed to another list of the colour
                     // since this walk began is not seen by its scan; if the
                     // count moved, walk the lists again. A free after this
@@ -458,7 +461,7 @@ impl Segmap {
                 sm.freeq[1].mtx.exit();
                 sm.cv.wait(&sm.freeq[0].mtx);
                 sm.waiting.fetch_sub(1, SeqCst);
-                if !model::mutant("forget-want-decrement") {
+                if !model::mutant(super::mutants::FORGET_WANT_DECREMENT) {
                     sm.want.add(-1, &[&sm.freeq[0].mtx]);
                 }
                 sm.freeq[0].mtx.exit();
@@ -478,7 +481,7 @@ impl Segmap {
                 page_locked = false;
             }
             seed("seg_map.c:1265");
-            if model::mutant("flip-unlocked") {
+            if model::mutant(super::mutants::FLIP_UNLOCKED) {
                 // Wrong: the two role words change after both mutexes are
                 // dropped, so others can see them half swapped.
                 allocq.mtx.exit();
@@ -487,7 +490,7 @@ impl Segmap {
                 sm.releq.write(allocq_i as u64, &both);
             } else {
                 sm.allocq.write(releq_i as u64, &both);
-                if !model::mutant("flip-one-sided") {
+                if !model::mutant(super::mutants::FLIP_ONE_SIDED) {
                     sm.releq.write(allocq_i as u64, &both);
                 }
                 allocq.mtx.exit();
@@ -535,7 +538,7 @@ impl Segmap {
         let am = [&allocq.mtx];
         let s = &self.smap[smp];
         seed("seg_map.c:1329");
-        if first == smp as u64 && !model::mutant("unlink-forget-head") {
+        if first == smp as u64 && !model::mutant(super::mutants::UNLINK_FORGET_HEAD) {
             check!(
                 allocq.head.peek() == first,
                 SEGMAP_I4,

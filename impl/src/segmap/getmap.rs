@@ -75,7 +75,7 @@ impl Segmap {
                 // first. Give our slot back and use theirs, re-validated
                 // like any lookup result.
                 cover("segmap.lost_hashin");
-                if !model::mutant("lost-hashin-leak") {
+                if !model::mutant(super::mutants::LOST_HASHIN_LEAK) {
                     self.smapadd(smp);
                 }
                 s.mtx.exit();
@@ -131,7 +131,7 @@ impl Segmap {
         seed("seg_map.c:1670");
         s.mtx.enter();
         let sl = [&s.mtx];
-        if !model::mutant("skip-tag-recheck")
+        if !model::mutant(super::mutants::SKIP_TAG_RECHECK)
             && (s.vp.read(&sl) != vp.tag() || s.off.read(&sl) != baseoff)
         {
             cover("segmap.tag_recheck_failed");
@@ -148,7 +148,7 @@ impl Segmap {
             // slot mutex alone: it only changes with the slot mutex held.
             seed("seg_map.c:1694");
             let linked = s.next.read(&sl) != NIL;
-            if linked && !model::mutant("reclaim-no-unlink") {
+            if linked && !model::mutant(super::mutants::RECLAIM_NO_UNLINK) {
                 check!(
                     s.prev.read(&sl) != NIL,
                     SEGMAP_I3,
@@ -199,13 +199,13 @@ impl Segmap {
             cover("segmap.get_use");
         }
         // seg_map.c:1735.
-        if model::mutant("refcnt-unlocked") {
+        if model::mutant(super::mutants::REFCNT_UNLOCKED) {
             // Wrong: the increment is made after the slot mutex is dropped.
             s.mtx.exit();
             self.take_ref(smp);
             return Some(smp);
         }
-        if reclaim && model::mutant("reclaim-no-ref") {
+        if reclaim && model::mutant(super::mutants::RECLAIM_NO_REF) {
             // Wrong: only a hit on a referenced slot counts its new user.
             s.holders.fetch_add(1, SeqCst);
         } else {

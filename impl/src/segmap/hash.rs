@@ -84,7 +84,7 @@ impl Segmap {
         // the chain mutex held, so that at most one slot carries the tag.
         let hm = [&h.mtx];
         let mut tmp = h.list.read(&hm);
-        if !model::mutant("skip-lost-hashin") {
+        if !model::mutant(super::mutants::SKIP_LOST_HASHIN) {
             while tmp != NIL {
                 let t = &self.smap[tmp as usize];
                 if t.vp.read(&hm) == vp.tag() && t.off.read(&hm) == off {
@@ -145,7 +145,7 @@ impl Segmap {
         self.link(hpp).write(s.hash.read(&hm), &hm);
         s.hash.write(NIL, &hm);
         h.mtx.exit();
-        if !model::mutant("hashout-keeps-tag") {
+        if !model::mutant(super::mutants::HASHOUT_KEEPS_TAG) {
             // seg_map.c:1085-1086.
             seed("seg_map.c:1085");
             self.tag_change(smp, "segmap_hashout");

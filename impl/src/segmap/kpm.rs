@@ -171,7 +171,7 @@ impl Segmap {
         let s = &self.smap[last];
         s.mtx.enter();
         let sl = [&s.mtx];
-        let smp = if model::mutant("kpm-last-smap-no-recheck")
+        let smp = if model::mutant(super::mutants::KPM_LAST_SMAP_NO_RECHECK)
             || (s.vp.read(&sl) == vp && s.off.read(&sl) == off)
         {
             cover("segmap.kpm_last_smap_hit");
@@ -221,7 +221,7 @@ impl Segmap {
             return KpmTry::Take(None);
         }
         let pp = pp as usize;
-        if model::mutant("kpm-skip-trylock") {
+        if model::mutant(super::mutants::KPM_SKIP_TRYLOCK) {
             // Wrong: takes the slot as if its page were locked.
             return KpmTry::Take(Some(pp));
         }
@@ -231,7 +231,7 @@ impl Segmap {
             return KpmTry::Skip;
         }
         seed("seg_map.c:1316");
-        if s.kpe_page.hint() == NIL && !model::mutant("kpm-kpe-no-recheck") {
+        if s.kpe_page.hint() == NIL && !model::mutant(super::mutants::KPM_KPE_NO_RECHECK) {
             cover("segmap.kpm_kpe_gone");
             self.pages.page(pp).lock.page_unlock();
             return KpmTry::Take(None);
@@ -325,11 +325,11 @@ impl Segmap {
             return Some(pp);
         }
         cover("segmap.kpm_validkpme_wait");
-        if model::mutant("validkpme-give-up") {
+        if model::mutant(super::mutants::VALIDKPME_GIVE_UP) {
             // Wrong: goes on without the page, which the unmap needs.
             return None;
         }
-        if model::mutant("validkpme-wait-under-slot") {
+        if model::mutant(super::mutants::VALIDKPME_WAIT_UNDER_SLOT) {
             // Wrong: waits for the page with the slot mutex held, the
             // seed's nesting moved earlier.
             self.pages.page(pp).lock.page_lock(Se::Shared, None);

@@ -52,7 +52,7 @@ impl Segmap {
     /// window (seg_map.c:1169); the port does as the seed.
     pub(crate) fn release_kpm_inval(&self, smp: usize, pp: usize, addr: u64) {
         let s = &self.smap[smp];
-        if !model::mutant("kpm-inval-no-mapout") {
+        if !model::mutant(super::mutants::KPM_INVAL_NO_MAPOUT) {
             seed("seg_map.c:2088");
             self.kpm_mapout(pp, smp);
         }
@@ -68,7 +68,7 @@ impl Segmap {
     /// seg_map.c:2109-2110: after the slot mutex is dropped, the page of
     /// the released kpm window is unlocked.
     pub(crate) fn release_kpm_page(&self, pp: usize) {
-        if !model::mutant("kpm-release-no-unlock") {
+        if !model::mutant(super::mutants::KPM_RELEASE_NO_UNLOCK) {
             seed("seg_map.c:2110");
             self.pages.page(pp).lock.page_unlock();
         }

@@ -69,6 +69,7 @@ mod hat;
 mod kpm;
 mod kpm_getmap;
 mod kpm_release;
+pub mod mutants;
 pub(crate) mod order;
 mod page;
 mod pagecreate;

@@ -18,7 +18,7 @@ impl Segmap {
         let mut pgoff = off;
         while pgoff < off + MAXBSIZE {
             seed("seg_map.c:1102");
-            let pp = if model::mutant("pagefree-blocking") {
+            let pp = if model::mutant(super::mutants::PAGEFREE_BLOCKING) {
                 // Wrong: blocks on the page lock with the slot mutex held.
                 self.pages.lookup(vp, pgoff, Se::Excl)
             } else {
@@ -45,11 +45,11 @@ impl Segmap {
         // Wrong (mutants): frees the page although a window still maps
         // it; asks the kmap stand-in's count, which only that HAT keeps,
         // instead of the segment's HAT.
-        let mapped = if model::mutant("page-mapped-kmap-count") {
+        let mapped = if model::mutant(super::mutants::PAGE_MAPPED_KMAP_COUNT) {
             self.pages.kmap_mapped(pp)
         } else {
             self.hat.hat_page_is_mapped(pp)
-        } && !model::mutant("release-frees-mapped");
+        } && !model::mutant(super::mutants::RELEASE_FREES_MAPPED);
         self.pages.release(pp, mapped, |_| {
             if self.pages.was_written(pp) {
                 fail(

@@ -52,7 +52,7 @@ impl Segmap {
                     seed("seg_map.c:1468");
                     s.mtx.enter();
                     let sl = [&s.mtx];
-                    let wrong = model::mutant("pagecreate-wrong-bit");
+                    let wrong = model::mutant(super::mutants::PAGECREATE_WRONG_BIT);
                     // Wrong (mutant): the neighbouring page's bit.
                     let set = if wrong {
                         ((mask << 1) | (mask >> 15)) & 0xffff
@@ -105,7 +105,7 @@ impl Segmap {
             if s.bitmap.hint() & mask != 0 {
                 s.mtx.enter();
                 let sl = [&s.mtx];
-                if !model::mutant("pageunlock-keeps-bit") {
+                if !model::mutant(super::mutants::PAGEUNLOCK_KEEPS_BIT) {
                     s.bitmap.write(s.bitmap.read(&sl) & !mask, &sl);
                 }
                 s.bits.fetch_and(!mask, SeqCst);

@@ -101,12 +101,12 @@ impl Segmap {
         let left = s.refcnt.add(-1, &sl);
         s.holders.fetch_sub(1, SeqCst);
         let inval = flags & (SM_INVAL | SM_DESTROY) != 0;
-        if left != 0 && inval && model::mutant("inval-while-held") {
+        if left != 0 && inval && model::mutant(super::mutants::INVAL_WHILE_HELD) {
             // Wrong: drops the identity although other holders still use
             // the window.
             self.hashout(smp);
         }
-        if left == 1 && model::mutant("release-early-free") {
+        if left == 1 && model::mutant(super::mutants::RELEASE_EARLY_FREE) {
             // Wrong: puts the slot on its freelist while a holder remains.
             self.smapadd(smp);
         }
@@ -128,7 +128,7 @@ impl Segmap {
                         self.mapout_validkpme(smp);
                     }
                     s.flags.write(s.flags.read(&sl) & !SM_NOTKPM_RELEASED, &sl);
-                    if !model::mutant("inval-skip-unload") {
+                    if !model::mutant(super::mutants::INVAL_SKIP_UNLOAD) {
                         seed("seg_map.c:2100");
                         self.hat_unload(addr, MAXBSIZE);
                     }

@@ -205,12 +205,12 @@ impl Hat for KHat {
         }
         k.frame.store(NO_FRAME, SeqCst);
         seed("htable.c:2273");
-        if old & PT_REFMOD != 0 && !model::mutant("unload-no-shootdown") {
+        if old & PT_REFMOD != 0 && !model::mutant(super::mutants::UNLOAD_NO_SHOOTDOWN) {
             cover("segmap.unload_shootdown");
             self.mmu.hat_tlb_inval(Demap::Va(va));
         }
         let pp = self.pages.pfn_index(pte_pfn(old));
-        if !model::mutant("unload-drops-mod") {
+        if !model::mutant(super::mutants::UNLOAD_DROPS_MOD) {
             self.pages.page(pp).sync_pte(old);
         }
         self.pages.map_count(pp, false);

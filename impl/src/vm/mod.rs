@@ -32,6 +32,7 @@
 
 pub mod hat;
 pub mod kmap;
+pub mod mutants;
 pub mod page;
 pub mod param;
 pub mod vnode;

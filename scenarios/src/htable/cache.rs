@@ -30,7 +30,7 @@ pub const PURGE_VS_ALLOC: Scenario = Scenario {
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[Mutant {
-        name: "alloc-stale-hint",
+        name: subsys::htable::mutants::ALLOC_STALE_HINT,
         catches: HTABLE_H3,
         summary: "htable_alloc takes the cache head it read without the hat mutex instead of re-reading it (783-787)",
     }],
@@ -59,7 +59,7 @@ pub const PURGE_ALONE: Scenario = Scenario {
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[Mutant {
-        name: "purge-no-dont-cache",
+        name: subsys::htable::mutants::PURGE_NO_DONT_CACHE,
         catches: SCHED_LIVELOCK,
         summary: "htable_purge_hat empties the cache without raising htable_dont_cache (1027, 1039): htable_free caches each htable again and the loop never ends",
     }],
@@ -85,7 +85,7 @@ pub const RESERVE: Scenario = Scenario {
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[Mutant {
-        name: "reserve-count-unlocked",
+        name: subsys::htable::mutants::RESERVE_COUNT_UNLOCKED,
         catches: HTABLE_H9,
         summary:
             "htable_put_reserve bumps htable_reserve_cnt after dropping the reserve mutex (362-366)",

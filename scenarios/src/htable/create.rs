@@ -28,12 +28,12 @@ pub const CREATE_SAME: Scenario = Scenario {
     expect: Expect::Pass,
     mutants: &[
         Mutant {
-            name: "create-no-research",
+            name: subsys::htable::mutants::CREATE_NO_RESEARCH,
             catches: HTABLE_H1,
             summary: "htable_create hashes its new table without searching again after allocating (1416-1420)",
         },
         Mutant {
-            name: "create-release-higher",
+            name: subsys::htable::mutants::CREATE_RELEASE_HIGHER,
             catches: HTABLE_H2,
             summary: "htable_create releases the parent after linking a new child, whose hold it is (1440-1443)",
         },

@@ -36,7 +36,7 @@ pub const COPY_VS_KMAP: Scenario = Scenario {
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[Mutant {
-        name: "kernel-tables-on-demand",
+        name: subsys::htable::mutants::KERNEL_TABLES_ON_DEMAND,
         catches: HTABLE_H10,
         summary: "boot attaches no kernel leaf table: a kernel mapping links a new one at the top level after a new hat copied the kernel range (1569-1573)",
     }],

@@ -79,17 +79,17 @@ pub const ALLOC_KMEM_REAP: Scenario = Scenario {
     expect: Expect::Pass,
     mutants: &[
         Mutant {
-            name: "alloc-no-retry",
+            name: subsys::htable::mutants::ALLOC_NO_RETRY,
             catches: HTABLE_L1,
             summary: "the steal loop goes round without trying ptable_alloc again: the seed's 841-864 (finding L1)",
         },
         Mutant {
-            name: "reap-no-forget",
+            name: subsys::htable::mutants::REAP_NO_FORGET,
             catches: HTABLE_H8,
             summary: "the reap on kmem_taskq clears HAT_VICTIM while its tables still name the hat (651-666)",
         },
         Mutant {
-            name: "steal-no-broadcast",
+            name: subsys::htable::mutants::STEAL_NO_BROADCAST,
             catches: SYNC_DEADLOCK,
             summary: "a stealer clears HAT_VICTIM without cv_broadcast(&hat_list_cv): the teardown's hat_free_start sleeps for ever (690-694)",
         },

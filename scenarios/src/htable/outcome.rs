@@ -46,7 +46,7 @@ pub const READ_ONLY_UNLOAD: Scenario = Scenario {
     expect: Expect::Pass,
     mutants: &[
         Mutant {
-            name: "inval-mod-only",
+            name: subsys::htable::mutants::INVAL_MOD_ONLY,
             catches: MMU_COHERENCE,
             summary: "x86pte_inval decides to shoot down from MOD alone, not REF and MOD (2273-2274); the point check sits inside the same if",
         },
@@ -78,7 +78,7 @@ pub const TWO_UNLOADS: Scenario = Scenario {
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[Mutant {
-        name: "release-busy-after-exit",
+        name: subsys::htable::mutants::RELEASE_BUSY_AFTER_EXIT,
         catches: HTABLE_H2,
         summary: "htable_release decrements ht_busy (atomically) after dropping the bucket mutex: both releases see busy 2 and the empty table stays hashed (1186, 1252-1253)",
     }],
@@ -111,7 +111,7 @@ pub const CACHED_REUSE: Scenario = Scenario {
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[Mutant {
-        name: "unlink-no-inval-unchecked",
+        name: subsys::htable::mutants::UNLINK_NO_INVAL_UNCHECKED,
         catches: MMU_COHERENCE,
         summary: "unlink_ptp skips its shootdown and the point check after it (1098-1109): the table is cached, not freed, so only the outcome check sees the stale link",
     }],

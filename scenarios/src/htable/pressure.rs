@@ -35,7 +35,7 @@ pub const ALLOC_STEALS: Scenario = Scenario {
     expect: Expect::Pass,
     mutants: &[
         Mutant {
-            name: "unlink-no-inval",
+            name: subsys::htable::mutants::UNLINK_NO_INVAL,
             catches: HTABLE_H5,
             summary: "unlink_ptp skips the shootdown: the CPU keeps a link into the stolen table's page (1098-1109)",
         },

@@ -43,17 +43,17 @@ pub const SHARE: Scenario = Scenario {
     expect: Expect::Pass,
     mutants: &[
         Mutant {
-            name: "tlb-inval-shared-local",
+            name: subsys::htable::mutants::TLB_INVAL_SHARED_LOCAL,
             catches: HTABLE_H5,
             summary: "hat_tlb_inval for a HAT_SHARED hat shoots down only that hat's CPUs (none), not every CPU",
         },
         Mutant {
-            name: "unshare-no-demap",
+            name: subsys::htable::mutants::UNSHARE_NO_DEMAP,
             catches: HTABLE_H5,
             summary: "hat_unshare skips its final shootdown of everything",
         },
         Mutant {
-            name: "share-no-pin",
+            name: subsys::htable::mutants::SHARE_NO_PIN,
             catches: HTABLE_H2,
             summary: "htable_create does not pin the ISM table its new shared table uses (1451-1455)",
         },

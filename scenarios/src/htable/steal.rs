@@ -32,17 +32,17 @@ pub const STEAL_VS_MAP: Scenario = Scenario {
     expect: Expect::Pass,
     mutants: &[
         Mutant {
-            name: "steal-no-recheck",
+            name: subsys::htable::mutants::STEAL_NO_RECHECK,
             catches: HTABLE_H2,
             summary: "htable_steal_active steals without re-checking busy/valid/lock count under the bucket mutex (490-494)",
         },
         Mutant {
-            name: "memload-no-count",
+            name: subsys::htable::mutants::MEMLOAD_NO_COUNT,
             catches: HTABLE_H4,
             summary: "hati_pte_map installs a mapping without HTABLE_INC of the valid count",
         },
         Mutant {
-            name: "steal-no-unhash",
+            name: subsys::htable::mutants::STEAL_NO_UNHASH,
             catches: HTABLE_H3,
             summary: "htable_steal_active takes a table without removing it from its hash chain (505-513)",
         },
@@ -76,7 +76,7 @@ pub const STEAL_VS_PAGEUNLOAD: Scenario = Scenario {
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[Mutant {
-        name: "steal-unmap-under-bucket",
+        name: subsys::htable::mutants::STEAL_UNMAP_UNDER_BUCKET,
         catches: SYNC_LOCKORDER,
         summary: "htable_steal_active keeps the bucket mutex while hat_pte_unmap takes the mapping-list mutex (461-467)",
     }],

@@ -45,22 +45,22 @@ pub const REAP_VS_TEARDOWN: Scenario = Scenario {
     expect: Expect::Pass,
     mutants: &[
         Mutant {
-            name: "steal-no-victim",
+            name: subsys::htable::mutants::STEAL_NO_VICTIM,
             catches: HTABLE_H8,
             summary: "htable_steal does not mark the hat HAT_VICTIM (618-622)",
         },
         Mutant {
-            name: "steal-freeing-hat",
+            name: subsys::htable::mutants::STEAL_FREEING_HAT,
             catches: HTABLE_H8,
             summary: "htable_steal does not skip HAT_FREEING hats, whose entries hat_pte_unmap only reads (604-613)",
         },
         Mutant {
-            name: "reap-no-forget",
+            name: subsys::htable::mutants::REAP_NO_FORGET,
             catches: HTABLE_H8,
             summary: "a reaper clears HAT_VICTIM while its tables still name the hat (651-666)",
         },
         Mutant {
-            name: "steal-no-broadcast",
+            name: subsys::htable::mutants::STEAL_NO_BROADCAST,
             catches: SYNC_DEADLOCK,
             summary: "htable_steal clears HAT_VICTIM without cv_broadcast(&hat_list_cv) (690-694)",
         },
@@ -116,7 +116,7 @@ pub const TWO_STEALERS_TWO_WAITERS: Scenario = Scenario {
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[Mutant {
-        name: "steal-no-broadcast",
+        name: subsys::htable::mutants::STEAL_NO_BROADCAST,
         catches: SYNC_DEADLOCK,
         summary: "htable_steal clears HAT_VICTIM without cv_broadcast(&hat_list_cv) (690-694)",
     }],
@@ -166,12 +166,12 @@ pub const REAP_VS_TWO_TEARDOWNS_SLIM: Scenario = Scenario {
     expect: Expect::Pass,
     mutants: &[
         Mutant {
-            name: "steal-signal",
+            name: subsys::htable::mutants::STEAL_SIGNAL,
             catches: SYNC_DEADLOCK,
             summary: "htable_steal wakes one hat_list_cv waiter (cv_signal) instead of all (693): it may wake the teardown of the other hat",
         },
         Mutant {
-            name: "steal-no-broadcast",
+            name: subsys::htable::mutants::STEAL_NO_BROADCAST,
             catches: SYNC_DEADLOCK,
             summary: "htable_steal clears HAT_VICTIM without cv_broadcast(&hat_list_cv) (690-694)",
         },

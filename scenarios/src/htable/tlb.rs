@@ -35,17 +35,17 @@ pub const UNLINK_VS_CPU: Scenario = Scenario {
     expect: Expect::Pass,
     mutants: &[
         Mutant {
-            name: "unlink-no-inval",
+            name: subsys::htable::mutants::UNLINK_NO_INVAL,
             catches: HTABLE_H5,
             summary: "unlink_ptp skips the shootdown, leaving paging-structure entries through the unlinked table (1098-1109)",
         },
         Mutant {
-            name: "unlink-keep-link",
+            name: subsys::htable::mutants::UNLINK_KEEP_LINK,
             catches: HTABLE_H7,
             summary: "unlink_ptp uncounts the parent entry without clearing it (1085)",
         },
         Mutant {
-            name: "unlink-no-inval-unchecked",
+            name: subsys::htable::mutants::UNLINK_NO_INVAL_UNCHECKED,
             catches: MMU_COHERENCE,
             summary: "unlink_ptp skips its shootdown and the point check after it (1098-1109): the table goes to the hat's cache, so only the outcome check sees the stale link",
         },
@@ -74,12 +74,12 @@ pub const SET_VS_CPU: Scenario = Scenario {
     expect: Expect::Pass,
     mutants: &[
         Mutant {
-            name: "set-drop-refmod",
+            name: subsys::htable::mutants::SET_DROP_REFMOD,
             catches: HTABLE_H6,
             summary: "x86pte_set does not carry REF/MOD over to the new entry of the same frame (2101-2105)",
         },
         Mutant {
-            name: "set-no-inval",
+            name: subsys::htable::mutants::SET_NO_INVAL,
             catches: HTABLE_H5,
             summary: "x86pte_set skips the shootdown of a referenced entry (2147-2148)",
         },
@@ -106,13 +106,13 @@ pub const INVAL_VS_CPU: Scenario = Scenario {
     expect: Expect::Pass,
     mutants: &[
         Mutant {
-            name: "inval-plain-store",
+            name: subsys::htable::mutants::INVAL_PLAIN_STORE,
             catches: MMU_REFMOD_LOST,
             summary:
                 "x86pte_inval reads the entry and stores 0 instead of the CAS loop (2265-2272)",
         },
         Mutant {
-            name: "inval-no-tlb",
+            name: subsys::htable::mutants::INVAL_NO_TLB,
             catches: HTABLE_H5,
             summary: "x86pte_inval skips the shootdown of a referenced entry (2273-2274)",
         },
@@ -138,7 +138,7 @@ pub const UPDATE_VS_CPU: Scenario = Scenario {
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[Mutant {
-        name: "update-no-inval",
+        name: subsys::htable::mutants::UPDATE_NO_INVAL,
         catches: HTABLE_H5,
         summary: "x86pte_update skips the shootdown after a successful CAS (2304)",
     }],
@@ -156,7 +156,7 @@ pub const UPDATE_VS_CPU_BLIND: Scenario = Scenario {
     summary: "update-vs-cpu with the blind hardware MOD update: x86pte_update's MOD re-check (2306-2324) is what keeps a write through a stale translation",
     params: BLIND,
     mutants: &[Mutant {
-        name: "update-no-recheck",
+        name: subsys::htable::mutants::UPDATE_NO_RECHECK,
         catches: HTABLE_H6,
         summary: "x86pte_update reports success without re-reading MOD after the shootdown (2306-2324)",
     }],

@@ -38,17 +38,17 @@ pub const RELEASE_VS_FLIP: Scenario = Scenario {
     expect: Expect::Pass,
     mutants: &[
         Mutant {
-            name: "qndx-reread",
+            name: subsys::segmap::mutants::QNDX_REREAD,
             catches: SEGMAP_I3,
             summary: "smapadd sets SM_QNDX_ZERO from a second read of sm_releq, not from the queue it locks (seg_map.c:949-954)",
         },
         Mutant {
-            name: "flip-one-sided",
+            name: subsys::segmap::mutants::FLIP_ONE_SIDED,
             catches: SEGMAP_I5,
             summary: "the queue flip makes the release queue the allocation queue but not the reverse (seg_map.c:1265-1266)",
         },
         Mutant {
-            name: "flip-unlocked",
+            name: subsys::segmap::mutants::FLIP_UNLOCKED,
             catches: SYNC_UNLOCKED,
             summary: "the queue flip stores sm_allocq/sm_releq after dropping both queue mutexes (seg_map.c:1265-1268)",
         },

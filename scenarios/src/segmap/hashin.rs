@@ -25,17 +25,17 @@ pub const LOST_HASHIN: Scenario = Scenario {
     expect: Expect::Pass,
     mutants: &[
         Mutant {
-            name: "skip-lost-hashin",
+            name: subsys::segmap::mutants::SKIP_LOST_HASHIN,
             catches: SEGMAP_I1,
             summary: "segmap_hashin does not search the chain again under its mutex (seg_map.c:1010-1013)",
         },
         Mutant {
-            name: "lost-hashin-leak",
+            name: subsys::segmap::mutants::LOST_HASHIN_LEAK,
             catches: SEGMAP_I7,
             summary: "the loser does not give its slot back (seg_map.c:1790)",
         },
         Mutant {
-            name: "unlink-forget-head",
+            name: subsys::segmap::mutants::UNLINK_FORGET_HEAD,
             catches: SEGMAP_I4,
             summary: "get_free_smp takes the head slot without moving the head (seg_map.c:1329-1332)",
         },

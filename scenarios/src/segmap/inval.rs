@@ -34,18 +34,18 @@ pub const INVAL_RACE: Scenario = Scenario {
     expect: Expect::Pass,
     mutants: &[
         Mutant {
-            name: "inval-while-held",
+            name: subsys::segmap::mutants::INVAL_WHILE_HELD,
             catches: SEGMAP_I6,
             summary:
                 "SM_INVAL hashes the slot out although other holders remain (seg_map.c:2081-2086)",
         },
         Mutant {
-            name: "release-early-free",
+            name: subsys::segmap::mutants::RELEASE_EARLY_FREE,
             catches: SEGMAP_GRAB,
             summary: "release frees the slot when its count drops to 1, not 0 (seg_map.c:2081)",
         },
         Mutant {
-            name: "hashout-keeps-tag",
+            name: subsys::segmap::mutants::HASHOUT_KEEPS_TAG,
             catches: SEGMAP_I2,
             summary: "segmap_hashout does not clear the tag (seg_map.c:1085-1086)",
         },

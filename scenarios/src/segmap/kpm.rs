@@ -84,7 +84,7 @@ pub const KPM_RECLAIM_RACE: Scenario = Scenario {
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[Mutant {
-        name: "kpm-release-no-unlock",
+        name: subsys::segmap::mutants::KPM_RELEASE_NO_UNLOCK,
         catches: SEGMAP_KPM,
         summary: "segmap_release of a kpm window leaves its page locked (seg_map.c:2109-2110)",
     }],
@@ -129,12 +129,12 @@ pub const KPM_TRYLOCK: Scenario = Scenario {
     expect: Expect::Pass,
     mutants: &[
         Mutant {
-            name: "kpm-skip-trylock",
+            name: subsys::segmap::mutants::KPM_SKIP_TRYLOCK,
             catches: SEGMAP_KPM_GRAB,
             summary: "get_free_smp takes a slot whose kpme page it did not lock (seg_map.c:1303)",
         },
         Mutant {
-            name: "kpm-kpe-no-recheck",
+            name: subsys::segmap::mutants::KPM_KPE_NO_RECHECK,
             catches: SEGMAP_KPM_MAP,
             summary:
                 "get_free_smp does not re-check the kpme once it has the page (seg_map.c:1316)",
@@ -174,12 +174,12 @@ pub const KPM_LAST_SMAP: Scenario = Scenario {
     expect: Expect::Pass,
     mutants: &[
         Mutant {
-            name: "kpm-last-smap-no-recheck",
+            name: subsys::segmap::mutants::KPM_LAST_SMAP_NO_RECHECK,
             catches: SEGMAP_KPM,
             summary: "get_smap_kpm trusts scpu_last_smap without checking its tag (seg_map.c:2305)",
         },
         Mutant {
-            name: "kpm-inval-no-mapout",
+            name: subsys::segmap::mutants::KPM_INVAL_NO_MAPOUT,
             catches: SEGMAP_KPM_MAP,
             summary:
                 "an SM_INVAL release of a kpm window keeps the slot's kpm mapping (seg_map.c:2088)",
@@ -328,12 +328,12 @@ pub const KPM_VALIDKPME_FIXED: Scenario = Scenario {
     expect: Expect::Pass,
     mutants: &[
         Mutant {
-            name: "validkpme-wait-under-slot",
+            name: subsys::segmap::mutants::VALIDKPME_WAIT_UNDER_SLOT,
             catches: SYNC_LOCKORDER,
             summary: "fix F5 waits for the busy page with the slot mutex held (the seed's slot -> page nesting)",
         },
         Mutant {
-            name: "validkpme-give-up",
+            name: subsys::segmap::mutants::VALIDKPME_GIVE_UP,
             catches: SEGMAP_KPM_MAP,
             summary: "fix F5 goes on without the busy page: the release unmaps the kpme without its page lock",
         },

@@ -57,22 +57,22 @@ pub const NOFREE_WAIT: Scenario = Scenario {
     expect: Expect::Pass,
     mutants: &[
         Mutant {
-            name: "signal-under-releq",
+            name: subsys::segmap::mutants::SIGNAL_UNDER_RELEQ,
             catches: SYNC_DEADLOCK,
             summary: "smapadd re-checks sm_want and signals under the release queue's mutex, not freeq[0] (seg_map.c:974-977)",
         },
         Mutant {
-            name: "want-before-releq",
+            name: subsys::segmap::mutants::WANT_BEFORE_RELEQ,
             catches: SYNC_UNLOCKED,
             summary: "smapadd reads sm_want before taking the release queue mutex (seg_map.c:966)",
         },
         Mutant {
-            name: "forget-want-decrement",
+            name: subsys::segmap::mutants::FORGET_WANT_DECREMENT,
             catches: SEGMAP_I8,
             summary: "a woken waiter does not lower sm_want (seg_map.c:1256)",
         },
         Mutant {
-            name: "blocking-releq-enter",
+            name: subsys::segmap::mutants::BLOCKING_RELEQ_ENTER,
             catches: SYNC_LOCKORDER,
             summary: "get_free_smp blocks on the release queue mutex instead of trying it (seg_map.c:1216)",
         },

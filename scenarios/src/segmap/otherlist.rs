@@ -74,12 +74,12 @@ pub const OTHER_LIST_SLEEP_FIXED: Scenario = Scenario {
     expect: Expect::Pass,
     mutants: &[
         Mutant {
-            name: "colour-no-recheck",
+            name: subsys::segmap::mutants::COLOUR_NO_RECHECK,
             catches: SYNC_DEADLOCK,
             summary: "fix F3 without the waiter's re-check of the colour's free count: a free between its scan of the other list and its sleep is missed",
         },
         Mutant {
-            name: "colour-no-wake",
+            name: subsys::segmap::mutants::COLOUR_NO_WAKE,
             catches: SYNC_DEADLOCK,
             summary: "fix F3 without the release's wakeup of the colour's other lists: F3 again",
         },

@@ -54,19 +54,19 @@ pub const PAGECREATE_VS_REUSE: Scenario = Scenario {
     expect: Expect::Pass,
     mutants: &[
         Mutant {
-            name: "pagefree-blocking",
+            name: subsys::segmap::mutants::PAGEFREE_BLOCKING,
             catches: SYNC_LOCKORDER,
             summary:
                 "segmap_pagefree blocks on the page lock with the slot mutex held (seg_map.c:1102)",
         },
         Mutant {
-            name: "pageunlock-keeps-bit",
+            name: subsys::segmap::mutants::PAGEUNLOCK_KEEPS_BIT,
             catches: SEGMAP_BITMAP,
             summary:
                 "segmap_pageunlock unlocks the page but leaves its bitmap bit (seg_map.c:1552-1554)",
         },
         Mutant {
-            name: "pagecreate-wrong-bit",
+            name: subsys::segmap::mutants::PAGECREATE_WRONG_BIT,
             catches: SEGMAP_BITMAP,
             summary: "segmap_pagecreate sets the neighbouring page's bit (seg_map.c:1460-1469)",
         },
@@ -117,12 +117,12 @@ pub const SOFTLOCK: Scenario = Scenario {
     expect: Expect::Pass,
     mutants: &[
         Mutant {
-            name: "softunlock-keeps-bit",
+            name: subsys::segmap::mutants::SOFTUNLOCK_KEEPS_BIT,
             catches: SEGMAP_BITMAP,
             summary: "segmap_unlock (F_SOFTUNLOCK) leaves the bit of a page segmap_pagecreate created (seg_map.c:563-566)",
         },
         Mutant {
-            name: "softlock-drops-page",
+            name: subsys::segmap::mutants::SOFTLOCK_DROPS_PAGE,
             catches: SYNC_UNLOCKED,
             summary: "F_SOFTLOCK unlocks the page it should keep locked, so F_SOFTUNLOCK looks it up without its lock (seg_map.c:536, 748-767)",
         },

@@ -35,17 +35,17 @@ pub const RECLAIM_RACE: Scenario = Scenario {
     expect: Expect::Pass,
     mutants: &[
         Mutant {
-            name: "skip-tag-recheck",
+            name: subsys::segmap::mutants::SKIP_TAG_RECHECK,
             catches: SEGMAP_TAG,
             summary: "vrfy_smp does not re-check the tag under the slot mutex (seg_map.c:1671)",
         },
         Mutant {
-            name: "reclaim-no-unlink",
+            name: subsys::segmap::mutants::RECLAIM_NO_UNLINK,
             catches: SEGMAP_I3,
             summary: "a reclaimed free slot is not taken off its queue (seg_map.c:1694-1726)",
         },
         Mutant {
-            name: "blocking-slot-enter",
+            name: subsys::segmap::mutants::BLOCKING_SLOT_ENTER,
             catches: SYNC_LOCKORDER,
             summary: "get_free_smp blocks on the slot mutex instead of trying it (seg_map.c:1283)",
         },

@@ -109,7 +109,7 @@ pub const SEQUENTIAL: Scenario = Scenario {
     pct_depth: 1,
     expect: Expect::Pass,
     mutants: &[Mutant {
-        name: "smapadd-at-head",
+        name: subsys::segmap::mutants::SMAPADD_AT_HEAD,
         catches: SEGMAP_SPEC,
         summary: "a released slot goes to the head of the release queue, so the newest is reused first (seg_map.c:980-983)",
     }],

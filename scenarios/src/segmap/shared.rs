@@ -52,12 +52,12 @@ pub const SHARED_HIT: Scenario = Scenario {
     expect: Expect::Pass,
     mutants: &[
         Mutant {
-            name: "reclaim-no-ref",
+            name: subsys::segmap::mutants::RECLAIM_NO_REF,
             catches: SEGMAP_REFCNT,
             summary: "a reclaim of a free slot does not count its new user (seg_map.c:1735)",
         },
         Mutant {
-            name: "refcnt-unlocked",
+            name: subsys::segmap::mutants::REFCNT_UNLOCKED,
             catches: SYNC_UNLOCKED,
             summary:
                 "a hit increments sm_refcnt after dropping the slot mutex (seg_map.c:1735, 1749)",

@@ -67,17 +67,17 @@ pub const WINDOW_REUSE: Scenario = Scenario {
     expect: Expect::Pass,
     mutants: &[
         Mutant {
-            name: "grab-skip-unload",
+            name: subsys::segmap::mutants::GRAB_SKIP_UNLOAD,
             catches: SEGMAP_XLATE,
             summary: "grab_smp re-tags the slot without hat_unload of its window (seg_map.c:1177-1179)",
         },
         Mutant {
-            name: "unload-no-shootdown",
+            name: subsys::vm::mutants::UNLOAD_NO_SHOOTDOWN,
             catches: SEGMAP_XLATE,
             summary: "hat_unload clears the PTE but does not shoot down the TLBs (htable.c:2273-2274)",
         },
         Mutant {
-            name: "unload-drops-mod",
+            name: subsys::vm::mutants::UNLOAD_DROPS_MOD,
             catches: SEGMAP_MODLOST,
             summary: "hat_unload does not sync the PTE's REF/MOD into the page (hati_sync_pte_to_page), so segmap_pagefree frees a written page as clean",
         },
@@ -112,7 +112,7 @@ pub const INVAL_VS_ACCESS: Scenario = Scenario {
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[Mutant {
-        name: "inval-skip-unload",
+        name: subsys::segmap::mutants::INVAL_SKIP_UNLOAD,
         catches: SEGMAP_XLATE,
         summary: "the SM_INVAL release hashes the slot out without hat_unload of its window (seg_map.c:2099-2101)",
     }],
@@ -153,7 +153,7 @@ pub const REUSE_VS_REMAP: Scenario = Scenario {
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[Mutant {
-        name: "release-frees-mapped",
+        name: subsys::segmap::mutants::RELEASE_FREES_MAPPED,
         catches: MMU_STALE_TLB,
         summary: "page_release frees a page a window still maps (hat_page_is_mapped ignored), while a CPU translates to it",
     }],

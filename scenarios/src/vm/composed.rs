@@ -41,7 +41,7 @@ const BASE: Scenario = Scenario {
 
 /// The shootdown of a kernel translation reaches every CPU.
 const KERNEL_NO_SHOOTDOWN: Mutant = Mutant {
-    name: "kernel-no-shootdown",
+    name: subsys::htable::mutants::KERNEL_NO_SHOOTDOWN,
     catches: HTABLE_H5,
     summary: "hat_tlb_inval of the kernel hat shoots down no CPU (as if kas ran on none; hat_i86.c uses khat_cpuset): a window's old translation survives x86pte_inval",
 };
@@ -52,7 +52,7 @@ pub const WINDOW_REUSE_X86: Scenario = Scenario {
     mutants: &[
         KERNEL_NO_SHOOTDOWN,
         Mutant {
-            name: "grab-skip-unload",
+            name: subsys::segmap::mutants::GRAB_SKIP_UNLOAD,
             catches: SEGMAP_XLATE,
             summary:
                 "grab_smp re-tags the slot without hat_unload of its window (seg_map.c:1177-1179)",
@@ -82,7 +82,7 @@ pub const INVAL_VS_ACCESS_X86: Scenario = Scenario {
     mutants: &[
         KERNEL_NO_SHOOTDOWN,
         Mutant {
-            name: "inval-skip-unload",
+            name: subsys::segmap::mutants::INVAL_SKIP_UNLOAD,
             catches: SEGMAP_XLATE,
             summary: "the SM_INVAL release hashes the slot out without hat_unload of its window (seg_map.c:2099-2101)",
         },
@@ -122,12 +122,12 @@ pub const STEAL_VS_REUSE: Scenario = Scenario {
     summary: "htable_reap steals the user table mapping a page while segmap reuses the window on it and frees it if unmapped",
     mutants: &[
         Mutant {
-            name: "page-mapped-kmap-count",
+            name: subsys::segmap::mutants::PAGE_MAPPED_KMAP_COUNT,
             catches: VM_PAGE_MAPPED,
             summary: "segmap_pagefree's page_release asks the kmap stand-in's mapping count (which only that HAT keeps) instead of the segment's HAT, and frees a page the user still maps",
         },
         Mutant {
-            name: "release-frees-mapped",
+            name: subsys::segmap::mutants::RELEASE_FREES_MAPPED,
             catches: VM_PAGE_MAPPED,
             summary: "page_release frees a page that is still mapped (hat_page_is_mapped ignored)",
         },
