@@ -2,4 +2,5 @@
 #![forbid(unsafe_code)]
 
 pub mod htable;
+pub mod pcache;
 pub mod segmap;

@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 pub mod htable;
+pub mod pcache;
 pub mod prim;
 pub mod proto;
 pub mod segmap;
@@ -16,6 +17,7 @@ pub fn all() -> Vec<Scenario> {
         prim::SCENARIOS,
         segmap::SCENARIOS,
         htable::SCENARIOS,
+        pcache::SCENARIOS,
     ]
     .concat()
 }
