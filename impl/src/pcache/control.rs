@@ -43,15 +43,26 @@ impl Pcache {
             if !model::mutant("reap-no-pending") {
                 self.reap_pending.with(&[&self.pasync_mtx], |p| *p = true);
             }
-            self.g().reap_req += 1;
+            self.note_reap();
             self.pasync_cv.signal();
             self.pasync_mtx.exit();
         } else {
-            self.g().reap_req += 1;
+            self.note_reap();
             model::seed("vm_seg.c:1518");
             self.pasync_cv.signal();
         }
         model::cover(PREAP_SIGNALS);
+    }
+
+    /// Ghost: a reap request the purge thread can only see by checking
+    /// state, because it is awake and will not see the signal (one sent
+    /// before the thread first sleeps, which the kernel's boot order rules
+    /// out, is not counted).
+    fn note_reap(&self) {
+        let mut g = self.g();
+        if g.athr_awake {
+            g.reap_req += 1;
+        }
     }
 
     /// `seg_pasync_thread`, bounded to `rounds` wakeups for the explorers
@@ -75,7 +86,10 @@ impl Pcache {
                     }
                 }
                 model::seed("vm_seg.c:1547");
-                match self.pasync_cv.timed_wait(a, co) {
+                self.g().athr_awake = false;
+                let how = self.pasync_cv.timed_wait(a, co);
+                self.g().athr_awake = true;
+                match how {
                     Wakeup::TimedOut => model::cover(ASYNC_TIMED_OUT),
                     _ => model::cover(ASYNC_SIGNALLED),
                 }
@@ -97,6 +111,7 @@ impl Pcache {
                 }
             }
         }
+        self.g().athr_awake = false;
         a.exit();
     }
 

@@ -73,6 +73,8 @@ fn reclaim(
     model::seed("segvn_reclaim");
     pc.check_callback(pp);
     let o = pc.owner(tag);
+    // The callback's last use of its owner: from here the owner may go.
+    pc.g().released.insert(pp);
     let left = o.softlockcnt.fetch_sub(len, Ordering::AcqRel) - len;
     if left == 0 {
         pc.as_mtx.enter();
@@ -210,7 +212,7 @@ impl Pcache {
         let left: Vec<_> = g
             .live
             .iter()
-            .filter(|(_, p)| p.tag == tag && !g.reclaimed.contains_key(&p.pp))
+            .filter(|(_, p)| p.tag == tag && !g.released.contains(&p.pp))
             .map(|(h, _)| *h)
             .collect();
         drop(g);

@@ -179,6 +179,8 @@ pub(crate) struct Ghost {
     pub(crate) holders: BTreeMap<u64, u32>,
     /// Per shadow list: reclaim callbacks run on it.
     pub(crate) reclaimed: BTreeMap<u64, u32>,
+    /// Shadow lists whose callback is past its last use of their owner.
+    pub(crate) released: std::collections::BTreeSet<u64>,
     /// The next shadow list identity.
     pub(crate) next_pp: u64,
     /// Entries allocated and not freed.
@@ -191,8 +193,11 @@ pub(crate) struct Ghost {
     pub(crate) athr: Option<Tid>,
     /// Successful `seg_p_disable`s not yet matched by `seg_p_enable`.
     pub(crate) clean: u32,
-    /// `seg_preap` wakeups issued, and the count the async thread saw when
-    /// it last woke to purge.
+    /// Whether the purge thread is awake: between a wakeup and its next
+    /// sleep (a `seg_preap` signal then finds no waiter).
+    pub(crate) athr_awake: bool,
+    /// `seg_preap` wakeups issued while the purge thread was awake, and the
+    /// count it saw when it last woke to purge.
     pub(crate) reap_req: u64,
     pub(crate) reap_served: u64,
 }

@@ -38,7 +38,7 @@ fn second_chance_body() {
 pub const SECOND_CHANCE: Scenario = Scenario {
     id: "pcache/second-chance",
     summary: "the async purge racing a lookup hit of a referenced entry (second chance)",
-    threads: 3,
+    threads: 2,
     loom_bound: Some(3),
     pct_depth: 3,
     expect: Expect::Pass,
@@ -77,7 +77,7 @@ fn premove_body() {
 pub const PREMOVE_WHILE_ATHR: Scenario = Scenario {
     id: "pcache/premove-while-athr",
     summary: "seg_premove_abuck and seg_padd_abuck on the bucket the async purge is walking (seg_pathr_on)",
-    threads: 3,
+    threads: 2,
     loom_bound: Some(3),
     pct_depth: 3,
     expect: Expect::Pass,
@@ -165,23 +165,24 @@ pub const PREAP_FIXED: Scenario = Scenario {
     body: preap_fixed,
 };
 
-/// Two buckets on the active list, a purge quota of one page: the walk
-/// stops after the first bucket and re-heads the list at the second, while
-/// a caller hits the second bucket's list.
-fn two_buckets_body() {
+/// Three buckets on the active list, a purge quota of one page: the walk
+/// stops after the first bucket it purges from and re-heads the list at
+/// the next, while a caller hits the first bucket's list.
+fn rehead_body() {
     let mut cfg = PcacheConfig::tiny();
-    cfg.hash_win = 2;
+    cfg.hash_win = 4;
     cfg.max_apurge = 1;
     cfg.memory = Memory::Low;
     let pc = Arc::new(Pcache::new(cfg));
     let seg = pc.seg_alloc(false);
     lock_unlock(&pc, req(seg, 0, 1));
     lock_unlock(&pc, req(seg, 1, 1));
+    lock_unlock(&pc, req(seg, 2, 1));
     pc.seg_ppurge_async(false);
     let bodies: Vec<(&str, Body)> = vec![
         (
             "lookup",
-            Box::new(move |pc: &Pcache| lock_unlock(pc, req(seg, 1, 1))),
+            Box::new(move |pc: &Pcache| lock_unlock(pc, req(seg, 0, 1))),
         ),
         ("pasync", async_purge()),
     ];
@@ -189,9 +190,37 @@ fn two_buckets_body() {
     finish(&pc, &[(seg, None, false)]);
 }
 
-pub const TWO_BUCKETS: Scenario = Scenario {
-    id: "pcache/async-two-buckets",
-    summary: "the async walk stops early and re-heads the active list, racing a lookup hit",
+pub const REHEAD: Scenario = Scenario {
+    id: "pcache/async-rehead",
+    summary: "the async walk stops early and re-heads the active list of three buckets, racing a lookup hit",
+    threads: 2,
+    loom_bound: Some(3),
+    pct_depth: 3,
+    expect: Expect::Pass,
+    mutants: &[],
+    orders: &[&ORDER],
+    params: &[],
+    body: rehead_body,
+};
+
+/// The purge thread as the seed runs it (one wakeup, by timeout: nobody
+/// signals), holding `seg_pasync_mtx` across its purge and callbacks,
+/// while the segment is unmapped.
+fn pasync_unmap_body() {
+    let pc = cache(Memory::Low, Fixes::default());
+    let seg = pc.seg_alloc(false);
+    lock_unlock(&pc, req(seg, 0, 1));
+    pc.seg_ppurge_async(false);
+    let (t, co) = pasync_thread(&pc, 1);
+    pc.seg_unmap(seg, None, false);
+    t.join();
+    co.shutdown();
+    pc.check_quiescent();
+}
+
+pub const PASYNC_VS_UNMAP: Scenario = Scenario {
+    id: "pcache/pasync-vs-unmap",
+    summary: "seg_pasync_thread's timed wakeup and purge (seg_pasync_mtx held) racing seg_unmap of the segment",
     threads: 3,
     loom_bound: Some(3),
     pct_depth: 3,
@@ -199,5 +228,5 @@ pub const TWO_BUCKETS: Scenario = Scenario {
     mutants: &[],
     orders: &[&ORDER],
     params: &[],
-    body: two_buckets_body,
+    body: pasync_unmap_body,
 };

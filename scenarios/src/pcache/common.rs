@@ -26,15 +26,20 @@ pub(crate) fn lock_unlock(pc: &Pcache, r: Request) {
 /// A thread's program.
 pub(crate) type Body = Box<dyn FnOnce(&Pcache) + Send>;
 
-/// Runs `bodies` on one thread each and joins them.
+/// Runs the first of `bodies` on the calling thread and each other one on
+/// a thread of its own, and joins them.
 pub(crate) fn run_threads(pc: &Arc<Pcache>, bodies: Vec<(&'static str, Body)>) {
+    let mut bodies = bodies.into_iter();
+    let first = bodies.next();
     let handles: Vec<JoinHandle<()>> = bodies
-        .into_iter()
         .map(|(name, body)| {
             let pc = pc.clone();
             spawn(name, move || body(&pc))
         })
         .collect();
+    if let Some((_, body)) = first {
+        body(pc);
+    }
     for h in handles {
         h.join();
     }

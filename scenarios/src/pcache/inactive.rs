@@ -38,7 +38,8 @@ fn dup_body() {
 pub const DUP_TRY_FAILS: Scenario = Scenario {
     id: "pcache/dup-inactive-vs-async",
     summary: "seg_pinactive of a duplicate whose tryenter of P fails, racing seg_ppurge and the async purge",
-    threads: 4,
+    threads: 3,
+    // Bound 3: 306,123 executions, 63 s.
     loom_bound: Some(2),
     pct_depth: 3,
     expect: Expect::Pass,
@@ -102,8 +103,8 @@ fn two_body() {
 pub const TWO_INACTIVE: Scenario = Scenario {
     id: "pcache/two-inactive-one-bucket",
     summary: "two seg_pinactive of one cached list on one bucket, and an anon map's insert there",
-    threads: 4,
-    loom_bound: Some(2),
+    threads: 3,
+    loom_bound: Some(3),
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[Mutant {

@@ -32,7 +32,7 @@ fn insert_purge_body() {
 pub const INSERT_VS_PURGE: Scenario = Scenario {
     id: "pcache/insert-vs-purge",
     summary: "seg_pinsert and seg_pinactive racing seg_ppurge of the same segment",
-    threads: 3,
+    threads: 2,
     loom_bound: Some(3),
     pct_depth: 3,
     expect: Expect::Pass,
@@ -86,7 +86,7 @@ fn free_body() {
 pub const FREE_WHILE_CALLBACK: Scenario = Scenario {
     id: "pcache/free-while-callback",
     summary: "a segment unmapped while its entry waits on the async purge's callback list",
-    threads: 3,
+    threads: 2,
     loom_bound: Some(3),
     pct_depth: 3,
     expect: Expect::Pass,
@@ -134,7 +134,7 @@ fn wiredpp_body() {
 pub const WIREDPP_VS_INACTIVE: Scenario = Scenario {
     id: "pcache/wiredpp-vs-inactive",
     summary: "seg_ppurge_wiredpp racing seg_pinactive of the wired list",
-    threads: 3,
+    threads: 2,
     loom_bound: Some(3),
     pct_depth: 3,
     expect: Expect::Pass,

@@ -59,7 +59,8 @@ pub const STRESS: Scenario = Scenario {
     id: "pcache/stress",
     summary: "two threads pagelock/pageunlock over 4 ranges while a third purges (run parameter ops: pairs per thread)",
     threads: 4,
-    loom_bound: Some(1),
+    // Too large for loom: 44,671 executions and 43 s at bound 1.
+    loom_bound: None,
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[],

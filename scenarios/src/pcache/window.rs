@@ -37,7 +37,7 @@ fn body() {
 pub const WINDOW_FULL: Scenario = Scenario {
     id: "pcache/window-full",
     summary: "a segment and an anon map cache lists that together exceed seg_pmaxwindow",
-    threads: 3,
+    threads: 2,
     loom_bound: Some(3),
     pct_depth: 3,
     expect: Expect::Pass,

@@ -1,0 +1,37 @@
+//! pcache (issue 14): every scenario meets its expectation under loom
+//! (bounded), PCT and real threads; every mutant is caught by its check
+//! under loom and PCT; every race window and counter of the seed is
+//! reached.
+
+use harness::testing::{assert_suite, loom_bound};
+use harness::{run, RunSpec, Sched};
+use std::collections::BTreeSet;
+use subsys::pcache::WINDOWS;
+
+#[test]
+fn every_pcache_scenario_and_mutant() {
+    assert_suite(scenarios::pcache::SCENARIOS);
+}
+
+#[test]
+fn every_race_window_is_reached() {
+    let mut reached = BTreeSet::new();
+    for s in scenarios::pcache::SCENARIOS {
+        let s: &'static harness::Scenario = Box::leak(Box::new(*s));
+        let sched = match loom_bound(s) {
+            Some(bound) => Sched::Loom { bound, max: None },
+            None => Sched::Pct {
+                depth: s.pct_depth,
+                iterations: 1000,
+                seed: 1,
+            },
+        };
+        reached.extend(run(&RunSpec::new(s, sched)).coverage.into_keys());
+    }
+    let missing: Vec<_> = WINDOWS
+        .iter()
+        .filter(|w| !reached.contains(w.point))
+        .map(|w| format!("{} ({})", w.point, w.lines))
+        .collect();
+    assert!(missing.is_empty(), "windows never reached: {missing:?}");
+}
