@@ -241,3 +241,37 @@ impl Pcache {
         }
     }
 }
+
+/// One cached entry as the sequential reference model sees it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Cached {
+    pub tag: super::state::Tag,
+    pub addr: u64,
+    pub len: u64,
+    pub pp: u64,
+    pub active: u64,
+    pub referenced: bool,
+}
+
+impl Pcache {
+    /// Ghost: the first non-wired bucket's chain, newest first, and
+    /// (`seg_plocked`, `seg_plocked_window`), for refinement checks.
+    pub fn view(&self) -> (Vec<Cached>, u64, u64) {
+        let g = self.g();
+        let chain = self.win[0]
+            .chain
+            .peek()
+            .iter()
+            .filter_map(|h| g.live.get(h))
+            .map(|p| Cached {
+                tag: p.tag,
+                addr: p.addr,
+                len: p.len,
+                pp: p.pp,
+                active: p.active.peek(),
+                referenced: p.pref.peek(),
+            })
+            .collect();
+        (chain, self.plocked.peek(), self.plocked_window.peek())
+    }
+}

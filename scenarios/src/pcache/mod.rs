@@ -7,6 +7,7 @@ mod common;
 mod disable;
 mod inactive;
 mod purge;
+pub mod sequential;
 mod stress;
 mod window;
 
