@@ -95,7 +95,7 @@ impl Pcache {
         assert!(self.win[b].mtx.held(), "seg_premove_abuck without p_hmutex");
         if athr {
             // vm_seg.c:350-369: the bucket lock keeps seg_pinsert out.
-            let lix = 1 - self.pahcur.peek();
+            let lix = 1 - self.pahcur.owned(|c| *c);
             self.alist(lix, |v| v.retain(|&x| x != b));
             return;
         }

@@ -83,7 +83,7 @@ impl Pcache {
         let (mut npages, mut window) = (0, 0);
         for h in list {
             let pcp = self.pcp(h);
-            let write = pcp.write.peek();
+            let write = pcp.write.owned(|w| *w);
             (pcp.callback)(self, pcp.tag, pcp.addr, pcp.len, pcp.pp, write, async_);
             npages += pcp.len;
             if !pcp.wired {

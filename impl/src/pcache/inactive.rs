@@ -83,7 +83,7 @@ impl Pcache {
                         // The entry is private now.
                         len = pcp.len;
                         npages = len;
-                        write |= pcp.write.peek();
+                        write |= pcp.write.owned(|w| *w);
                         self.pcp_free(h);
                         break 'again;
                     }

@@ -73,9 +73,11 @@ impl<T: Clone> Keyed<T> {
         f(&mut self.lock())
     }
 
-    /// A change by the one thread that owns the value by protocol (the
-    /// async purge thread's list while `seg_pathr_on`), checked by the
-    /// caller.
+    /// An access by the one thread that owns the value by protocol, with
+    /// no lock: the async purge thread's list while `seg_pathr_on` (the
+    /// caller checks that), `seg_pahcur` read by the only thread that
+    /// writes it (vm_seg.c:360, 1042), or a field of an entry already
+    /// unlinked onto the caller's private list.
     pub(crate) fn owned<R>(&self, f: impl FnOnce(&mut T) -> R) -> R {
         f(&mut self.lock())
     }

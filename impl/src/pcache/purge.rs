@@ -108,7 +108,7 @@ impl Pcache {
                     pcp.addr,
                     pcp.len,
                     pcp.pp,
-                    pcp.write.peek(),
+                    pcp.write.owned(|w| *w),
                     true,
                 );
                 npages += pcp.len;

@@ -63,7 +63,7 @@ impl Pcache {
         }
         self.pmem_mtx.exit();
         model::cover(ASYNC_CLAIMS);
-        let mut hlix = 1 - self.pahcur.peek();
+        let mut hlix = 1 - self.pahcur.owned(|c| *c);
         let mut purged = 0;
         let mut hlinks = 0;
         loop {
