@@ -3,5 +3,6 @@
 
 pub mod htable;
 pub mod order;
+pub mod pcache;
 pub mod segmap;
 pub mod vm;

@@ -3,6 +3,7 @@
 #![forbid(unsafe_code)]
 
 pub mod htable;
+pub mod pcache;
 pub mod prim;
 pub mod proto;
 pub mod segmap;
@@ -18,6 +19,7 @@ pub fn all() -> Vec<Scenario> {
         segmap::SCENARIOS,
         htable::SCENARIOS,
         vm::SCENARIOS,
+        pcache::SCENARIOS,
     ]
     .concat()
 }
