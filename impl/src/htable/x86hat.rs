@@ -18,6 +18,11 @@
 //! (`x86pte_copy`), so they reach the kernel range through the kernel's
 //! boot leaf tables, as every process does.
 //!
+//! Deviations: the kernel's PTEs carry `PT_USER`, as `World::hat_memload`
+//! sets it for every mapping (the MMU model checks no privilege), and no
+//! `PT_GLOBAL`; `HAT_LOAD_LOCK` is not passed (hat_i86.c counts locks only
+//! for hats other than `kas`).
+//!
 //! Ghost state: the frame each PTE of the range was last given through
 //! this interface, and the leaf table and index of each page (the
 //! kernel's leaf tables are never freed), for checks without scheduling
