@@ -289,8 +289,11 @@ impl World {
     /// Frees every htable on `hat`'s cached list, one pop per hat-mutex
     /// hold, the free itself without it (htable.c:1028-1038; the freeing
     /// path 1046-1049 needs no lock in the seed, see the deviation above).
-    fn free_cached(&self, hat: &Hat) {
+    /// `line`: the seed line of the loop (1028 or 1046), for traces and
+    /// a SCHED-LIVELOCK report.
+    fn free_cached(&self, hat: &Hat, line: &'static str) {
         loop {
+            model::seed(line);
             // A pass that frees nothing for good (an htable_free that
             // caches again) would go round forever.
             model::sync::went_round();
@@ -323,13 +326,13 @@ impl World {
             if dont_cache {
                 self.dont_cache.fetch_add(1, Relaxed);
             }
-            self.free_cached(&hat);
+            self.free_cached(&hat, "htable.c:1028");
             if dont_cache {
                 self.dont_cache.fetch_sub(1, Relaxed);
             }
             return;
         }
-        self.free_cached(&hat);
+        self.free_cached(&hat, "htable.c:1046");
         model::seed("htable.c:1054");
         for b in 0..self.cfg.hash as usize {
             loop {
