@@ -300,3 +300,104 @@ fn loom_deadlock_that_does_not_convert_gets_a_searched_replay() {
     assert!(out.contains("reproduced SYNC-DEADLOCK"), "{out}");
     assert!(out.contains("schedule from PCT"), "{out}");
 }
+
+/// A replay file whose params `--param` would refuse, or whose schedule
+/// names a thread the scenario does not have, is bad input: it would run
+/// something other than what it claims.
+#[test]
+fn bad_replay_files_are_bad_input() {
+    let d = tmp("badreplay");
+    let pinned = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("replays/segmap-busy-slot-sleep--SYNC-DEADLOCK.json");
+    let json = std::fs::read_to_string(pinned).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    let write = |name: &str, f: &dyn Fn(&mut serde_json::Value)| {
+        let mut w = v.clone();
+        f(&mut w);
+        std::fs::write(d.join(name), w.to_string()).unwrap();
+    };
+    write("maybe.json", &|w| {
+        w["params"] = serde_json::json!({"hw-mod": "maybe"})
+    });
+    assert_bad(
+        &["replay", "maybe.json"],
+        &d,
+        "hw-mod=maybe: expected one of",
+    );
+    write("nokey.json", &|w| {
+        w["params"] = serde_json::json!({"nosuch": "1"})
+    });
+    assert_bad(&["replay", "nokey.json"], &d, "unknown parameter");
+    write("thread.json", &|w| {
+        let steps = w["steps"].as_u64().unwrap();
+        w["schedule"] = serde_json::json!(format!("0*{} 7", steps - 1));
+    });
+    assert_bad(&["replay", "thread.json"], &d, "names thread 7");
+    // The exit codes are documented where the user looks.
+    let help = text(&vmspec(&["replay", "--help"], &d).stdout);
+    for code in ["0  ", "1  ", "2  ", "diverged"] {
+        assert!(help.contains(code), "{help}");
+    }
+}
+
+/// Under real threads an expected violation not reached is inconclusive
+/// (exit 0, a note with the runs tried); an unexpected one still fails.
+#[test]
+fn std_does_not_fail_expected_violations_it_cannot_force() {
+    let d = tmp("stdverdict");
+    let o = vmspec(
+        &[
+            "check",
+            "segmap/busy-slot-sleep",
+            "--sched",
+            "std",
+            "--iterations",
+            "20",
+        ],
+        &d,
+    );
+    let out = text(&o.stdout);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(
+        out.contains("not reached: expected SYNC-DEADLOCK not seen in 20 real-thread runs"),
+        "{out}"
+    );
+    assert!(out.contains("note: 1 of the ok scenarios"), "{out}");
+    assert!(out.contains("20 real-thread runs each"), "{out}");
+    let o = vmspec(
+        &[
+            "check",
+            "prim/io-lock",
+            "--mutant",
+            "io-unlock-twice",
+            "--sched",
+            "std",
+            "--iterations",
+            "20",
+        ],
+        &d,
+    );
+    let out = text(&o.stdout);
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "a violation found by std fails: {out}"
+    );
+}
+
+/// The lock-order DOT draws the proof and the negative controls apart.
+#[test]
+fn lockorder_dot_separates_proof_and_controls() {
+    let d = tmp("dot");
+    let o = vmspec(&["lockorder", "proto/*", "--dot", "g.dot"], &d);
+    assert!(o.status.success(), "{}", text(&o.stdout));
+    let dot = std::fs::read_to_string(d.join("g.dot")).unwrap();
+    let proof = dot.find("subgraph cluster_proof").expect("a proof box");
+    let controls = dot
+        .find("subgraph cluster_controls")
+        .expect("a controls box");
+    assert!(proof < controls);
+    let proof_box = &dot[proof..controls];
+    assert!(!proof_box.contains("color=red"), "{dot}");
+    assert!(dot[controls..].contains("color=red"), "{dot}");
+}

@@ -128,17 +128,34 @@ pub fn run(all: &'static [Scenario], args: &LockorderArgs) -> CmdResult {
     Ok(ok)
 }
 
-/// Graphviz of the observed order: solid blocking edges, dashed try edges,
-/// red edges that violate a table (from the failing scenarios).
+/// Graphviz of the observed order, in two boxes: the proof (the passing
+/// scenarios' graph) and the negative controls' and failing scenarios'
+/// graph, each class drawn once per box. Solid edges are blocking, dashed
+/// ones try acquisitions, red ones violate a table.
 fn dot(good: &LockGraph, bad: &LockGraph, orders: &[&LockOrder]) -> String {
     let mut s = String::from(
         "digraph lockorder {\n  rankdir=LR;\n  node [shape=box, fontname=monospace];\n",
     );
-    for (g, failing) in [(good, false), (bad, true)] {
+    let boxes = [
+        ("proof", "proof: the passing scenarios", good),
+        (
+            "controls",
+            "negative controls and failing scenarios (not part of the proof)",
+            bad,
+        ),
+    ];
+    for (id, label, g) in boxes {
+        if g.edges.is_empty() {
+            continue;
+        }
+        let _ = writeln!(s, "  subgraph cluster_{id} {{\n    label=\"{label}\";");
+        let mut classes: Vec<&str> = g.edges.keys().flat_map(|e| [e.from, e.to]).collect();
+        classes.sort_unstable();
+        classes.dedup();
+        for c in classes {
+            let _ = writeln!(s, "    \"{id}:{c}\" [label=\"{c}\"];");
+        }
         for (e, info) in &g.edges {
-            if failing && good.edges.contains_key(e) {
-                continue;
-            }
             let how = if e.by_try { How::Try } else { How::Blocking };
             let violates = matches!(judge(orders, e.from, e.to, how), Verdict::Violates(_));
             let mut attrs = vec![format!("label=\"{}\"", info.count)];
@@ -150,12 +167,13 @@ fn dot(good: &LockGraph, bad: &LockGraph, orders: &[&LockOrder]) -> String {
             }
             let _ = writeln!(
                 s,
-                "  \"{}\" -> \"{}\" [{}];",
+                "    \"{id}:{}\" -> \"{id}:{}\" [{}];",
                 e.from,
                 e.to,
                 attrs.join(", ")
             );
         }
+        s.push_str("  }\n");
     }
     s.push_str("}\n");
     s

@@ -1,12 +1,50 @@
 //! `vmspec replay FILE`: re-execute a recorded schedule.
 
 use super::args::ReplayArgs;
-use super::{BadInput, CmdResult};
+use super::{plan, BadInput, CmdResult};
 use crate::capture::ReplayFile;
 use crate::report;
 use crate::runner::{guide, Found, RunSpec, Sched};
 use crate::scenario::Scenario;
 use crate::svg;
+
+/// Refuses what `vmspec check` would refuse on its command line (a
+/// parameter or value `--param` rejects), and a schedule naming a thread
+/// the scenario does not have: both would run something other than what
+/// the file claims.
+fn validate(
+    path: &std::path::Path,
+    file: &ReplayFile,
+    scenario: &'static Scenario,
+    choices: &[usize],
+) -> Result<(), BadInput> {
+    let raw: Vec<String> = file
+        .params
+        .iter()
+        .map(|(k, v)| format!("{k}={v}"))
+        .collect();
+    plan::params(&raw, &[scenario]).map_err(|BadInput(m)| {
+        BadInput(format!(
+            "replay file {}: {}",
+            path.display(),
+            m.trim_start_matches("--param ")
+        ))
+    })?;
+    if let Some((step, &t)) = choices
+        .iter()
+        .enumerate()
+        .find(|(_, &t)| t >= scenario.threads)
+    {
+        return Err(BadInput(format!(
+            "replay file {}: step {step} names thread {t}, but {} has {} threads (0-{})",
+            path.display(),
+            scenario.id,
+            scenario.threads,
+            scenario.threads - 1
+        )));
+    }
+    Ok(())
+}
 
 pub fn run(all: &'static [Scenario], args: &ReplayArgs) -> CmdResult {
     let file = ReplayFile::read(&args.file).map_err(|e| BadInput(e.to_string()))?;
@@ -27,6 +65,7 @@ pub fn run(all: &'static [Scenario], args: &ReplayArgs) -> CmdResult {
         }
     }
     let choices = file.choices().map_err(|e| BadInput(e.to_string()))?;
+    validate(&args.file, &file, scenario, &choices)?;
     // The explorer is irrelevant to a guided replay; the spec carries the
     // scenario, mutant and parameters.
     let mut spec = RunSpec::new(scenario, Sched::Dfs { max: Some(1) });
