@@ -101,9 +101,21 @@ pub struct ReplayArgs {
     /// Print every step.
     #[arg(long)]
     pub trace: bool,
+    /// Print the operation-level story: seed functions, waits, wakeups,
+    /// preemptions and the decisive steps, a column per thread.
+    #[arg(long)]
+    pub story: bool,
     /// Draw the schedule as swimlanes.
     #[arg(long, value_name = "OUT")]
     pub svg: Option<PathBuf>,
+    /// Write a Chrome trace-event JSON file for ui.perfetto.dev.
+    #[arg(long, value_name = "OUT.json")]
+    pub perfetto: Option<PathBuf>,
+    /// Call `vmspec_break` when step STEP (as --trace numbers them) runs,
+    /// for a debugger breakpoint: rust-gdb --args vmspec replay FILE
+    /// --break-at STEP, then `break vmspec_break`, `run`.
+    #[arg(long, value_name = "STEP")]
+    pub break_at: Option<usize>,
 }
 
 #[derive(Args, Debug)]

@@ -65,8 +65,8 @@ pub fn replay_file(outcome: &Outcome, found_execution: u64, c: &Capture) -> Repl
         params: outcome.spec.params.clone(),
         check: c.check.to_string(),
         found_by: match c.origin {
-            Origin::Searched { execution } => format!(
-                "{}, execution {found_execution}; schedule from PCT depth {} execution {execution} (the trace does not convert)",
+            Origin::Searched { execution, why } => format!(
+                "{}, execution {found_execution}; schedule from PCT depth {} execution {execution} (the trace does not convert: {why})",
                 outcome.spec.sched.describe(),
                 outcome.spec.scenario.pct_depth
             ),
@@ -104,10 +104,10 @@ fn reports(outcome: &Outcome, verdict: &Verdict, out: &Path) -> (String, Vec<Vio
         if verdict.clean() {
             let searched = match &cap {
                 Ok(Capture {
-                    origin: Origin::Searched { execution },
+                    origin: Origin::Searched { execution, why },
                     ..
                 }) => format!(
-                    " (schedule from PCT execution {execution}: the {} trace does not convert)",
+                    " (schedule from PCT execution {execution}: the {} trace does not convert: {why})",
                     outcome.spec.sched.describe()
                 ),
                 _ => String::new(),
