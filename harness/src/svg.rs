@@ -86,7 +86,7 @@ pub fn render(title: &str, r: &Reading, check: &str) -> String {
         y += height;
     }
     let width = LEFT + COL * n + 420;
-    let height = y + 30;
+    let height = y + 90;
     let mut s = String::new();
     let _ = writeln!(
         s,
