@@ -113,7 +113,8 @@ pub struct ReplayArgs {
     pub perfetto: Option<PathBuf>,
     /// Call `vmspec_break` when step STEP (as --trace numbers them) runs,
     /// for a debugger breakpoint: rust-gdb --args vmspec replay FILE
-    /// --break-at STEP, then `break vmspec_break`, `run`.
+    /// --break-at STEP, then `break vmspec_break` (a debug build:
+    /// `break model::exec::vmspec_break`), `run`.
     #[arg(long, value_name = "STEP")]
     pub break_at: Option<usize>,
 }
