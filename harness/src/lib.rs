@@ -4,6 +4,7 @@
 
 pub mod capture;
 pub mod cli;
+pub mod explain;
 pub mod report;
 pub mod runner;
 pub mod scenario;

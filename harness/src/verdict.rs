@@ -2,6 +2,7 @@
 
 use crate::runner::Outcome;
 use crate::scenario::Expect;
+use model::exec::Backend;
 
 /// The judgement of one run against its scenario's expectation.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -14,6 +15,13 @@ pub enum Verdict {
     FindingReproduced(Vec<&'static str>),
     /// A mutant was caught by the check meant to catch it.
     MutantCaught(&'static str),
+    /// Real threads did not reach an expected violation (or a mutant's
+    /// check): inconclusive, not failing, since the OS cannot be made to
+    /// run the racing interleaving. `executions` real-thread runs tried.
+    NotReached {
+        missing: Vec<&'static str>,
+        executions: u64,
+    },
     /// Something is wrong: unexpected violations, or expected ones missing.
     Fail {
         unexpected: Vec<&'static str>,
@@ -34,7 +42,10 @@ impl Verdict {
     pub fn clean(&self) -> bool {
         matches!(
             self,
-            Verdict::Pass | Verdict::ControlReproduced(_) | Verdict::FindingReproduced(_)
+            Verdict::Pass
+                | Verdict::ControlReproduced(_)
+                | Verdict::FindingReproduced(_)
+                | Verdict::NotReached { .. }
         )
     }
 
@@ -45,6 +56,13 @@ impl Verdict {
             Verdict::ControlReproduced(c) => format!("control reproduced ({})", c.join(", ")),
             Verdict::FindingReproduced(c) => format!("finding reproduced ({})", c.join(", ")),
             Verdict::MutantCaught(c) => format!("VIOLATION {c} (the mutant is caught)"),
+            Verdict::NotReached {
+                missing,
+                executions,
+            } => format!(
+                "not reached: expected {} not seen in {executions} real-thread runs (inconclusive)",
+                missing.join(", ")
+            ),
             Verdict::Fail {
                 unexpected,
                 missing,
@@ -65,7 +83,25 @@ impl Verdict {
 /// Judges `outcome`: with a mutant enabled, the mutant's check must fire
 /// (other checks may fire too: an injected bug can break several
 /// invariants); otherwise the scenario's expectation must match exactly.
+/// Under real threads an expected check that did not fire is
+/// [`Verdict::NotReached`]; an unexpected one is still a failure.
 pub fn judge(outcome: &Outcome) -> Verdict {
+    let v = judge_exact(outcome);
+    match v {
+        Verdict::Fail {
+            unexpected,
+            missing,
+        } if unexpected.is_empty() && outcome.spec.sched.backend() == Backend::Std => {
+            Verdict::NotReached {
+                missing,
+                executions: outcome.executions,
+            }
+        }
+        v => v,
+    }
+}
+
+fn judge_exact(outcome: &Outcome) -> Verdict {
     let seen = outcome.checks();
     let scenario = outcome.spec.scenario;
     if let Some(m) = outcome

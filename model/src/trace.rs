@@ -16,6 +16,9 @@ pub struct ObjName {
 
 impl fmt::Display for ObjName {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.kind == "fn" {
+            return write!(f, "{}()", self.class);
+        }
         write!(f, "{} {}#{}", self.kind, self.class, self.index)
     }
 }
@@ -38,6 +41,8 @@ pub enum Op {
     UpgradeFail,
     /// Waited for a lock to be released without taking it (`page_io_wait`).
     LockWait,
+    /// Found a lock (or a running callout) taken and starts waiting for it.
+    Blocks,
     CvWait,
     CvWoken,
     CvInterrupted,
@@ -69,6 +74,10 @@ pub enum Op {
     Callout,
     /// A callout handler finished.
     CalloutDone,
+    /// A seed function starts (`model::exec::call`); `obj.class` names it.
+    Call,
+    /// It returns; the event's seed line is where the thread got to.
+    Return,
     Note,
 }
 
@@ -93,6 +102,7 @@ impl Op {
             Op::UpgradeOk => "tryupgrade ok",
             Op::UpgradeFail => "tryupgrade FAIL",
             Op::LockWait => "wait for release",
+            Op::Blocks => "blocks on",
             Op::CvWait => "cv_wait",
             Op::CvWoken => "cv woken",
             Op::CvInterrupted => "cv INTERRUPTED",
@@ -120,6 +130,8 @@ impl Op {
             Op::Untimeout => "untimeout",
             Op::Callout => "callout",
             Op::CalloutDone => "callout done",
+            Op::Call => "call",
+            Op::Return => "return",
             Op::Note => "note",
         }
     }
@@ -141,7 +153,8 @@ pub struct Event {
 }
 
 impl Event {
-    fn values(&self) -> Option<String> {
+    /// The operation's values as traces print them (`= 0x1`, `0x0 -> 0x2`).
+    pub fn values(&self) -> Option<String> {
         match self.op {
             Op::Load => Some(format!("= {:#x}", self.a)),
             Op::Alloc | Op::Free | Op::Use => Some(format!("gen {}", self.a)),

@@ -189,6 +189,14 @@ fn lockorder_proves_passing_scenarios_and_reports_the_inversion() {
         dot.contains("style=dashed") && dot.contains("color=red"),
         "{dot}"
     );
+    // The proof and the negative controls are drawn apart: no violating
+    // edge inside the proof's box, and one graph in the file.
+    let controls = dot.find("subgraph cluster_controls").expect("controls box");
+    let proof = dot.find("subgraph cluster_proof").expect("proof box");
+    assert!(proof < controls, "{dot}");
+    assert!(!dot[proof..controls].contains("color=red"), "{dot}");
+    assert_eq!(dot.matches("digraph").count(), 1, "{dot}");
+    assert!(dot.trim_end().ends_with('}'), "{dot}");
 }
 
 #[test]
@@ -282,21 +290,58 @@ fn bench_measures_real_thread_throughput() {
     assert!(b["mutants"].as_array().unwrap().is_empty());
 }
 
-/// A deadlock that loom's own scheduler detects ends its trace where
-/// shuttle's scheduling points stand in another order, so following the
-/// trace does not reproduce it; a PCT search for the same check supplies
-/// the replay, and the report says so.
+/// A deadlock that loom's own scheduler detects replays from loom's own
+/// execution (its trace is followed under shuttle), not from a PCT search.
 #[test]
-fn loom_deadlock_that_does_not_convert_gets_a_searched_replay() {
-    let d = tmp("searched");
+fn loom_deadlocks_replay_from_their_own_execution() {
+    let d = tmp("followed");
     let o = vmspec(&["check", "prim/rw-recursive-read", "--out", "r"], &d);
     let out = text(&o.stdout);
     assert!(o.status.success(), "{out}");
-    assert!(out.contains("schedule from PCT execution"), "{out}");
+    assert!(!out.contains("schedule from PCT"), "{out}");
     let file = d.join("r/prim-rw-recursive-read--SYNC-DEADLOCK.json");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    let by = json["found_by"].as_str().unwrap();
+    assert!(by.starts_with("loom bound") && !by.contains("PCT"), "{by}");
     let o = vmspec(&["replay", file.to_str().unwrap()], &d);
     let out = text(&o.stdout);
     assert_eq!(o.status.code(), Some(1), "a reproduced violation: {out}");
     assert!(out.contains("reproduced SYNC-DEADLOCK"), "{out}");
-    assert!(out.contains("schedule from PCT"), "{out}");
+}
+
+/// Only a weak-memory outcome (a relaxed load reading a stale value, which
+/// shuttle cannot express) falls back to a PCT search, and says so.
+#[test]
+fn weak_memory_findings_fall_back_to_a_search_and_say_why() {
+    let d = tmp("searched");
+    let o = vmspec(&["check", "segmap/kpm-page-busy-sleep", "--out", "r"], &d);
+    let out = text(&o.stdout);
+    assert!(o.status.success(), "{out}");
+    assert!(out.contains("schedule from PCT execution"), "{out}");
+    assert!(out.contains("weak-memory outcome"), "{out}");
+}
+
+/// F2 needs one preemption; PCT finds it with two, each needed where it
+/// is, and the minimizer (loom at one bound fewer) finds the one.
+#[test]
+fn minimizer_reaches_the_fewest_preemptions() {
+    let d = tmp("minimal");
+    let o = vmspec(
+        &[
+            "check",
+            "segmap/busy-slot-sleep",
+            "--sched",
+            "pct",
+            "--out",
+            "r",
+        ],
+        &d,
+    );
+    assert!(o.status.success(), "{}", text(&o.stdout));
+    let json: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(d.join("r/segmap-busy-slot-sleep--SYNC-DEADLOCK.json")).unwrap(),
+    )
+    .unwrap();
+    assert_eq!(json["preemptions"], 1, "{json}");
 }

@@ -35,3 +35,30 @@ fn pinned_replays_reproduce_their_checks() {
     }
     assert!(n >= 6, "only {n} pinned replays");
 }
+
+/// `vmspec replay` refuses a schedule naming a thread beyond a scenario's
+/// declared count, so every declared count must be what the scenario
+/// spawns (the main thread and actors included).
+#[test]
+fn declared_thread_counts_are_spawned() {
+    for s in scenarios::all() {
+        let s = harness::testing::scenario(scenarios::all(), s.id);
+        let r = guide(
+            RunSpec::new(s, Sched::Dfs { max: Some(1) }).shared(),
+            s.body,
+            vec![],
+        );
+        let spawned = r
+            .events
+            .iter()
+            .filter(|e| e.op == model::trace::Op::Spawn)
+            .count();
+        assert_eq!(
+            spawned + 1,
+            s.threads,
+            "{} declares {} threads",
+            s.id,
+            s.threads
+        );
+    }
+}

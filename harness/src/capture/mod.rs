@@ -8,11 +8,18 @@
 //! is then minimized: preemptions are removed one at a time, keeping each
 //! removal that still fails the same check.
 //!
-//! Following a trace fails when loom ends an execution at a deadlock that
-//! its own scheduler detected, in a state that shuttle's scheduling points
-//! reach in another order (the rwlock deadlocks of `prim/*`). Then a PCT
-//! search for the same check in the same scenario supplies the schedule:
-//! a different interleaving with the same violation, and said so.
+//! Following works for deadlocks that loom's own scheduler detected too:
+//! a wait logs an event (`blocks on`, `cv_wait`), so the follower runs the
+//! waiting thread into its wait, and a spawn, one step for loom, is let
+//! finish before the follower moves on (shuttle's spawn has a scheduling
+//! point between the event and the new task).
+//!
+//! Following fails only when loom's execution reads a value that no
+//! sequentially consistent run of the same steps reads (a weak-memory
+//! outcome of a relaxed load, which shuttle cannot express): the report
+//! names the load. Then a PCT search for the same check in the same
+//! scenario supplies the schedule: a different interleaving with the same
+//! violation, and said so.
 
 mod file;
 mod minimize;
@@ -21,6 +28,7 @@ pub use file::{decode, encode, ReplayError, ReplayFile, FORMAT, FORMAT_VERSION};
 pub use minimize::minimize;
 
 use crate::runner::{self, follow, guide, Found, RunSpec, Sched, Schedule};
+use model::trace::{Event, Op};
 
 /// PCT executions a search for a violation that did not convert may run.
 pub const SEARCH_EXECUTIONS: usize = 20_000;
@@ -33,8 +41,8 @@ pub enum Origin {
     /// The violating execution's trace, followed under shuttle.
     Followed,
     /// Execution `execution` of a PCT search for the same check, because
-    /// the trace did not convert.
-    Searched { execution: u64 },
+    /// the trace did not convert; `why` says where following it departed.
+    Searched { execution: u64, why: &'static str },
 }
 
 /// A violation's schedule before and after minimization.
@@ -67,7 +75,7 @@ pub fn capture(spec: &RunSpec, found: &Found) -> Result<Capture, Uncaptured> {
             if r.checks.contains(&check) {
                 (Origin::Followed, r.schedule)
             } else {
-                search(spec, check)?
+                search(spec, check, departure(&found.captured.events, &r.events))?
             }
         }
     };
@@ -92,8 +100,24 @@ fn confirm(spec: &RunSpec, check: &str, choices: Vec<usize>) -> Result<Schedule,
     }
 }
 
+/// Why following `trace` gave `followed` instead: a load that read
+/// another value after the same steps is a weak-memory outcome.
+fn departure(trace: &[Event], followed: &[Event]) -> &'static str {
+    let same = |a: &Event, b: &Event| a.tid == b.tid && a.op == b.op && a.obj == b.obj;
+    match trace.iter().zip(followed).find(|(a, b)| !same(a, b) || (a.a, a.b) != (b.a, b.b)) {
+        Some((a, b)) if same(a, b) && matches!(a.op, Op::Load | Op::CasFail | Op::CasOk | Op::Swap | Op::FetchOp) => {
+            "loom's execution reads a value no sequentially consistent run of the same steps reads: a weak-memory outcome"
+        }
+        _ => "following the trace under shuttle took another path",
+    }
+}
+
 /// Searches PCT executions of `spec`'s scenario for one that fails `check`.
-fn search(spec: &RunSpec, check: &str) -> Result<(Origin, Schedule), Uncaptured> {
+fn search(
+    spec: &RunSpec,
+    check: &str,
+    why: &'static str,
+) -> Result<(Origin, Schedule), Uncaptured> {
     let mut pct = spec.clone();
     pct.sched = Sched::Pct {
         depth: spec.scenario.pct_depth,
@@ -106,7 +130,7 @@ fn search(spec: &RunSpec, check: &str) -> Result<(Origin, Schedule), Uncaptured>
         .and_then(|f| Some((f.captured.execution, f.schedule.as_ref()?)))
         .ok_or(Uncaptured::NotReproducible)?;
     Ok((
-        Origin::Searched { execution },
+        Origin::Searched { execution, why },
         confirm(spec, check, schedule.choices())?,
     ))
 }

@@ -3,6 +3,9 @@
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
 
+/// `vmspec replay`'s exit status, shown by `vmspec replay --help`.
+const REPLAY_EXIT: &str = "Exit status:\n  0  the file's check did not fire: no violation, or only other checks, or the schedule diverged from the file (the model changed; the output names the step)\n  1  the file's check fired: the violation is reproduced\n  2  bad input: unreadable or malformed file, another vmspec version, an unknown scenario, mutant or parameter value, a schedule naming a thread the scenario does not have";
+
 #[derive(Parser, Debug)]
 #[command(
     name = "vmspec",
@@ -22,6 +25,7 @@ pub enum Cmd {
     /// Explore scenarios and report violations.
     Check(CheckArgs),
     /// Re-execute a recorded failing schedule.
+    #[command(after_help = REPLAY_EXIT)]
     Replay(ReplayArgs),
     /// Prove the observed lock order against the declared tables.
     Lockorder(LockorderArgs),
@@ -97,9 +101,22 @@ pub struct ReplayArgs {
     /// Print every step.
     #[arg(long)]
     pub trace: bool,
+    /// Print the operation-level story: seed functions, waits, wakeups,
+    /// preemptions and the decisive steps, a column per thread.
+    #[arg(long)]
+    pub story: bool,
     /// Draw the schedule as swimlanes.
     #[arg(long, value_name = "OUT")]
     pub svg: Option<PathBuf>,
+    /// Write a Chrome trace-event JSON file for ui.perfetto.dev.
+    #[arg(long, value_name = "OUT.json")]
+    pub perfetto: Option<PathBuf>,
+    /// Call `vmspec_break` when step STEP (as --trace numbers them) runs,
+    /// for a debugger breakpoint: rust-gdb --args vmspec replay FILE
+    /// --break-at STEP, then `break vmspec_break` (a debug build:
+    /// `break model::exec::vmspec_break`), `run`.
+    #[arg(long, value_name = "STEP")]
+    pub break_at: Option<usize>,
 }
 
 #[derive(Args, Debug)]

@@ -23,6 +23,8 @@ struct Row {
     seconds: f64,
     verdict: String,
     ok: bool,
+    /// Real threads did not reach an expected violation (inconclusive).
+    not_reached: bool,
     violations: Vec<ViolationRow>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     coverage: Vec<(String, u64)>,
@@ -63,8 +65,8 @@ pub fn replay_file(outcome: &Outcome, found_execution: u64, c: &Capture) -> Repl
         params: outcome.spec.params.clone(),
         check: c.check.to_string(),
         found_by: match c.origin {
-            Origin::Searched { execution } => format!(
-                "{}, execution {found_execution}; schedule from PCT depth {} execution {execution} (the trace does not convert)",
+            Origin::Searched { execution, why } => format!(
+                "{}, execution {found_execution}; schedule from PCT depth {} execution {execution} (the trace does not convert: {why})",
                 outcome.spec.sched.describe(),
                 outcome.spec.scenario.pct_depth
             ),
@@ -102,10 +104,10 @@ fn reports(outcome: &Outcome, verdict: &Verdict, out: &Path) -> (String, Vec<Vio
         if verdict.clean() {
             let searched = match &cap {
                 Ok(Capture {
-                    origin: Origin::Searched { execution },
+                    origin: Origin::Searched { execution, why },
                     ..
                 }) => format!(
-                    " (schedule from PCT execution {execution}: the {} trace does not convert)",
+                    " (schedule from PCT execution {execution}: the {} trace does not convert: {why})",
                     outcome.spec.sched.describe()
                 ),
                 _ => String::new(),
@@ -172,6 +174,7 @@ fn run_one(spec: RunSpec, args: &CheckArgs, multi: &MultiProgress) -> (Row, Stri
         seconds: outcome.elapsed.as_secs_f64(),
         verdict: verdict.label(),
         ok: verdict.clean(),
+        not_reached: matches!(verdict, Verdict::NotReached { .. }),
         violations,
         coverage,
     };
@@ -264,6 +267,19 @@ pub fn run(all: &'static [Scenario], args: &CheckArgs) -> CmdResult {
         rows.len() - failed,
         failed
     );
+    let unreached: Vec<&Row> = rows.iter().filter(|r| r.not_reached).collect();
+    if let Some(most) = unreached.iter().map(|r| r.executions).max() {
+        let least = unreached.iter().map(|r| r.executions).min().unwrap_or(most);
+        let runs = if least == most {
+            format!("{most}")
+        } else {
+            format!("{least}-{most}")
+        };
+        println!(
+            "note: {} of the ok scenarios expect a violation that {runs} real-thread runs each did not reach; real threads cannot force an interleaving, so this is inconclusive (loom or pct reach it)",
+            unreached.len()
+        );
+    }
     if let Some(path) = &args.json {
         super::write_json(path, &rows)?;
     }

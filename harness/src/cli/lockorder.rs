@@ -127,30 +127,33 @@ pub fn run(all: &'static [Scenario], args: &LockorderArgs) -> CmdResult {
     Ok(ok)
 }
 
-/// Graphviz of the observed order: the proof graph (the passing
-/// scenarios' edges: solid blocking, dashed try), then, as a graph of its
-/// own so that they never read as part of the proof, the edges seen only
-/// in failing scenarios and negative controls, red where they violate a
-/// table.
+/// Graphviz of the observed order, in two boxes: the proof (the passing
+/// scenarios' graph) and the negative controls' and failing scenarios'
+/// graph, each class drawn once per box. Solid edges are blocking, dashed
+/// ones try acquisitions, red ones violate a table.
 fn dot(good: &LockGraph, bad: &LockGraph, orders: &[&LockOrder]) -> String {
-    let mut s = String::new();
-    let only_bad = LockGraph {
-        edges: bad
-            .edges
-            .iter()
-            .filter(|(e, _)| !good.edges.contains_key(e))
-            .map(|(e, i)| (*e, i.clone()))
-            .collect(),
-        ..LockGraph::default()
-    };
-    for (name, g) in [("lockorder", good), ("negative_controls", &only_bad)] {
-        if name != "lockorder" && g.edges.is_empty() {
+    let mut s = String::from(
+        "digraph lockorder {\n  rankdir=LR;\n  node [shape=box, fontname=monospace];\n",
+    );
+    let boxes = [
+        ("proof", "proof: the passing scenarios", good),
+        (
+            "controls",
+            "negative controls and failing scenarios (not part of the proof)",
+            bad,
+        ),
+    ];
+    for (id, label, g) in boxes {
+        if g.edges.is_empty() {
             continue;
         }
-        let _ = writeln!(
-            s,
-            "digraph {name} {{\n  rankdir=LR;\n  node [shape=box, fontname=monospace];"
-        );
+        let _ = writeln!(s, "  subgraph cluster_{id} {{\n    label=\"{label}\";");
+        let mut classes: Vec<&str> = g.edges.keys().flat_map(|e| [e.from, e.to]).collect();
+        classes.sort_unstable();
+        classes.dedup();
+        for c in classes {
+            let _ = writeln!(s, "    \"{id}:{c}\" [label=\"{c}\"];");
+        }
         for (e, info) in &g.edges {
             let how = if e.by_try { How::Try } else { How::Blocking };
             let violates = matches!(judge(orders, e.from, e.to, how), Verdict::Violates(_));
@@ -163,13 +166,14 @@ fn dot(good: &LockGraph, bad: &LockGraph, orders: &[&LockOrder]) -> String {
             }
             let _ = writeln!(
                 s,
-                "  \"{}\" -> \"{}\" [{}];",
+                "    \"{id}:{}\" -> \"{id}:{}\" [{}];",
                 e.from,
                 e.to,
                 attrs.join(", ")
             );
         }
-        s.push_str("}\n");
+        s.push_str("  }\n");
     }
+    s.push_str("}\n");
     s
 }

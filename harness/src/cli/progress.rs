@@ -19,7 +19,7 @@ impl Bar {
         let bar = multi.add(ProgressBar::new_spinner());
         bar.set_style(
             ProgressStyle::with_template(
-                "{spinner} {prefix:<40} {pos:>9} executions {per_sec:>12} {elapsed:>4}",
+                "{spinner} {prefix:<40} {pos:>9} executions {msg:>10} {elapsed:>4}",
             )
             .expect("valid template"),
         );
@@ -27,11 +27,17 @@ impl Bar {
         let done = Arc::new(AtomicBool::new(false));
         let (b, d) = (bar.clone(), done.clone());
         let ticker = std::thread::spawn(move || {
+            let start = std::time::Instant::now();
+            let tick = |b: &ProgressBar| {
+                let n = shared.executions();
+                b.set_position(n);
+                b.set_message(rate(n, start.elapsed()));
+            };
             while !d.load(Ordering::Relaxed) {
-                b.set_position(shared.executions());
+                tick(&b);
                 std::thread::sleep(Duration::from_millis(100));
             }
-            b.set_position(shared.executions());
+            tick(&b);
         });
         Bar {
             bar,
@@ -48,5 +54,27 @@ impl Drop for Bar {
             let _ = t.join();
         }
         self.bar.finish_and_clear();
+    }
+}
+
+/// Whole executions per second (`6478/s`): a fraction of an execution
+/// means nothing to the reader.
+fn rate(executions: u64, elapsed: Duration) -> String {
+    let secs = elapsed.as_secs_f64();
+    if secs <= 0.0 {
+        return String::new();
+    }
+    format!("{}/s", (executions as f64 / secs).round() as u64)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rate_is_whole_executions_per_second() {
+        assert_eq!(rate(6478, Duration::from_millis(1000)), "6478/s");
+        assert_eq!(rate(10, Duration::from_secs(3)), "3/s");
+        assert_eq!(rate(0, Duration::ZERO), "");
     }
 }

@@ -69,6 +69,8 @@ pub struct RunSpec {
     pub sched: Sched,
     pub mutant: Option<String>,
     pub params: BTreeMap<String, String>,
+    /// Stop in `model::exec::vmspec_break` at this event (replay only).
+    pub break_at: Option<usize>,
 }
 
 impl RunSpec {
@@ -78,6 +80,7 @@ impl RunSpec {
             scenario,
             sched,
             mutant: None,
+            break_at: None,
             params: scenario
                 .params
                 .iter()
@@ -93,6 +96,7 @@ impl RunSpec {
             mutant: self.mutant.clone(),
             params: self.params.clone(),
             orders: self.scenario.orders.to_vec(),
+            break_at: self.break_at,
         }))
     }
 }

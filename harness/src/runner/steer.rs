@@ -3,6 +3,7 @@
 //! trace (conversion of loom findings into replayable schedules).
 
 use model::exec;
+use model::trace::Op;
 use shuttle::scheduler::{DfsScheduler, PctScheduler, RandomScheduler, Scheduler, Task, TaskId};
 use std::sync::{Arc, Mutex};
 
@@ -16,6 +17,10 @@ pub struct Step {
     /// The previous thread could have gone on (runnable, not yielding) but
     /// another was chosen.
     pub preempt: bool,
+    /// Events the execution had logged when the decision was made: the
+    /// chosen thread's next event is `events` (where reports draw a
+    /// preemption).
+    pub events: usize,
 }
 
 /// A recorded schedule: the decisions of one execution.
@@ -42,6 +47,16 @@ impl Schedule {
 
     pub fn is_empty(&self) -> bool {
         self.steps.is_empty()
+    }
+
+    /// The preemptions as (event index, preempted thread, chosen thread):
+    /// the chosen thread's next event is the one at that index.
+    pub fn preemption_points(&self) -> Vec<(usize, usize, usize)> {
+        self.steps
+            .iter()
+            .filter(|s| s.preempt)
+            .filter_map(|s| Some((s.events, s.current?, s.chosen)))
+            .collect()
     }
 }
 
@@ -155,9 +170,19 @@ impl Scheduler for Steer {
                 None => no_switch(&ids, cur, yielding),
             },
             Plan::Follow(tids) => {
-                let k = exec::current().map_or(0, |e| e.event_count());
-                match tids.get(k) {
-                    Some(&t) if ids.contains(&t) => t,
+                let exec = exec::current();
+                let k = exec.as_ref().map_or(0, |e| e.event_count());
+                // A spawn is one step for loom, but shuttle's spawn has a
+                // scheduling point between the Spawn event and the new
+                // task: let the spawner finish it before following on.
+                let spawner = exec
+                    .and_then(|e| e.last_event())
+                    .filter(|e| e.op == Op::Spawn && !ids.contains(&(e.a as usize)))
+                    .map(|e| e.tid)
+                    .filter(|t| ids.contains(t));
+                match (spawner, tids.get(k)) {
+                    (Some(t), _) => t,
+                    (None, Some(&t)) if ids.contains(&t) => t,
                     _ => no_switch(&ids, cur, yielding),
                 }
             }
@@ -167,6 +192,7 @@ impl Scheduler for Steer {
             chosen,
             current: cur,
             preempt,
+            events: exec::current().map_or(0, |e| e.event_count()),
         });
         Some(TaskId::from(chosen))
     }

@@ -56,6 +56,7 @@ impl World {
     /// with busy 1, from the hat's cache, from kmem with a fresh page, or
     /// stolen. `shared`: the htable whose page a shared table uses.
     pub(crate) fn htable_alloc(&self, h: HatId, vaddr: u64, level: u32, shared: Option<Ht>) -> Ht {
+        let _f = model::exec::call("htable_alloc", "htable.c:759");
         let hat = self.hat(h);
         let is_bare = shared.is_some();
         let mut need_to_zero = true;
@@ -250,6 +251,7 @@ impl World {
     /// page goes back (not a shared one) and the htable to the reserve or
     /// kmem.
     pub(crate) fn htable_free(&self, ht: Ht) {
+        let _f = model::exec::call("htable_free", "htable.c:958");
         let t = self.ht(ht);
         let id = t.id.get();
         model::seed("htable.c:968");
@@ -317,6 +319,7 @@ impl World {
     /// correct program; HTABLE-H8 checks that no stealer is still on the
     /// hat.
     pub fn htable_purge_hat(&self, h: HatId) {
+        let _f = model::exec::call("htable_purge_hat", "htable.c:1017");
         let hat = self.hat(h);
         model::seed("htable.c:1026");
         if !hat.freeing() {

@@ -81,6 +81,7 @@ impl World {
     /// redone (1341-1343, 1416-1420); a new table keeps the hold on its
     /// parent (1440-1443).
     pub fn htable_create(&self, hid: HatId, vaddr: u64, level: u32, shared: Option<Ht>) -> Ht {
+        let _f = model::exec::call("htable_create", "htable.c:1345");
         let hat = self.hat(hid);
         let top = self.top_level();
         let mut higher: Option<Ht> = None;
@@ -197,6 +198,7 @@ impl World {
     /// level) unlinks, unhashes and frees it, then releases its parent in
     /// turn.
     pub fn htable_release(&self, ht: Option<Ht>) {
+        let _f = model::exec::call("htable_release", "htable.c:1159");
         let mut cur = ht;
         while let Some(mut ht) = cur {
             let mut shared = None;

@@ -73,6 +73,7 @@ impl World {
     /// cached (its REF bit is set). Returns the old entry, or
     /// [`LPAGE_ERROR`].
     pub fn x86pte_set(&self, ht: Ht, entry: u32, new: u64) -> u64 {
+        let _f = model::exec::call("x86pte_set", "htable.c:2078");
         let id = self.ht(ht).id.get();
         let addr = self.e2va(&id, entry);
         let hat = self.hat(id.hat.expect("x86pte_set: htable without a hat"));
@@ -144,6 +145,7 @@ impl World {
     /// MMU sets REF/MOD; with `tlb`, shoots down a translation that may be
     /// cached. Returns the entry it replaced (or found).
     pub fn x86pte_inval(&self, ht: Ht, entry: u32, expect: u64, tlb: bool) -> u64 {
+        let _f = model::exec::call("x86pte_inval", "htable.c:2218");
         let id = self.ht(ht).id.get();
         let pt = self.x86pte_access_pagetable(&id);
         let ptep = pt.pte(entry as usize);
@@ -201,6 +203,7 @@ impl World {
     /// given back and the update reported as failed. Returns the entry
     /// found (`expect` on success).
     pub fn x86pte_update(&self, ht: Ht, entry: u32, expect: u64, new: u64) -> u64 {
+        let _f = model::exec::call("x86pte_update", "htable.c:2285");
         let id = self.ht(ht).id.get();
         let pt = self.x86pte_access_pagetable(&id);
         let ptep = pt.pte(entry as usize);

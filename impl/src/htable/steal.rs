@@ -175,6 +175,7 @@ impl World {
     /// worked on, so that it is not freed meanwhile; a reaper forgets the
     /// hat in the tables it took before clearing the mark.
     pub(crate) fn htable_steal(&self, cnt: u32, reap: bool) -> Vec<Ht> {
+        let _f = model::exec::call("htable_steal", "htable.c:567");
         let passes = self.cfg.steal_passes.clamp(1, self.ptes());
         let mut list: Vec<Ht> = Vec::new();
         let mut stolen = 0;
@@ -326,6 +327,7 @@ impl World {
     /// ten htables (a twentieth of the page tables, bounded by a twentieth
     /// of memory), frees them, trims the reserve.
     pub fn htable_reap(&self) {
+        let _f = model::exec::call("htable_reap", "htable.c:714");
         model::cover("htable.hs_reap_attempts");
         let physmem = self.cfg.pages + self.cfg.ptables;
         // MAX(MIN(physmem / 20, active_ptables / 20), 10) (729): with

@@ -24,6 +24,7 @@ impl Segmap {
     /// the errno of `FC_MAKE_ERR`.
     #[track_caller]
     pub fn fault(&self, addr: u64, len: u64, ty: FaultType, rw: SegRw) -> Result<(), i32> {
+        let _f = model::exec::call("segmap_fault", "seg_map.c:582");
         if self.is_kpm_addr(addr) {
             // seg_map.c:604-676.
             return self.fault_kpm(addr, ty, rw);

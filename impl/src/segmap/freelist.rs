@@ -91,6 +91,7 @@ impl Segmap {
     /// slot `smp` at the tail of its freelist's release queue, and wake a
     /// thread waiting for a slot if the queue was empty.
     pub(crate) fn smapadd(&self, smp: usize) {
+        let _f = model::exec::call("segmap_smapadd", "seg_map.c:927");
         let s = &self.smap[smp];
         check!(
             s.mtx.held(),
@@ -248,6 +249,7 @@ impl Segmap {
     /// kpm mapping of page `pp`, which get_free_smp locked) and (if
     /// possible) its pages.
     pub(crate) fn grab_smp(&self, smp: usize, pp: Option<usize>) {
+        let _f = model::exec::call("grab_smp", "seg_map.c:1124");
         let s = &self.smap[smp];
         check!(s.mtx.held(), SYNC_MISUSE, "grab_smp: slot {smp} not locked");
         // seg_map.c:1128, and its refinement: nobody holds a window on it.
@@ -294,6 +296,7 @@ impl Segmap {
     /// off its queue and without identity. Sleeps when every list of the
     /// colour is empty.
     pub(crate) fn get_free_smp(&self, start_ndx: usize) -> usize {
+        let _f = model::exec::call("get_free_smp", "seg_map.c:1185");
         let end_ndx = start_ndx;
         let mut free_ndx = start_ndx;
         let mut sm = &self.free[free_ndx];

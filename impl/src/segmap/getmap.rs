@@ -28,6 +28,7 @@ impl Segmap {
     /// page at `off & MAXBMASK`, locked until the release.
     #[track_caller]
     pub fn getmapflt(&self, vp: Vnode, off: u64, len: u64, forcefault: u32, rw: SegRw) -> u64 {
+        let _f = exec::call("segmap_getmapflt", "seg_map.c:1599");
         assert!(vp.0 != 0, "segmap_getmapflt: NULL vnode");
         // seg_map.c:1628-1632.
         let baseoff = off & MAXBMASK;

@@ -55,6 +55,7 @@ impl Segmap {
     /// tagged a slot `(vp, off)` since the caller's lookup missed; then
     /// return that slot and leave `smp` untouched (the "lost hashin").
     pub(crate) fn hashin(&self, smp: usize, vp: Vnode, off: u64, hashid: usize) -> Option<usize> {
+        let _f = model::exec::call("segmap_hashin", "seg_map.c:989");
         let s = &self.smap[smp];
         // seg_map.c:996-1001: the slot is locked, untagged, unhashed and
         // off every free queue.
@@ -113,6 +114,7 @@ impl Segmap {
     /// it off its chain (under the chain mutex), then clear its tag (under
     /// the slot mutex alone: nobody can find it by hash any more).
     pub(crate) fn hashout(&self, smp: usize) {
+        let _f = model::exec::call("segmap_hashout", "seg_map.c:1048");
         let s = &self.smap[smp];
         check!(
             s.mtx.held(),

@@ -20,6 +20,7 @@ impl Segmap {
     /// `segmap_fault(F_SOFTLOCK)`.
     #[track_caller]
     pub fn pagecreate(&self, addr: u64, len: u64, softlock: bool) -> bool {
+        let _f = model::exec::call("segmap_pagecreate", "seg_map.c:1379");
         if self.is_kpm_addr(addr) {
             // seg_map.c:1395-1415.
             return self.pagecreate_kpm_addr(addr);
@@ -82,6 +83,7 @@ impl Segmap {
     /// bit, unlock its translation, note the access and unlock the page.
     #[track_caller]
     pub fn pageunlock(&self, addr: u64, len: u64, rw: SegRw) {
+        let _f = model::exec::call("segmap_pageunlock", "seg_map.c:1493");
         let eaddr = addr + len;
         let mut addr = addr & PAGEMASK;
         if self.is_kpm_addr(addr) {

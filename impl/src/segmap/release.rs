@@ -17,6 +17,7 @@ impl Segmap {
     /// after the slot mutex is dropped.
     #[track_caller]
     pub fn release(&self, addr: u64, flags: u32) -> i32 {
+        let _f = model::exec::call("segmap_release", "seg_map.c:1977");
         // seg_map.c:1989-2037: the slot locked, and the page of a kpm window.
         let (smp, kpm_pp) = if self.is_kpm_addr(addr) {
             let (smp, pp) = self.release_kpm_enter(addr);

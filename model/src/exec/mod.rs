@@ -10,17 +10,29 @@
 //! of them; std threads inherit it at spawn.
 
 mod backend;
+mod call;
 mod current;
 mod params;
 mod run;
 mod state;
 
 pub use backend::Backend;
+pub use call::{call, call_name, Call};
 pub(crate) use current::set_tid;
 pub use current::{backend, current, enter_execution, exit_execution, in_model, tid, Tid};
 pub use params::{ParamDoc, MODEL_PARAMS};
 pub use run::{Captured, RunConfig, RunShared};
 pub use state::{Exec, Held, ObjId, Spin, ThreadSnapshot, WaitFor};
+
+/// Called when the event numbered `step` (as `vmspec replay --trace` and
+/// `--story` number them) is logged, if the run asked for it
+/// (`vmspec replay FILE --break-at STEP`): a place for a debugger's
+/// breakpoint (`break vmspec_break` in rust-gdb), with the port's code
+/// that made the step a few frames up (`up`, `info locals`).
+#[inline(never)]
+pub fn vmspec_break(step: usize, event: &crate::trace::Event) {
+    std::hint::black_box((step, event));
+}
 
 /// Marks a coverage point: a branch or race window the scenario reached.
 /// Counters are per run and shown by `vmspec check --coverage`.

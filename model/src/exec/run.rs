@@ -16,6 +16,9 @@ pub struct RunConfig {
     pub params: BTreeMap<String, String>,
     /// Declared lock-order tables the validator enforces.
     pub orders: Vec<&'static LockOrder>,
+    /// Call [`super::vmspec_break`] when an execution logs its event with
+    /// this index (`vmspec replay --break-at`).
+    pub break_at: Option<usize>,
 }
 
 /// A violation with the trace of the execution that produced it.

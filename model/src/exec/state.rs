@@ -262,11 +262,21 @@ impl Exec {
             t.last = Some(ev);
         }
         g.events.push(ev);
+        let step = g.events.len() - 1;
+        drop(g);
+        if self.run.config.break_at == Some(step) {
+            super::vmspec_break(step, &ev);
+        }
     }
 
     /// The events of this execution so far.
     pub fn events(&self) -> Vec<Event> {
         self.g().events.clone()
+    }
+
+    /// The last event logged, if any.
+    pub fn last_event(&self) -> Option<Event> {
+        self.g().events.last().copied()
     }
 
     /// How many events this execution has logged (the guide scheduler uses

@@ -265,6 +265,7 @@ impl Mmu {
     #[track_caller]
     pub fn hat_tlb_inval(&self, what: Demap) {
         let site = Location::caller();
+        let _f = crate::exec::call("hat_tlb_inval", "hat_i86.c (stand-in)");
         for cpu in &self.cpus {
             cpu.lock();
             cpu.flush(what, site);

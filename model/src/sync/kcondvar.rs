@@ -121,10 +121,13 @@ impl KCondvar {
             None
         };
         if let Some(e) = &self.exec {
-            e.event(me, Op::CvWait, self.name, 0, 0, site);
             e.set_waiting(me, Some(WaitFor::Cv(self.id)));
         }
+        // The trace shows the mutex's exit, then the wait.
         m.release_for_wait(me, "cv_wait on");
+        if let Some(e) = &self.exec {
+            e.event(me, Op::CvWait, self.name, 0, 0, site);
+        }
         let how = self.st.0.wait_until(|s| {
             let i = s.waiters.iter().position(|w| w.tid == me)?;
             if signals.as_ref().is_some_and(|t| t.pending(me)) {
@@ -188,10 +191,12 @@ impl KCondvar {
         let cv = self.st.clone();
         let id = callouts.timeout(Box::new(move || cv.time_out(me)));
         if let Some(e) = &self.exec {
-            e.event(me, Op::CvWait, self.name, 0, 0, site);
             e.set_waiting(me, Some(WaitFor::Cv(self.id)));
         }
         m.release_for_wait(me, "cv_timedwait on");
+        if let Some(e) = &self.exec {
+            e.event(me, Op::CvWait, self.name, 0, 0, site);
+        }
         let signalled = self.st.0.wait_until(|s| {
             let i = s.waiters.iter().position(|w| w.tid == me)?;
             let w = &s.waiters[i];

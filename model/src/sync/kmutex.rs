@@ -149,12 +149,16 @@ impl KMutex {
 
     /// Releases for a wait that drops the mutex (a condvar wait, or a
     /// `page_lock` that must block); traced as part of that wait.
+    /// The trace shows it as an `exit` after the wait's event.
+    #[track_caller]
     pub(crate) fn release_for_wait(&self, me: Tid, what: &str) {
         self.release(me, what);
+        self.lock.event(me, Op::Exit, 0, Location::caller());
     }
 
-    /// Re-acquires after such a wait.
+    /// Re-acquires after such a wait (an `enter` in the trace).
     pub(crate) fn reacquire(&self, me: Tid, site: &'static Location<'static>) {
         self.acquire(me, site);
+        self.lock.event(me, Op::Enter, 0, site);
     }
 }

@@ -140,6 +140,7 @@ impl LockObj {
 
     /// Registers `me` as waiting for the lock; call inside the critical
     /// section that decides to wait.
+    #[track_caller]
     pub(crate) fn register(&self, me: Tid) {
         register(self.exec.as_deref(), me, WaitFor::Lock(self.id));
     }
@@ -173,10 +174,15 @@ impl LockObj {
 }
 
 /// Registers `me` as waiting for `w`; call inside the critical section that
-/// decides to wait.
+/// decides to wait. The trace gets an [`Op::Blocks`] event: the wait that
+/// `vmspec replay --story` shows (an uncontended acquisition logs none).
+#[track_caller]
 pub(crate) fn register(exec: Option<&Exec>, me: Tid, w: WaitFor) {
     if let Some(e) = exec {
         e.set_waiting(me, Some(w));
+        if let WaitFor::Lock(o) | WaitFor::Callout(o) = w {
+            e.event(me, Op::Blocks, e.obj_name(o), 0, 0, Location::caller());
+        }
     }
 }
 
