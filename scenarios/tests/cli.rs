@@ -345,3 +345,22 @@ fn minimizer_reaches_the_fewest_preemptions() {
     .unwrap();
     assert_eq!(json["preemptions"], 1, "{json}");
 }
+
+#[test]
+fn a_closed_stdout_ends_the_command_quietly() {
+    let replay = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("replays/segmap-busy-slot-sleep--SYNC-DEADLOCK.json");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_vmspec"))
+        .args(["replay", replay.to_str().unwrap(), "--trace"])
+        .current_dir(tmp("pipe"))
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("vmspec runs");
+    // The reader goes away before the first line, as `| head -0` would.
+    drop(child.stdout.take());
+    let o = child.wait_with_output().unwrap();
+    let err = text(&o.stderr);
+    assert_eq!(o.status.code(), Some(141), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}

@@ -1,8 +1,10 @@
 //! The `vmspec` command: list, check, replay, lockorder, mutants, bench.
 //!
 //! Exit status: 0 no violation, 1 a violation (or an expected one
-//! missing), 2 bad input. Results go to stdout; progress and logs
-//! (`VMSPEC_LOG` or `RUST_LOG`) to stderr.
+//! missing), 2 bad input; 141 when the reader of stdout went away
+//! (`vmspec replay FILE --trace | head`), as a process that SIGPIPE ends.
+//! Results go to stdout; progress and logs (`VMSPEC_LOG` or `RUST_LOG`)
+//! to stderr.
 
 mod args;
 mod bare;
@@ -55,6 +57,25 @@ fn logging() {
         .try_init();
 }
 
+/// A closed stdout ends the command quietly, as SIGPIPE ends a C tool:
+/// Rust ignores SIGPIPE, so `println!` would otherwise panic with a
+/// backtrace when the reader (`head`, a pager) exits first.
+fn quiet_broken_pipe() {
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if msg.starts_with("failed printing to stdout") && msg.contains("Broken pipe") {
+            std::process::exit(141);
+        }
+        previous(info)
+    }));
+}
+
 /// Runs the command line `args` over `scenarios`.
 pub fn main(scenarios: Vec<Scenario>, args: Vec<String>) -> ExitCode {
     let cli = match Cli::try_parse_from(args) {
@@ -72,6 +93,7 @@ pub fn main(scenarios: Vec<Scenario>, args: Vec<String>) -> ExitCode {
         }
     };
     logging();
+    quiet_broken_pipe();
     // Scenario bodies are `fn()`s over `'static` data.
     let scenarios: &'static [Scenario] = Box::leak(scenarios.into_boxed_slice());
     let result = match cli.cmd {
