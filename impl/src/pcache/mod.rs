@@ -61,6 +61,7 @@ mod inactive;
 mod insert;
 mod keyed;
 mod lookup;
+pub mod mutants;
 mod order;
 mod purge;
 mod purge_async;

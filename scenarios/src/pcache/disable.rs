@@ -70,7 +70,7 @@ pub const DISABLE_FIXED: Scenario = Scenario {
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[Mutant {
-        name: "insert-no-recheck",
+        name: subsys::pcache::mutants::INSERT_NO_RECHECK,
         catches: PCACHE_J7,
         summary: "fix P1 without the insert's re-test under seg_pmem_mtx",
     }],

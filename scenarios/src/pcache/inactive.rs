@@ -45,27 +45,27 @@ pub const DUP_TRY_FAILS: Scenario = Scenario {
     expect: Expect::Pass,
     mutants: &[
         Mutant {
-            name: "inactive-blocking-p",
+            name: subsys::pcache::mutants::INACTIVE_BLOCKING_P,
             catches: SYNC_LOCKORDER,
             summary: "seg_pinactive enters P under B instead of trying it (vm_seg.c:696)",
         },
         Mutant {
-            name: "async-blocking-p",
+            name: subsys::pcache::mutants::ASYNC_BLOCKING_P,
             catches: SYNC_LOCKORDER,
             summary: "the async walk enters P under B instead of trying it (vm_seg.c:1086)",
         },
         Mutant {
-            name: "inactive-no-retake",
+            name: subsys::pcache::mutants::INACTIVE_NO_RETAKE,
             catches: SYNC_UNLOCKED,
             summary: "after a failed tryenter seg_pinactive takes P but rescans without retaking B (vm_seg.c:699)",
         },
         Mutant {
-            name: "checkdup-active",
+            name: subsys::pcache::mutants::CHECKDUP_ACTIVE,
             catches: PCACHE_J1,
             summary: "seg_plookup_checkdup drops a smaller entry that is still active (vm_seg.c:439)",
         },
         Mutant {
-            name: "inactive-no-unaccount",
+            name: subsys::pcache::mutants::INACTIVE_NO_UNACCOUNT,
             catches: PCACHE_J3,
             summary: "seg_pinactive frees a duplicate without giving its pages back (vm_seg.c:717-725)",
         },
@@ -108,7 +108,7 @@ pub const TWO_INACTIVE: Scenario = Scenario {
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[Mutant {
-        name: "lookup-no-active",
+        name: subsys::pcache::mutants::LOOKUP_NO_ACTIVE,
         catches: PCACHE_J1,
         summary: "seg_plookup hands out a list without raising p_active (vm_seg.c:505)",
     }],

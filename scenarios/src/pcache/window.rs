@@ -42,7 +42,7 @@ pub const WINDOW_FULL: Scenario = Scenario {
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[Mutant {
-        name: "window-unchecked",
+        name: subsys::pcache::mutants::WINDOW_UNCHECKED,
         catches: PCACHE_J8,
         summary:
             "seg_pinsert_check and seg_pinsert do not test the window limit (vm_seg.c:760, 833)",
