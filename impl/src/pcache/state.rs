@@ -21,7 +21,7 @@ use model::Tid;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-/// Lock classes (ranks in [`super::order::ORDER`]).
+/// Lock classes (ranks in [`super::order::LOCK_ORDER`]).
 pub const ASYNC: &str = "pcache.pasync_mtx";
 pub const PLIST: &str = "pcache.pmtx";
 pub const BUCKET: &str = "pcache.hmutex";

@@ -8,7 +8,7 @@ use harness::{Expect, Mutant, Scenario};
 use model::check::SYNC_UNLOCKED;
 use std::sync::Arc;
 use subsys::pcache::{
-    Fixes, Memory, Pcache, PcacheConfig, ORDER, PCACHE_J1, PCACHE_J4, PCACHE_J5, PCACHE_REAP,
+    Fixes, Memory, Pcache, PcacheConfig, LOCK_ORDER, PCACHE_J1, PCACHE_J4, PCACHE_J5, PCACHE_REAP,
 };
 
 /// A cached inactive, referenced list; a caller looks it up and hands it
@@ -47,7 +47,7 @@ pub const SECOND_CHANCE: Scenario = Scenario {
         catches: PCACHE_J1,
         summary: "the async walk takes active entries too (vm_seg.c:1069)",
     }],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body: second_chance_body,
 };
@@ -103,7 +103,7 @@ pub const PREMOVE_WHILE_ATHR: Scenario = Scenario {
             summary: "the async purge walks the other list without claiming seg_pathr_on (vm_seg.c:1039)",
         },
     ],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body: premove_body,
 };
@@ -136,7 +136,7 @@ pub const PREAP_LOST: Scenario = Scenario {
     pct_depth: 3,
     expect: Expect::Finding(&[PCACHE_REAP]),
     mutants: &[],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body: preap_seed,
 };
@@ -160,7 +160,7 @@ pub const PREAP_FIXED: Scenario = Scenario {
         catches: PCACHE_REAP,
         summary: "fix P2 without the pending flag: the signal alone is lost again",
     }],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body: preap_fixed,
 };
@@ -198,7 +198,7 @@ pub const REHEAD: Scenario = Scenario {
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body: rehead_body,
 };
@@ -226,7 +226,7 @@ pub const PASYNC_VS_UNMAP: Scenario = Scenario {
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body: pasync_unmap_body,
 };

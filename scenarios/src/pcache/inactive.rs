@@ -4,7 +4,7 @@
 use super::common::{async_purge, cache, finish, lock_unlock, req, run_threads, Body};
 use harness::{Expect, Mutant, Scenario};
 use model::check::{SYNC_LOCKORDER, SYNC_UNLOCKED};
-use subsys::pcache::{Fixes, Memory, Pcache, ORDER, PCACHE_J1, PCACHE_J3};
+use subsys::pcache::{Fixes, Memory, Pcache, LOCK_ORDER, PCACHE_J1, PCACHE_J3};
 
 /// Main locks pages 0..1 of the segment, then 0..2, which caches a bigger
 /// list over its first: at its pageunlock the small list is a duplicate.
@@ -70,7 +70,7 @@ pub const DUP_TRY_FAILS: Scenario = Scenario {
             summary: "seg_pinactive frees a duplicate without giving its pages back (vm_seg.c:717-725)",
         },
     ],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body: dup_body,
 };
@@ -112,7 +112,7 @@ pub const TWO_INACTIVE: Scenario = Scenario {
         catches: PCACHE_J1,
         summary: "seg_plookup hands out a list without raising p_active (vm_seg.c:505)",
     }],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body: two_body,
 };

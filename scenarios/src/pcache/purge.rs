@@ -5,7 +5,9 @@
 use super::common::{async_purge, cache, finish, lock_unlock, req, run_threads, Body};
 use harness::{Expect, Mutant, Scenario};
 use model::check::MEM_UAF;
-use subsys::pcache::{Fixes, Memory, Pcache, ORDER, PCACHE_CB, PCACHE_J2, PCACHE_J3, PCACHE_J6};
+use subsys::pcache::{
+    Fixes, Memory, Pcache, LOCK_ORDER, PCACHE_CB, PCACHE_J2, PCACHE_J3, PCACHE_J6,
+};
 
 /// One thread caches a list of the segment and hands it back while
 /// another purges the segment; a third looks the list up.
@@ -58,7 +60,7 @@ pub const INSERT_VS_PURGE: Scenario = Scenario {
             summary: "seg_pinsert accounts its pages after linking the entry (vm_seg.c:831-840)",
         },
     ],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body: insert_purge_body,
 };
@@ -103,7 +105,7 @@ pub const FREE_WHILE_CALLBACK: Scenario = Scenario {
                 "seg_unmap frees the segment without seg_ppurge or the wait: the async walk uses it",
         },
     ],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body: free_body,
 };
@@ -143,7 +145,7 @@ pub const WIREDPP_VS_INACTIVE: Scenario = Scenario {
         catches: subsys::pcache::PCACHE_J1,
         summary: "seg_ppurge_wiredpp takes active entries too (vm_seg.c:1224)",
     }],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body: wiredpp_body,
 };
