@@ -70,7 +70,7 @@ const fn concat<const N: usize>(a: &[Exception], b: &[Exception]) -> [Exception;
 #[cfg(test)]
 mod tests {
     use super::KERNEL_ORDER;
-    use model::lockdep::{judge, How, LockOrder};
+    use model::lockdep::{judge, How};
 
     /// Within each subsystem the composition says what its own table says,
     /// for every pair of its classes and both kinds of acquisition.
