@@ -1,7 +1,7 @@
 //! The kernel-wide lock order: each subsystem's table (`segmap::LOCK_ORDER`,
-//! `htable::LOCK_ORDER`), composed over the VM layer's shared classes (the
-//! page lock, the mapping-list mutex), for scenarios whose threads cross
-//! subsystems (segmap on the x86 HAT).
+//! `pcache::LOCK_ORDER`, `htable::LOCK_ORDER`), composed over the VM
+//! layer's shared classes (the page lock, the mapping-list mutex), for
+//! scenarios whose threads cross subsystems (segmap on the x86 HAT).
 //!
 //! The composition puts segmap above the HAT: segmap calls `hat_memload`
 //! with a page locked (seg_map.c:765, 1480) and `hat_unload` with a slot
@@ -11,40 +11,76 @@
 //! segmap's table, before the mapping-list mutex (the page lock is taken
 //! before `x86_hm_enter`: `hat_page_is_mapped` and `hati_pte_map` run with
 //! the page held). Each subsystem's exceptions carry over unchanged (htable
-//! has none). `composes` (below) checks that the composition judges every
-//! nesting within one subsystem as that subsystem's table does.
+//! has none).
+//!
+//! pcache ranks after the page lock and before the HAT: its callers hand
+//! it shadow lists of pages they hold locked (seg_pinsert, seg_pinactive),
+//! and the reclaim callbacks, the segment driver's code that unlocks those
+//! pages and may reach the HAT, run with no pcache lock but the purge
+//! thread's `seg_pasync_mtx` held (vm_seg.c:1544-1551, 1172-1173). pcache
+//! and segmap never nest: segkmap has no pagelock (seg_map.c:2176-2180
+//! returns ENOTSUP), so no pcache call runs under a segmap lock, and
+//! pcache calls nothing of segmap; their relative place is free, and
+//! pcache's ranks follow segmap's. `composes` (below) checks that the
+//! composition judges every nesting within one subsystem as that
+//! subsystem's table does.
 
 use crate::htable::order::{BUCKET, HAT, HAT_LIST, HCI, RESERVE};
+use crate::pcache::order::RANKS as PCACHE;
 use crate::segmap::{CHAIN, QUEUE, SLOT};
 use crate::vm::page::{HMENT, PAGE};
-use model::lockdep::LockOrder;
+use model::lockdep::{Exception, LockOrder};
 
-/// The kernel-wide order: segmap's ranks, then htable's.
+/// The kernel-wide order: segmap's ranks, then pcache's, then htable's.
 pub static KERNEL_ORDER: LockOrder = LockOrder {
     subsystem: "kernel",
     ranks: &[
         &[PAGE],
         &[SLOT],
         &[CHAIN, QUEUE],
+        PCACHE[0],
+        PCACHE[1],
+        PCACHE[2],
+        PCACHE[3],
         &[HAT_LIST],
         &[HMENT],
         &[BUCKET],
         &[HCI],
         &[HAT, RESERVE],
     ],
-    exceptions: crate::segmap::order::EXCEPTIONS,
+    exceptions: &EXCEPTIONS,
 };
+
+/// Every subsystem's exceptions (htable has none).
+const EXCEPTIONS: [Exception; SEGMAP.len() + PCACHE_EX.len()] = concat(SEGMAP, PCACHE_EX);
+const SEGMAP: &[Exception] = crate::segmap::order::EXCEPTIONS;
+const PCACHE_EX: &[Exception] = crate::pcache::order::EXCEPTIONS;
+
+/// `a` then `b`, as one array of `N` (their lengths' sum).
+const fn concat<const N: usize>(a: &[Exception], b: &[Exception]) -> [Exception; N] {
+    let mut out = [a[0]; N];
+    let mut i = 0;
+    while i < N {
+        out[i] = if i < a.len() { a[i] } else { b[i - a.len()] };
+        i += 1;
+    }
+    out
+}
 
 #[cfg(test)]
 mod tests {
     use super::KERNEL_ORDER;
-    use model::lockdep::{judge, How, LockOrder};
+    use model::lockdep::{judge, How};
 
     /// Within each subsystem the composition says what its own table says,
     /// for every pair of its classes and both kinds of acquisition.
     #[test]
     fn composes() {
-        let parts: [&LockOrder; 2] = [&crate::segmap::LOCK_ORDER, &crate::htable::LOCK_ORDER];
+        let parts = [
+            &crate::segmap::LOCK_ORDER,
+            &crate::pcache::LOCK_ORDER,
+            &crate::htable::LOCK_ORDER,
+        ];
         for part in parts {
             let classes: Vec<&str> = part.ranks.iter().flat_map(|r| r.iter().copied()).collect();
             for &held in &classes {

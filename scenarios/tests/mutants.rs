@@ -10,6 +10,7 @@ fn every_port_mutant_is_declared_and_typed() {
         subsys::segmap::mutants::ALL,
         subsys::htable::mutants::ALL,
         subsys::vm::mutants::ALL,
+        subsys::pcache::mutants::ALL,
     ]
     .concat();
     let unique: BTreeSet<&str> = typed.iter().copied().collect();
@@ -18,6 +19,7 @@ fn every_port_mutant_is_declared_and_typed() {
         scenarios::segmap::SCENARIOS,
         scenarios::htable::SCENARIOS,
         scenarios::vm::SCENARIOS,
+        scenarios::pcache::SCENARIOS,
     ]
     .concat()
     .iter()

@@ -38,8 +38,8 @@ fn every_race_window_is_reached() {
 }
 
 /// Every nesting the passing pcache scenarios perform follows the declared
-/// table (the purge thread's `seg_pasync_mtx` included), and the try-only
-/// exception is exercised.
+/// table and the kernel-wide order composed from it (the purge thread's
+/// `seg_pasync_mtx` included), and the try-only exception is exercised.
 #[test]
 fn lock_order_proved() {
     let mut graph = LockGraph::default();
@@ -52,8 +52,10 @@ fn lock_order_proved() {
         let o = run(&RunSpec::new(s, Sched::Loom { bound, max: None }));
         graph.merge(&o.graph);
     }
-    let (text, ok) = proof(&graph, &[&subsys::pcache::ORDER]);
-    assert!(ok, "{text}");
+    for table in [&subsys::pcache::LOCK_ORDER, &subsys::order::KERNEL_ORDER] {
+        let (text, ok) = proof(&graph, &[table]);
+        assert!(ok, "{}: {text}", table.subsystem);
+    }
     for (from, to) in [
         ("pcache.hmutex", "pcache.pmtx"),
         ("pcache.pmtx", "pcache.hmutex"),

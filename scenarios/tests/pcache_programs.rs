@@ -10,7 +10,7 @@ use arbitrary::{Arbitrary, Unstructured};
 use harness::{run, Expect, RunSpec, Scenario, Sched};
 use model::sync::spawn;
 use std::sync::{Arc, Mutex};
-use subsys::pcache::{Fixes, Memory, Pcache, PcacheConfig, Request, ORDER};
+use subsys::pcache::{Fixes, Memory, Pcache, PcacheConfig, Request, LOCK_ORDER};
 
 #[derive(Arbitrary, Clone, Debug)]
 struct RawProgram {
@@ -147,7 +147,7 @@ static PROGRAMS: Scenario = Scenario {
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body,
 };

@@ -76,13 +76,13 @@ impl Pcache {
         }
         // vm_seg.c:322-326: still on the async thread's list, which cannot
         // drop it while we hold the bucket mutex; it will find the entry.
-        if self.on(1 - lix, b) && !model::mutant("padd-both-lists") {
+        if self.on(1 - lix, b) && !model::mutant(super::mutants::PADD_BOTH_LISTS) {
             model::cover(ADD_ON_OTHER);
             self.pmem_mtx.exit();
             return;
         }
         // vm_seg.c:332-335: the tail (LRU order).
-        if !model::mutant("add-abuck-skip") {
+        if !model::mutant(super::mutants::ADD_ABUCK_SKIP) {
             self.alist(lix, |v| v.push(b));
         }
         self.pmem_mtx.exit();
@@ -112,7 +112,7 @@ impl Pcache {
         // async thread to drop.
         let other = 1 - lix;
         let athr_on = self.pathr_on.read(&[&self.pmem_mtx]);
-        if !athr_on || model::mutant("premove-ignores-athr") {
+        if !athr_on || model::mutant(super::mutants::PREMOVE_IGNORES_ATHR) {
             self.alist(other, |v| v.retain(|&x| x != b));
         } else {
             model::cover(REMOVE_WHILE_ATHR);

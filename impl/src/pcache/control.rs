@@ -40,7 +40,7 @@ impl Pcache {
         }
         if self.cfg.fixes.reap_pending {
             self.pasync_mtx.enter();
-            if !model::mutant("reap-no-pending") {
+            if !model::mutant(super::mutants::REAP_NO_PENDING) {
                 self.reap_pending.with(&[&self.pasync_mtx], |p| *p = true);
             }
             self.note_reap();

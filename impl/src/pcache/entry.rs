@@ -47,7 +47,7 @@ impl Pcache {
 
     /// Unlinks `h` from its owner's P-list (P and B held).
     pub(crate) fn plist_unlink(&self, o: &Owner, b: &Bucket, h: Handle) {
-        if model::mutant("plist-keep") {
+        if model::mutant(super::mutants::PLIST_KEEP) {
             return;
         }
         o.phead.with(&[&o.pmtx, &b.mtx], |l| l.retain(|&x| x != h));

@@ -108,14 +108,14 @@ impl Pcache {
                     }
                     let o = self.owner(htag0);
                     // vm_seg.c:696: P is above B; only a try here.
-                    if model::mutant("inactive-blocking-p") {
+                    if model::mutant(super::mutants::INACTIVE_BLOCKING_P) {
                         o.pmtx.enter();
                     } else if !o.pmtx.tryenter() {
                         model::cover(INACTIVE_TRY_FAILS);
                         model::seed("vm_seg.c:697");
                         hp.mtx.exit();
                         o.pmtx.enter();
-                        if !model::mutant("inactive-no-retake") {
+                        if !model::mutant(super::mutants::INACTIVE_NO_RETAKE) {
                             hp.mtx.enter();
                         }
                         keep = true;
@@ -136,7 +136,7 @@ impl Pcache {
         // vm_seg.c:715-726.
         model::seed("vm_seg.c:716");
         callback(self, htag0, a.addr, len, a.pp, write, false);
-        if npages != 0 && !model::mutant("inactive-no-unaccount") {
+        if npages != 0 && !model::mutant(super::mutants::INACTIVE_NO_UNACCOUNT) {
             self.pmem_mtx.enter();
             self.unaccount(npages, if a.wired { 0 } else { npages });
             self.pmem_mtx.exit();

@@ -31,7 +31,7 @@ impl Pcache {
             return true;
         }
         if self.plocked_window.hint() + len > self.cfg.max_window
-            && !model::mutant("window-unchecked")
+            && !model::mutant(super::mutants::WINDOW_UNCHECKED)
         {
             return false;
         }
@@ -51,7 +51,9 @@ impl Pcache {
             let pcp = self.pcp(h);
             if pcp.tag == htag0 && pcp.addr == addr {
                 if pcp.len < len {
-                    if pcp.active.read(&[&hp.mtx]) != 0 && !model::mutant("checkdup-active") {
+                    if pcp.active.read(&[&hp.mtx]) != 0
+                        && !model::mutant(super::mutants::CHECKDUP_ACTIVE)
+                    {
                         continue;
                     }
                     model::cover(CHECKDUP_DROPS);
@@ -79,13 +81,14 @@ impl Pcache {
         let m = &self.pmem_mtx;
         m.enter();
         // Fix P1: the disable count is re-read under M.
-        let recheck = self.cfg.fixes.disable_recheck && !model::mutant("insert-no-recheck");
+        let recheck =
+            self.cfg.fixes.disable_recheck && !model::mutant(super::mutants::INSERT_NO_RECHECK);
         if recheck && self.pdisabled.hint() != 0 {
             m.exit();
             return false;
         }
         model::cover(INSERT_ACCOUNTS);
-        let late = model::mutant("account-after-link");
+        let late = model::mutant(super::mutants::ACCOUNT_AFTER_LINK);
         if late {
             m.exit();
         } else if !self.account(ins.wired, npages) {
@@ -104,7 +107,9 @@ impl Pcache {
         let m = &self.pmem_mtx;
         if !wired {
             let win = self.plocked_window.read(&[m]);
-            if win + npages > self.cfg.max_window && !model::mutant("window-unchecked") {
+            if win + npages > self.cfg.max_window
+                && !model::mutant(super::mutants::WINDOW_UNCHECKED)
+            {
                 return false;
             }
             self.plocked_window.write(win + npages, &[m]);

@@ -39,7 +39,7 @@ impl Pcache {
                     break;
                 }
                 model::seed("vm_seg.c:505");
-                if !model::mutant("lookup-no-active") {
+                if !model::mutant(super::mutants::LOOKUP_NO_ACTIVE) {
                     pcp.active.with(&[&hp.mtx], |x| *x = active + 1);
                 }
                 if write {

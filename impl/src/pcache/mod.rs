@@ -17,7 +17,7 @@
 //! (A) `seg_pasync_mtx`, (P) the seg/amp list mutex, (B) the bucket mutex,
 //! (M) `seg_pmem_mtx`, (D) `seg_pcache_mtx`, (T) the async thread's list
 //! while `seg_pathr_on`, (S) the stand-in `a_contents`, (u) read unlocked
-//! on purpose. Order: [`ORDER`] (A -> P -> B -> M, D a leaf, B -> P by try
+//! on purpose. Order: [`LOCK_ORDER`] (A -> P -> B -> M, D a leaf, B -> P by try
 //! only).
 //!
 //! # Seed functions
@@ -61,7 +61,8 @@ mod inactive;
 mod insert;
 mod keyed;
 mod lookup;
-mod order;
+pub mod mutants;
+pub(crate) mod order;
 mod purge;
 mod purge_async;
 mod standin;
@@ -69,7 +70,7 @@ mod state;
 mod windows;
 
 pub use checks::*;
-pub use order::ORDER;
+pub use order::LOCK_ORDER;
 pub use standin::{Locked, Request};
 pub use state::{Fixes, Memory, Pcache, PcacheConfig, Tag};
 pub use windows::*;

@@ -15,13 +15,26 @@ use model::lockdep::{Exception, LockOrder, Nesting};
 /// duplicate (vm_seg.c:696, dropping B and taking both in order on
 /// failure, 697-707) and in the async walk (vm_seg.c:1086, skipping the
 /// entry on failure).
-pub static ORDER: LockOrder = LockOrder {
+pub static LOCK_ORDER: LockOrder = LockOrder {
     subsystem: "pcache",
-    ranks: &[&[ASYNC], &[PLIST], &[BUCKET], &[PMEM, PDISABLE, AS_CONTENTS]],
-    exceptions: &[Exception {
-        held: BUCKET,
-        taken: PLIST,
-        nesting: Nesting::TryOnly,
-        why: "seg_pinactive tries the seg/amp list mutex of a duplicate under the bucket mutex (vm_seg.c:696, on failure drop, enter, retake 697-707); seg_ppurge_async tries it per entry and skips on failure (vm_seg.c:1086-1088)",
-    }],
+    ranks: RANKS,
+    exceptions: EXCEPTIONS,
 };
+
+/// The ranks of [`LOCK_ORDER`] (shared with the kernel-wide order,
+/// `crate::order::KERNEL_ORDER`).
+pub(crate) const RANKS: &[&[&str]] = &[
+    &[ASYNC],
+    &[PLIST],
+    &[BUCKET],
+    &[PMEM, PDISABLE, AS_CONTENTS],
+];
+
+/// The nestings against pcache's ranks (shared with the kernel-wide
+/// order).
+pub(crate) const EXCEPTIONS: &[Exception] = &[Exception {
+    held: BUCKET,
+    taken: PLIST,
+    nesting: Nesting::TryOnly,
+    why: "seg_pinactive tries the seg/amp list mutex of a duplicate under the bucket mutex (vm_seg.c:696, on failure drop, enter, retake 697-707); seg_ppurge_async tries it per entry and skips on failure (vm_seg.c:1086-1088)",
+}];

@@ -52,17 +52,17 @@ impl Pcache {
                     self.premove_abuck(pcp.hashp, false);
                 }
                 hp.mtx.exit();
-                if model::mutant("callback-under-bucket") {
+                if model::mutant(super::mutants::CALLBACK_UNDER_BUCKET) {
                     self.run_callbacks(std::mem::take(&mut del), false);
                 }
-                if model::mutant("plist-keep") {
+                if model::mutant(super::mutants::PLIST_KEEP) {
                     break;
                 }
             }
             o.pmtx.exit();
         }
         // vm_seg.c:1346-1362.
-        if model::mutant("reclaim-twice") {
+        if model::mutant(super::mutants::RECLAIM_TWICE) {
             if let Some(&h) = del.first() {
                 let pcp = self.pcp(h);
                 (pcp.callback)(self, pcp.tag, pcp.addr, pcp.len, pcp.pp, false, false);
@@ -92,7 +92,8 @@ impl Pcache {
             hp.mtx.enter();
             for h in hp.chain.read(&[&hp.mtx]) {
                 let pcp = self.pcp(h);
-                let inactive = pcp.active.read(&[&hp.mtx]) == 0 || model::mutant("wiredpp-active");
+                let inactive = pcp.active.read(&[&hp.mtx]) == 0
+                    || model::mutant(super::mutants::WIREDPP_ACTIVE);
                 if inactive && pcp.pp == pp {
                     self.chain_unlink(hp, h, &pcp);
                     del.push(h);

@@ -57,7 +57,7 @@ impl Pcache {
             self.finish_async(del);
             return;
         }
-        if !model::mutant("athr-no-claim") {
+        if !model::mutant(super::mutants::ATHR_NO_CLAIM) {
             self.pathr_on.with(&[&self.pmem_mtx], |x| *x = true);
             self.g().athr = Some(model::exec::tid());
         }
@@ -83,7 +83,8 @@ impl Pcache {
                 hp.mtx.enter();
                 for h in hp.chain.read(&[&hp.mtx]) {
                     let pcp = self.pcp(h);
-                    if pcp.active.read(&[&hp.mtx]) != 0 && !model::mutant("async-skip-active-check")
+                    if pcp.active.read(&[&hp.mtx]) != 0
+                        && !model::mutant(super::mutants::ASYNC_SKIP_ACTIVE_CHECK)
                     {
                         continue;
                     }
@@ -95,7 +96,7 @@ impl Pcache {
                     }
                     // vm_seg.c:1079-1088: P is above B; try, else skip.
                     let o = self.owner(pcp.tag);
-                    if model::mutant("async-blocking-p") {
+                    if model::mutant(super::mutants::ASYNC_BLOCKING_P) {
                         o.pmtx.enter();
                     } else if !o.pmtx.tryenter() {
                         model::cover(ASYNC_TRY_SKIPS);

@@ -183,7 +183,7 @@ impl Pcache {
     /// has run, then `seg_free`.
     pub fn seg_unmap(&self, seg: Tag, amp: Option<Tag>, wired: bool) {
         let tag = amp.unwrap_or(seg);
-        if model::mutant("unmap-no-purge") {
+        if model::mutant(super::mutants::UNMAP_NO_PURGE) {
             // A driver that frees its segment without seg_unmap's protocol.
             self.owners.free(tag.h);
             return;
@@ -192,7 +192,9 @@ impl Pcache {
             self.seg_ppurge(seg, amp, wired);
             self.as_mtx.enter();
             let o = self.owner(tag);
-            if o.softlockcnt.load(Ordering::Acquire) == 0 || model::mutant("unmap-no-wait") {
+            if o.softlockcnt.load(Ordering::Acquire) == 0
+                || model::mutant(super::mutants::UNMAP_NO_WAIT)
+            {
                 self.as_mtx.exit();
                 break;
             }

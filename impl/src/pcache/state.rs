@@ -14,14 +14,15 @@
 //!   purpose (a hint); (a) a model atomic changed by read-modify-write;
 //! * (g) ghost: instrumentation only checks read.
 
-use super::keyed::{Count, Keyed};
+use super::keyed::Keyed;
+use crate::vm::word::Word;
 use model::kernel::{Arena, Handle};
 use model::sync::{AtomicU64, KCondvar, KMutex};
 use model::Tid;
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
-/// Lock classes (ranks in [`super::order::ORDER`]).
+/// Lock classes (ranks in [`super::order::LOCK_ORDER`]).
 pub const ASYNC: &str = "pcache.pasync_mtx";
 pub const PLIST: &str = "pcache.pmtx";
 pub const BUCKET: &str = "pcache.hmutex";
@@ -155,7 +156,7 @@ pub(crate) struct Bucket {
     pub(crate) chain: Keyed<Vec<Handle>>,
     /// (B to write; u) entries on the chain: the seed's unlocked
     /// `hp->p_hnext == hp` (vm_seg.c:1008, 1052, 1213).
-    pub(crate) len: Count,
+    pub(crate) len: Word,
 }
 
 /// A segment or anon map, as far as pcache reaches it: `s_pmtx`/`a_pmtx`,
@@ -211,7 +212,7 @@ pub struct Pcache {
     /// `seg_pcache_mtx`.
     pub(crate) pcache_mtx: KMutex,
     /// (D to write; u) `seg_pdisabled`.
-    pub(crate) pdisabled: Count,
+    pub(crate) pdisabled: Word,
     /// `seg_pasync_mtx`.
     pub(crate) pasync_mtx: KMutex,
     /// `seg_pasync_cv`, paired with `seg_pasync_mtx`.
@@ -221,9 +222,9 @@ pub struct Pcache {
     /// `seg_pmem_mtx`.
     pub(crate) pmem_mtx: KMutex,
     /// (M to write; u) `seg_plocked`.
-    pub(crate) plocked: Count,
+    pub(crate) plocked: Word,
     /// (M to write; u) `seg_plocked_window`.
-    pub(crate) plocked_window: Count,
+    pub(crate) plocked_window: Word,
     /// (M to write; M or T to read) `seg_pahcur`.
     pub(crate) pahcur: Keyed<usize>,
     /// (M) `seg_pathr_on`.
@@ -270,7 +271,7 @@ impl Pcache {
             Bucket {
                 mtx: KMutex::new(BUCKET, idx),
                 chain: Keyed::new("pcache.p_hnext", Vec::new()),
-                len: Count::new("pcache.chain_len", idx, 0),
+                len: Word::new("pcache.chain_len", idx, 0),
             }
         };
         let as_mtx = KMutex::new(AS_CONTENTS, 0);
@@ -278,12 +279,12 @@ impl Pcache {
             cfg,
             each_op: super::checks::each_op_enabled(),
             pcache_mtx: KMutex::new(PDISABLE, 0),
-            pdisabled: Count::new("pcache.seg_pdisabled", 0, 0),
+            pdisabled: Word::new("pcache.seg_pdisabled", 0, 0),
             pasync_mtx: KMutex::new(ASYNC, 0),
             pasync_cv: KCondvar::new("pcache.pasync_cv", 0),
             reap_pending: Keyed::new("pcache.reap_pending", false),
-            plocked: Count::new("pcache.seg_plocked", 0, 0),
-            plocked_window: Count::new("pcache.seg_plocked_window", 0, 0),
+            plocked: Word::new("pcache.seg_plocked", 0, 0),
+            plocked_window: Word::new("pcache.seg_plocked_window", 0, 0),
             pahcur: Keyed::new("pcache.seg_pahcur", 0),
             pathr_on: Keyed::new("pcache.seg_pathr_on", false),
             ahead: [

@@ -1,5 +1,6 @@
-//! One word of shared VM state (segmap's slot fields, a page's hash state), as the model sees it and as checks see
-//! it, with its lock key made executable.
+//! One word of shared VM state (segmap's slot fields, a page's hash state,
+//! pcache's counters), as the model sees it and as checks see it, with its
+//! lock key made executable.
 //!
 //! Every field the seed's threads read to decide what to do lives in a
 //! model atomic (`cell`), so loom's DPOR sees each access: fields guarded by
@@ -21,6 +22,8 @@
 //! it: [`Word::read`] needs one of them held, [`Word::write`] all of them.
 //! An access without them is a `SYNC-UNLOCKED` violation, which makes the
 //! keys in the field docs executable, like `model::sync::Locked`.
+//! [`need_one`] and [`need_all`] are those key checks, for state that is
+//! not a word.
 
 use model::check::{fail, SYNC_UNLOCKED};
 use model::sync::{AtomicU64, KMutex, Ordering};
@@ -37,6 +40,29 @@ fn names(locks: &[&KMutex]) -> String {
         .map(|m| format!("{m:?}"))
         .collect::<Vec<_>>()
         .join(", ")
+}
+
+/// A read of `what` needs one of `locks` held, else `SYNC-UNLOCKED`.
+#[track_caller]
+pub(crate) fn need_one(what: impl std::fmt::Display, locks: &[&KMutex]) {
+    if !locks.iter().any(|m| m.held()) {
+        fail(
+            SYNC_UNLOCKED,
+            format!("{what} read holding none of [{}]", names(locks)),
+        );
+    }
+}
+
+/// A write of `what` needs every one of `locks` held, else
+/// `SYNC-UNLOCKED`.
+#[track_caller]
+pub(crate) fn need_all(what: impl std::fmt::Display, locks: &[&KMutex]) {
+    if let Some(m) = locks.iter().find(|m| !m.held()) {
+        fail(
+            SYNC_UNLOCKED,
+            format!("{what} written without {m:?} (key: [{}])", names(locks)),
+        );
+    }
 }
 
 impl Word {
@@ -59,12 +85,7 @@ impl Word {
     /// A read with at least one of `locks` held.
     #[track_caller]
     pub(crate) fn read(&self, locks: &[&KMutex]) -> u64 {
-        if !locks.iter().any(|m| m.held()) {
-            fail(
-                SYNC_UNLOCKED,
-                format!("{:?} read holding none of [{}]", self.cell, names(locks)),
-            );
-        }
+        need_one(format_args!("{:?}", self.cell), locks);
         self.cell.load(Ordering::Relaxed)
     }
 
@@ -72,16 +93,7 @@ impl Word {
     /// shared, or is per-CPU and written unlocked by the seed).
     #[track_caller]
     pub(crate) fn write(&self, v: u64, locks: &[&KMutex]) {
-        if let Some(m) = locks.iter().find(|m| !m.held()) {
-            fail(
-                SYNC_UNLOCKED,
-                format!(
-                    "{:?} written without {m:?} (key: [{}])",
-                    self.cell,
-                    names(locks)
-                ),
-            );
-        }
+        need_all(format_args!("{:?}", self.cell), locks);
         self.cell.store(v, Ordering::Relaxed);
         self.ghost.store(v, GhostOrdering::SeqCst);
     }

@@ -8,7 +8,7 @@ use harness::{Expect, Mutant, Scenario};
 use model::check::SYNC_UNLOCKED;
 use std::sync::Arc;
 use subsys::pcache::{
-    Fixes, Memory, Pcache, PcacheConfig, ORDER, PCACHE_J1, PCACHE_J4, PCACHE_J5, PCACHE_REAP,
+    Fixes, Memory, Pcache, PcacheConfig, LOCK_ORDER, PCACHE_J1, PCACHE_J4, PCACHE_J5, PCACHE_REAP,
 };
 
 /// A cached inactive, referenced list; a caller looks it up and hands it
@@ -43,11 +43,11 @@ pub const SECOND_CHANCE: Scenario = Scenario {
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[Mutant {
-        name: "async-skip-active-check",
+        name: subsys::pcache::mutants::ASYNC_SKIP_ACTIVE_CHECK,
         catches: PCACHE_J1,
         summary: "the async walk takes active entries too (vm_seg.c:1069)",
     }],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body: second_chance_body,
 };
@@ -83,27 +83,27 @@ pub const PREMOVE_WHILE_ATHR: Scenario = Scenario {
     expect: Expect::Pass,
     mutants: &[
         Mutant {
-            name: "premove-ignores-athr",
+            name: subsys::pcache::mutants::PREMOVE_IGNORES_ATHR,
             catches: PCACHE_J5,
             summary: "seg_premove_abuck removes the bucket from the async thread's list while it walks it (vm_seg.c:404)",
         },
         Mutant {
-            name: "padd-both-lists",
+            name: subsys::pcache::mutants::PADD_BOTH_LISTS,
             catches: PCACHE_J4,
             summary: "seg_padd_abuck adds a bucket still on the async thread's list to the current one too (vm_seg.c:322)",
         },
         Mutant {
-            name: "add-abuck-skip",
+            name: subsys::pcache::mutants::ADD_ABUCK_SKIP,
             catches: PCACHE_J4,
             summary: "seg_pinsert does not put a refilled bucket on an active list (vm_seg.c:900-903)",
         },
         Mutant {
-            name: "athr-no-claim",
+            name: subsys::pcache::mutants::ATHR_NO_CLAIM,
             catches: SYNC_UNLOCKED,
             summary: "the async purge walks the other list without claiming seg_pathr_on (vm_seg.c:1039)",
         },
     ],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body: premove_body,
 };
@@ -136,7 +136,7 @@ pub const PREAP_LOST: Scenario = Scenario {
     pct_depth: 3,
     expect: Expect::Finding(&[PCACHE_REAP]),
     mutants: &[],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body: preap_seed,
 };
@@ -156,11 +156,11 @@ pub const PREAP_FIXED: Scenario = Scenario {
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[Mutant {
-        name: "reap-no-pending",
+        name: subsys::pcache::mutants::REAP_NO_PENDING,
         catches: PCACHE_REAP,
         summary: "fix P2 without the pending flag: the signal alone is lost again",
     }],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body: preap_fixed,
 };
@@ -198,7 +198,7 @@ pub const REHEAD: Scenario = Scenario {
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body: rehead_body,
 };
@@ -226,7 +226,7 @@ pub const PASYNC_VS_UNMAP: Scenario = Scenario {
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body: pasync_unmap_body,
 };

@@ -2,7 +2,7 @@
 
 use super::common::{cache, finish, lock_unlock, req, run_threads, Body};
 use harness::{Expect, Mutant, Scenario};
-use subsys::pcache::{Fixes, Memory, Pcache, ORDER, PCACHE_J7};
+use subsys::pcache::{Fixes, Memory, Pcache, LOCK_ORDER, PCACHE_J7};
 
 /// DR's pre-delete disables the cache (and re-enables it after) while a
 /// caller locks and unlocks a list of the segment (`insert`), or hands
@@ -47,7 +47,7 @@ pub const DISABLE_VS_INSERT: Scenario = Scenario {
     pct_depth: 3,
     expect: Expect::Finding(&[PCACHE_J7]),
     mutants: &[],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body: seed,
 };
@@ -70,11 +70,11 @@ pub const DISABLE_FIXED: Scenario = Scenario {
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[Mutant {
-        name: "insert-no-recheck",
+        name: subsys::pcache::mutants::INSERT_NO_RECHECK,
         catches: PCACHE_J7,
         summary: "fix P1 without the insert's re-test under seg_pmem_mtx",
     }],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body: fixed,
 };
@@ -94,7 +94,7 @@ pub const DISABLE_VS_INACTIVE: Scenario = Scenario {
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body: inactive,
 };

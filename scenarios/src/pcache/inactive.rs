@@ -4,7 +4,7 @@
 use super::common::{async_purge, cache, finish, lock_unlock, req, run_threads, Body};
 use harness::{Expect, Mutant, Scenario};
 use model::check::{SYNC_LOCKORDER, SYNC_UNLOCKED};
-use subsys::pcache::{Fixes, Memory, Pcache, ORDER, PCACHE_J1, PCACHE_J3};
+use subsys::pcache::{Fixes, Memory, Pcache, LOCK_ORDER, PCACHE_J1, PCACHE_J3};
 
 /// Main locks pages 0..1 of the segment, then 0..2, which caches a bigger
 /// list over its first: at its pageunlock the small list is a duplicate.
@@ -45,32 +45,32 @@ pub const DUP_TRY_FAILS: Scenario = Scenario {
     expect: Expect::Pass,
     mutants: &[
         Mutant {
-            name: "inactive-blocking-p",
+            name: subsys::pcache::mutants::INACTIVE_BLOCKING_P,
             catches: SYNC_LOCKORDER,
             summary: "seg_pinactive enters P under B instead of trying it (vm_seg.c:696)",
         },
         Mutant {
-            name: "async-blocking-p",
+            name: subsys::pcache::mutants::ASYNC_BLOCKING_P,
             catches: SYNC_LOCKORDER,
             summary: "the async walk enters P under B instead of trying it (vm_seg.c:1086)",
         },
         Mutant {
-            name: "inactive-no-retake",
+            name: subsys::pcache::mutants::INACTIVE_NO_RETAKE,
             catches: SYNC_UNLOCKED,
             summary: "after a failed tryenter seg_pinactive takes P but rescans without retaking B (vm_seg.c:699)",
         },
         Mutant {
-            name: "checkdup-active",
+            name: subsys::pcache::mutants::CHECKDUP_ACTIVE,
             catches: PCACHE_J1,
             summary: "seg_plookup_checkdup drops a smaller entry that is still active (vm_seg.c:439)",
         },
         Mutant {
-            name: "inactive-no-unaccount",
+            name: subsys::pcache::mutants::INACTIVE_NO_UNACCOUNT,
             catches: PCACHE_J3,
             summary: "seg_pinactive frees a duplicate without giving its pages back (vm_seg.c:717-725)",
         },
     ],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body: dup_body,
 };
@@ -108,11 +108,11 @@ pub const TWO_INACTIVE: Scenario = Scenario {
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[Mutant {
-        name: "lookup-no-active",
+        name: subsys::pcache::mutants::LOOKUP_NO_ACTIVE,
         catches: PCACHE_J1,
         summary: "seg_plookup hands out a list without raising p_active (vm_seg.c:505)",
     }],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body: two_body,
 };

@@ -5,7 +5,9 @@
 use super::common::{async_purge, cache, finish, lock_unlock, req, run_threads, Body};
 use harness::{Expect, Mutant, Scenario};
 use model::check::MEM_UAF;
-use subsys::pcache::{Fixes, Memory, Pcache, ORDER, PCACHE_CB, PCACHE_J2, PCACHE_J3, PCACHE_J6};
+use subsys::pcache::{
+    Fixes, Memory, Pcache, LOCK_ORDER, PCACHE_CB, PCACHE_J2, PCACHE_J3, PCACHE_J6,
+};
 
 /// One thread caches a list of the segment and hands it back while
 /// another purges the segment; a third looks the list up.
@@ -38,27 +40,27 @@ pub const INSERT_VS_PURGE: Scenario = Scenario {
     expect: Expect::Pass,
     mutants: &[
         Mutant {
-            name: "plist-keep",
+            name: subsys::pcache::mutants::PLIST_KEEP,
             catches: PCACHE_J2,
             summary: "an unlink leaves the entry on its P-list (vm_seg.c:1333-1334)",
         },
         Mutant {
-            name: "reclaim-twice",
+            name: subsys::pcache::mutants::RECLAIM_TWICE,
             catches: PCACHE_J2,
             summary: "seg_ppurge runs an entry's callback twice (vm_seg.c:1350)",
         },
         Mutant {
-            name: "callback-under-bucket",
+            name: subsys::pcache::mutants::CALLBACK_UNDER_BUCKET,
             catches: PCACHE_CB,
             summary: "seg_ppurge runs the callbacks before dropping P (vm_seg.c:1344-1346)",
         },
         Mutant {
-            name: "account-after-link",
+            name: subsys::pcache::mutants::ACCOUNT_AFTER_LINK,
             catches: PCACHE_J3,
             summary: "seg_pinsert accounts its pages after linking the entry (vm_seg.c:831-840)",
         },
     ],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body: insert_purge_body,
 };
@@ -92,18 +94,18 @@ pub const FREE_WHILE_CALLBACK: Scenario = Scenario {
     expect: Expect::Pass,
     mutants: &[
         Mutant {
-            name: "unmap-no-wait",
+            name: subsys::pcache::mutants::UNMAP_NO_WAIT,
             catches: PCACHE_J6,
             summary: "seg_unmap frees the segment without waiting for softlockcnt to drain",
         },
         Mutant {
-            name: "unmap-no-purge",
+            name: subsys::pcache::mutants::UNMAP_NO_PURGE,
             catches: MEM_UAF,
             summary:
                 "seg_unmap frees the segment without seg_ppurge or the wait: the async walk uses it",
         },
     ],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body: free_body,
 };
@@ -139,11 +141,11 @@ pub const WIREDPP_VS_INACTIVE: Scenario = Scenario {
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[Mutant {
-        name: "wiredpp-active",
+        name: subsys::pcache::mutants::WIREDPP_ACTIVE,
         catches: subsys::pcache::PCACHE_J1,
         summary: "seg_ppurge_wiredpp takes active entries too (vm_seg.c:1224)",
     }],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body: wiredpp_body,
 };

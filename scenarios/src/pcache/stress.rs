@@ -6,7 +6,7 @@
 use super::common::{cache, finish, req};
 use harness::{Expect, Scenario};
 use model::sync::spawn;
-use subsys::pcache::{Fixes, Memory, OP_HIT, OP_INACTIVE, OP_INSERT, ORDER};
+use subsys::pcache::{Fixes, Memory, LOCK_ORDER, OP_HIT, OP_INACTIVE, OP_INSERT};
 
 fn ops() -> u64 {
     let raw = model::param("ops").unwrap_or_default();
@@ -64,7 +64,7 @@ pub const STRESS: Scenario = Scenario {
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[("ops", "3")],
     body,
 };

@@ -4,7 +4,7 @@
 use super::common::{finish, run_threads, Body};
 use harness::{Expect, Mutant, Scenario};
 use std::sync::Arc;
-use subsys::pcache::{Pcache, PcacheConfig, Request, ORDER, PCACHE_J8};
+use subsys::pcache::{Pcache, PcacheConfig, Request, LOCK_ORDER, PCACHE_J8};
 
 fn body() {
     let mut cfg = PcacheConfig::tiny();
@@ -42,12 +42,12 @@ pub const WINDOW_FULL: Scenario = Scenario {
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[Mutant {
-        name: "window-unchecked",
+        name: subsys::pcache::mutants::WINDOW_UNCHECKED,
         catches: PCACHE_J8,
         summary:
             "seg_pinsert_check and seg_pinsert do not test the window limit (vm_seg.c:760, 833)",
     }],
-    orders: &[&ORDER],
+    orders: &[&LOCK_ORDER],
     params: &[],
     body,
 };
