@@ -223,7 +223,14 @@ impl Segmap {
         if data != 0 {
             let s = &self.smap[smp];
             let sl = [&s.mtx];
-            s.flags.write(s.flags.read(&sl) | data, &sl);
+            let flags = s.flags.read(&sl);
+            let flags = if model::mutant(super::mutants::KPM_DATA_FLAGS_AND) {
+                // Wrong: clears every flag but the access's.
+                flags & data
+            } else {
+                flags | data
+            };
+            s.flags.write(flags, &sl);
         }
     }
 

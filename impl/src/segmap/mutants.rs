@@ -50,6 +50,11 @@ pub const INVAL_WHILE_HELD: &str = "inval-while-held";
 /// (seg_map.c:2088)
 pub const KPM_INVAL_NO_MAPOUT: &str = "kpm-inval-no-mapout";
 
+/// a kpm getmap ANDs its SM_*_DATA flags into the slot's instead of ORing
+/// them, so a write window's release never marks its page modified
+/// (seg_map.c:1742-1748, 2017-2018)
+pub const KPM_DATA_FLAGS_AND: &str = "kpm-data-flags-and";
+
 /// get_free_smp does not re-check the kpme once it has the page
 /// (seg_map.c:1316)
 pub const KPM_KPE_NO_RECHECK: &str = "kpm-kpe-no-recheck";
@@ -159,6 +164,7 @@ pub const ALL: &[&str] = &[
     INVAL_SKIP_UNLOAD,
     INVAL_WHILE_HELD,
     KPM_INVAL_NO_MAPOUT,
+    KPM_DATA_FLAGS_AND,
     KPM_KPE_NO_RECHECK,
     KPM_LAST_SMAP_NO_RECHECK,
     KPM_RELEASE_NO_UNLOCK,

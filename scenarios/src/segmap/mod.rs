@@ -8,6 +8,7 @@ mod flip;
 mod hashin;
 mod inval;
 mod kpm;
+mod kpm_write;
 mod nofree;
 mod otherlist;
 mod pages;
@@ -51,4 +52,5 @@ pub const SCENARIOS: &[Scenario] = &[
     kpm::KPM_VALIDKPME_ORDER,
     kpm::KPM_VALIDKPME_FIXED,
     kpm::KPM_FALLBACKS,
+    kpm_write::KPM_WRITE,
 ];
