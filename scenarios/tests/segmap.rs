@@ -78,6 +78,7 @@ fn every_check_has_a_mutant() {
         SEGMAP_KPM,
         SEGMAP_KPM_GRAB,
         SEGMAP_KPM_MAP,
+        SEGMAP_PREFAULT,
         SYNC_UNLOCKED,
     ] {
         assert!(caught.contains(&id), "no mutant for {id}");

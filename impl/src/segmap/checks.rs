@@ -101,6 +101,11 @@ pub const SEGMAP_KPM_GRAB: &str = "SEGMAP-KPM-GRAB";
 /// valid kpme names the page of the slot's identity.
 pub const SEGMAP_KPM_MAP: &str = "SEGMAP-KPM-MAP";
 
+/// A `segmap_getmapflt` with `forcefault` whose slot is new returns with
+/// the pages of `[off, off + len)` translated in its window, at their
+/// offset within the block (seg_map.c:1955-1972), whatever that offset.
+pub const SEGMAP_PREFAULT: &str = "SEGMAP-PREFAULT";
+
 /// Where the invariants are checked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum At {

@@ -101,6 +101,13 @@ impl Segmap {
         self.hat.hat_probe(self.hat_va(vaddr & PAGEMASK))
     }
 
+    /// Whether the page of window address `addr` has a translation
+    /// (`hat_probe`), for [`super::checks::SEGMAP_PREFAULT`].
+    #[track_caller]
+    pub fn translated(&self, addr: u64) -> bool {
+        self.hat_probe(addr)
+    }
+
     /// A load (or, with `write`, a store) by the calling thread, on the CPU
     /// it runs on, through the window it holds at `addr`. A missing
     /// translation faults into `segmap_fault(F_INVAL)` (as `as_fault` would

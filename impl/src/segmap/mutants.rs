@@ -134,6 +134,11 @@ pub const SOFTLOCK_DROPS_PAGE: &str = "softlock-drops-page";
 /// created (seg_map.c:563-566)
 pub const SOFTUNLOCK_KEEPS_BIT: &str = "softunlock-keeps-bit";
 
+/// use_segmap_range subtracts the offset within the block from the window
+/// address instead of adding it, so the prefault misses the page asked for
+/// (seg_map.c:1955-1972)
+pub const PREFAULT_OFFSET_NEGATED: &str = "prefault-offset-negated";
+
 /// get_free_smp takes the head slot without moving the head
 /// (seg_map.c:1329-1332)
 pub const UNLINK_FORGET_HEAD: &str = "unlink-forget-head";
@@ -174,6 +179,7 @@ pub const ALL: &[&str] = &[
     PAGECREATE_WRONG_BIT,
     PAGEFREE_BLOCKING,
     PAGEUNLOCK_KEEPS_BIT,
+    PREFAULT_OFFSET_NEGATED,
     QNDX_REREAD,
     RECLAIM_NO_REF,
     RECLAIM_NO_UNLINK,

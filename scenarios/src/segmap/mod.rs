@@ -12,6 +12,7 @@ mod kpm_write;
 mod nofree;
 mod otherlist;
 mod pages;
+mod prefault;
 mod reclaim;
 pub mod sequential;
 mod shared;
@@ -53,4 +54,5 @@ pub const SCENARIOS: &[Scenario] = &[
     kpm::KPM_VALIDKPME_FIXED,
     kpm::KPM_FALLBACKS,
     kpm_write::KPM_WRITE,
+    prefault::PREFAULT_OFFSET,
 ];
