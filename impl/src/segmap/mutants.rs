@@ -134,6 +134,10 @@ pub const SOFTLOCK_DROPS_PAGE: &str = "softlock-drops-page";
 /// created (seg_map.c:563-566)
 pub const SOFTUNLOCK_KEEPS_BIT: &str = "softunlock-keeps-bit";
 
+/// segmap_release tests SM_DESTROY inverted: every release but a destroy
+/// passes B_INVAL|B_TRUNC to VOP_PUTPAGE (seg_map.c:2056-2057)
+pub const PUTPAGE_DESTROY_INVERTED: &str = "putpage-destroy-inverted";
+
 /// use_segmap_range subtracts the offset within the block from the window
 /// address instead of adding it, so the prefault misses the page asked for
 /// (seg_map.c:1955-1972)
@@ -180,6 +184,7 @@ pub const ALL: &[&str] = &[
     PAGEFREE_BLOCKING,
     PAGEUNLOCK_KEEPS_BIT,
     PREFAULT_OFFSET_NEGATED,
+    PUTPAGE_DESTROY_INVERTED,
     QNDX_REREAD,
     RECLAIM_NO_REF,
     RECLAIM_NO_UNLINK,

@@ -13,6 +13,7 @@ mod nofree;
 mod otherlist;
 mod pages;
 mod prefault;
+mod putpage;
 mod reclaim;
 pub mod sequential;
 mod shared;
@@ -55,4 +56,5 @@ pub const SCENARIOS: &[Scenario] = &[
     kpm::KPM_FALLBACKS,
     kpm_write::KPM_WRITE,
     prefault::PREFAULT_OFFSET,
+    putpage::PUTPAGE_FLAGS,
 ];
