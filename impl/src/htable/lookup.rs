@@ -33,6 +33,10 @@ impl World {
     fn search(&self, hat: &Hat, hid: HatId, h: usize, base: u64, level: u32) -> Option<Ht> {
         self.chain(hat, h).into_iter().find(|&ht| {
             let id = self.ht(ht).id.get();
+            if model::mutant(super::mutants::SEARCH_ANY_OF_HAT) {
+                // Wrong: any table of the hat matches.
+                return id.hat == Some(hid) || id.vaddr == base && id.level == level;
+            }
             id.hat == Some(hid) && id.vaddr == base && id.level == level
         })
     }

@@ -47,6 +47,10 @@ pub const REAP_NO_FORGET: &str = "reap-no-forget";
 /// mutex (362-366)
 pub const RESERVE_COUNT_UNLOCKED: &str = "reserve-count-unlocked";
 
+/// htable_lookup's chain search matches any table of the hat, whatever its
+/// address and level (`||` for `&&`, 1294-1296)
+pub const SEARCH_ANY_OF_HAT: &str = "search-any-of-hat";
+
 /// x86pte_set does not carry REF/MOD over to the new entry of the same
 /// frame (2101-2105)
 pub const SET_DROP_REFMOD: &str = "set-drop-refmod";
@@ -138,6 +142,7 @@ pub const ALL: &[&str] = &[
     REAP_NO_FORGET,
     RELEASE_BUSY_AFTER_EXIT,
     RESERVE_COUNT_UNLOCKED,
+    SEARCH_ANY_OF_HAT,
     SET_DROP_REFMOD,
     SET_NO_INVAL,
     SHARE_NO_PIN,

@@ -4,6 +4,7 @@
 //! threads.
 
 mod cache;
+mod chain;
 mod create;
 mod kernel;
 mod kmem;
@@ -44,6 +45,7 @@ pub const SCENARIOS: &[Scenario] = &[
     outcome::READ_ONLY_UNLOAD,
     outcome::TWO_UNLOADS,
     outcome::CACHED_REUSE,
+    chain::ONE_CHAIN,
 ];
 
 /// A CPU actor: CPU 0 performs `ops` (address, write?) in order; faults
