@@ -227,7 +227,13 @@ impl World {
                     // Teardown frees everything at the end (1199-1200);
                     // user tables at and above the largest page level stay
                     // (1206-1208).
-                    if hat.freeing() || id.level >= self.cfg.max_page_level {
+                    let kept = if model::mutant(super::mutants::RELEASE_KEEP_BELOW) {
+                        // Wrong: keeps the tables below the level instead.
+                        id.level < self.cfg.max_page_level
+                    } else {
+                        id.level >= self.cfg.max_page_level
+                    };
+                    if hat.freeing() || kept {
                         break h;
                     }
                 } else {

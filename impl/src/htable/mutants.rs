@@ -43,6 +43,10 @@ pub const MEMLOAD_NO_COUNT: &str = "memload-no-count";
 /// hat (651-666)
 pub const REAP_NO_FORGET: &str = "reap-no-forget";
 
+/// htable_release keeps the empty user tables below max_page_level instead
+/// of those at and above it (1206-1208)
+pub const RELEASE_KEEP_BELOW: &str = "release-keep-below";
+
 /// htable_put_reserve bumps htable_reserve_cnt after dropping the reserve
 /// mutex (362-366)
 pub const RESERVE_COUNT_UNLOCKED: &str = "reserve-count-unlocked";
@@ -141,6 +145,7 @@ pub const ALL: &[&str] = &[
     PURGE_NO_DONT_CACHE,
     REAP_NO_FORGET,
     RELEASE_BUSY_AFTER_EXIT,
+    RELEASE_KEEP_BELOW,
     RESERVE_COUNT_UNLOCKED,
     SEARCH_ANY_OF_HAT,
     SET_DROP_REFMOD,

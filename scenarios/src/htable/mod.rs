@@ -6,6 +6,7 @@
 mod cache;
 mod chain;
 mod create;
+mod keep;
 mod kernel;
 mod kmem;
 mod outcome;
@@ -46,6 +47,7 @@ pub const SCENARIOS: &[Scenario] = &[
     outcome::TWO_UNLOADS,
     outcome::CACHED_REUSE,
     chain::ONE_CHAIN,
+    keep::KEEP_LEVELS,
 ];
 
 /// A CPU actor: CPU 0 performs `ops` (address, write?) in order; faults
