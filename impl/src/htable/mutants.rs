@@ -36,6 +36,10 @@ pub const KERNEL_NO_SHOOTDOWN: &str = "kernel-no-shootdown";
 /// the top level after a new hat copied the kernel range (1569-1573)
 pub const KERNEL_TABLES_ON_DEMAND: &str = "kernel-tables-on-demand";
 
+/// x86pte_set puts a large page over a link to a lower table instead of
+/// returning LPAGE_ERROR (2126-2129)
+pub const LPAGE_NO_LINK_CHECK: &str = "lpage-no-link-check";
+
 /// hati_pte_map installs a mapping without HTABLE_INC of the valid count
 pub const MEMLOAD_NO_COUNT: &str = "memload-no-count";
 
@@ -141,6 +145,7 @@ pub const ALL: &[&str] = &[
     INVAL_PLAIN_STORE,
     KERNEL_NO_SHOOTDOWN,
     KERNEL_TABLES_ON_DEMAND,
+    LPAGE_NO_LINK_CHECK,
     MEMLOAD_NO_COUNT,
     PURGE_NO_DONT_CACHE,
     REAP_NO_FORGET,

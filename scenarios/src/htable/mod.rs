@@ -9,6 +9,7 @@ mod create;
 mod keep;
 mod kernel;
 mod kmem;
+mod large;
 mod outcome;
 mod pressure;
 mod share;
@@ -48,6 +49,7 @@ pub const SCENARIOS: &[Scenario] = &[
     outcome::CACHED_REUSE,
     chain::ONE_CHAIN,
     keep::KEEP_LEVELS,
+    large::LARGE_OVER_LINK,
 ];
 
 /// A CPU actor: CPU 0 performs `ops` (address, write?) in order; faults
