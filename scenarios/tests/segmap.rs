@@ -78,6 +78,8 @@ fn every_check_has_a_mutant() {
         SEGMAP_KPM,
         SEGMAP_KPM_GRAB,
         SEGMAP_KPM_MAP,
+        SEGMAP_PREFAULT,
+        SEGMAP_PUTPAGE,
         SYNC_UNLOCKED,
     ] {
         assert!(caught.contains(&id), "no mutant for {id}");

@@ -55,3 +55,8 @@ pub const HTABLE_L1: &str = "HTABLE-L1";
 /// without a lock and not atomically; they must not change after boot,
 /// which `htable_attach` ensures by keeping the boot tables, 1569-1573).
 pub const HTABLE_H10: &str = "HTABLE-H10";
+/// The release of the last mapping of a user table frees it when its level
+/// is below `mmu.max_page_level` and keeps it (hashed, found by
+/// `htable_lookup`) at and above (1206-1208); checked at rest by the
+/// scenario that unloads a table's last mapping at each level.
+pub const HTABLE_KEEP: &str = "HTABLE-KEEP";

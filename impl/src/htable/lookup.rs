@@ -33,6 +33,10 @@ impl World {
     fn search(&self, hat: &Hat, hid: HatId, h: usize, base: u64, level: u32) -> Option<Ht> {
         self.chain(hat, h).into_iter().find(|&ht| {
             let id = self.ht(ht).id.get();
+            if model::mutant(super::mutants::SEARCH_ANY_OF_HAT) {
+                // Wrong: any table of the hat matches.
+                return id.hat == Some(hid) || id.vaddr == base && id.level == level;
+            }
             id.hat == Some(hid) && id.vaddr == base && id.level == level
         })
     }
@@ -225,7 +229,13 @@ impl World {
                     // Teardown frees everything at the end (1199-1200);
                     // user tables at and above the largest page level stay
                     // (1206-1208).
-                    if hat.freeing() || id.level >= self.cfg.max_page_level {
+                    let kept = if model::mutant(super::mutants::RELEASE_KEEP_BELOW) {
+                        // Wrong: keeps the tables below the level instead.
+                        id.level < self.cfg.max_page_level
+                    } else {
+                        id.level >= self.cfg.max_page_level
+                    };
+                    if hat.freeing() || kept {
                         break h;
                     }
                 } else {

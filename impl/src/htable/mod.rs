@@ -66,6 +66,7 @@ mod ht;
 mod ids;
 mod kernel;
 mod kmem;
+mod large;
 mod lookup;
 pub mod mutants;
 pub(crate) mod order;

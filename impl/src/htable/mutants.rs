@@ -36,6 +36,10 @@ pub const KERNEL_NO_SHOOTDOWN: &str = "kernel-no-shootdown";
 /// the top level after a new hat copied the kernel range (1569-1573)
 pub const KERNEL_TABLES_ON_DEMAND: &str = "kernel-tables-on-demand";
 
+/// x86pte_set puts a large page over a link to a lower table instead of
+/// returning LPAGE_ERROR (2126-2129)
+pub const LPAGE_NO_LINK_CHECK: &str = "lpage-no-link-check";
+
 /// hati_pte_map installs a mapping without HTABLE_INC of the valid count
 pub const MEMLOAD_NO_COUNT: &str = "memload-no-count";
 
@@ -43,9 +47,17 @@ pub const MEMLOAD_NO_COUNT: &str = "memload-no-count";
 /// hat (651-666)
 pub const REAP_NO_FORGET: &str = "reap-no-forget";
 
+/// htable_release keeps the empty user tables below max_page_level instead
+/// of those at and above it (1206-1208)
+pub const RELEASE_KEEP_BELOW: &str = "release-keep-below";
+
 /// htable_put_reserve bumps htable_reserve_cnt after dropping the reserve
 /// mutex (362-366)
 pub const RESERVE_COUNT_UNLOCKED: &str = "reserve-count-unlocked";
+
+/// htable_lookup's chain search matches any table of the hat, whatever its
+/// address and level (`||` for `&&`, 1294-1296)
+pub const SEARCH_ANY_OF_HAT: &str = "search-any-of-hat";
 
 /// x86pte_set does not carry REF/MOD over to the new entry of the same
 /// frame (2101-2105)
@@ -133,11 +145,14 @@ pub const ALL: &[&str] = &[
     INVAL_PLAIN_STORE,
     KERNEL_NO_SHOOTDOWN,
     KERNEL_TABLES_ON_DEMAND,
+    LPAGE_NO_LINK_CHECK,
     MEMLOAD_NO_COUNT,
     PURGE_NO_DONT_CACHE,
     REAP_NO_FORGET,
     RELEASE_BUSY_AFTER_EXIT,
+    RELEASE_KEEP_BELOW,
     RESERVE_COUNT_UNLOCKED,
+    SEARCH_ANY_OF_HAT,
     SET_DROP_REFMOD,
     SET_NO_INVAL,
     SHARE_NO_PIN,

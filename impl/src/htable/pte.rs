@@ -104,7 +104,11 @@ impl World {
                 return new;
             }
             // A large page over a link to a lower table (2126-2129).
-            if id.level > 0 && pte_valid(prev) && prev & PT_PAGESIZE == 0 {
+            if id.level > 0
+                && pte_valid(prev)
+                && prev & PT_PAGESIZE == 0
+                && !model::mutant(super::mutants::LPAGE_NO_LINK_CHECK)
+            {
                 self.x86pte_release_pagetable();
                 return LPAGE_ERROR;
             }

@@ -101,6 +101,18 @@ pub const SEGMAP_KPM_GRAB: &str = "SEGMAP-KPM-GRAB";
 /// valid kpme names the page of the slot's identity.
 pub const SEGMAP_KPM_MAP: &str = "SEGMAP-KPM-MAP";
 
+/// A `segmap_getmapflt` with `forcefault` whose slot is new returns with
+/// the pages of `[off, off + len)` translated in its window, at their
+/// offset within the block (seg_map.c:1955-1972), whatever that offset.
+pub const SEGMAP_PREFAULT: &str = "SEGMAP-PREFAULT";
+
+/// The stand-in `VOP_PUTPAGE` after a `segmap_release` gets the flags the
+/// seed passes for each release flag (seg_map.c:2045-2076): B_ASYNC for
+/// SM_ASYNC, B_INVAL for SM_INVAL, B_INVAL|B_TRUNC for SM_DESTROY, B_FREE
+/// and B_DONTNEED for SM_FREE and SM_DONTNEED of the last holder only, no
+/// call for 0 or SM_DONTNEED alone (seg_map.c:2115-2120).
+pub const SEGMAP_PUTPAGE: &str = "SEGMAP-PUTPAGE";
+
 /// Where the invariants are checked.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum At {

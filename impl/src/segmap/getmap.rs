@@ -104,7 +104,12 @@ impl Segmap {
 
         // use_segmap_range (seg_map.c:1954-1974).
         let baseaddr = Self::slot_addr(smp);
-        let vaddr = baseaddr + (off - baseoff);
+        let vaddr = if model::mutant(super::mutants::PREFAULT_OFFSET_NEGATED) {
+            // Wrong: the offset within the block taken away.
+            baseaddr.wrapping_sub(off - baseoff)
+        } else {
+            baseaddr + (off - baseoff)
+        };
         // seg_map.c:1964-1972: prefault a new slot, or one whose
         // translation is missing, page-aligned; errors are left to the
         // access's own fault.
@@ -224,7 +229,14 @@ impl Segmap {
         if data != 0 {
             let s = &self.smap[smp];
             let sl = [&s.mtx];
-            s.flags.write(s.flags.read(&sl) | data, &sl);
+            let flags = s.flags.read(&sl);
+            let flags = if model::mutant(super::mutants::KPM_DATA_FLAGS_AND) {
+                // Wrong: clears every flag but the access's.
+                flags & data
+            } else {
+                flags | data
+            };
+            s.flags.write(flags, &sl);
         }
     }
 

@@ -16,7 +16,7 @@
 //! Ghost state: each HAT mirrors the frame software gave each PTE, for
 //! the [`SEGMAP_XLATE`] checks, which must not add scheduling points.
 
-use super::checks::{SEGMAP_MODLOST, SEGMAP_XLATE};
+use super::checks::{SEGMAP_KPM, SEGMAP_MODLOST, SEGMAP_XLATE};
 use super::consts::*;
 use super::Segmap;
 use crate::vm::hat::Loaded;
@@ -101,6 +101,13 @@ impl Segmap {
         self.hat.hat_probe(self.hat_va(vaddr & PAGEMASK))
     }
 
+    /// Whether the page of window address `addr` has a translation
+    /// (`hat_probe`), for [`super::checks::SEGMAP_PREFAULT`].
+    #[track_caller]
+    pub fn translated(&self, addr: u64) -> bool {
+        self.hat_probe(addr)
+    }
+
     /// A load (or, with `write`, a store) by the calling thread, on the CPU
     /// it runs on, through the window it holds at `addr`. A missing
     /// translation faults into `segmap_fault(F_INVAL)` (as `as_fault` would
@@ -108,6 +115,10 @@ impl Segmap {
     /// the fault's error, if any (a page the file does not have).
     #[track_caller]
     pub fn access(&self, addr: u64, write: bool) -> Result<(), i32> {
+        if self.is_kpm_addr(addr) {
+            self.access_kpm(addr, write);
+            return Ok(());
+        }
         let smp = Self::addr_slot(addr);
         self.holder(smp, "access through a window");
         let cpu = self.hat_cpu();
@@ -135,6 +146,25 @@ impl Segmap {
                 ),
             }
         }
+    }
+
+    /// An access through kpm window `addr`: segkpm maps every page for
+    /// good, so it never faults; the page is the one the window's holder
+    /// keeps locked (seg_map.c:1935-1940). A store leaves no MOD bit in any
+    /// PTE segmap unloads: the release marks the page modified from
+    /// SM_WRITE_DATA (seg_map.c:2017-2018), or [`SEGMAP_MODLOST`] sees the
+    /// write lost.
+    fn access_kpm(&self, addr: u64, write: bool) {
+        let pp = Self::kpm_vaddr2page(addr);
+        check!(
+            self.pages.page(pp).lock.held(),
+            SEGMAP_KPM,
+            "access through kpm window {addr:#x}: page {pp} not locked"
+        );
+        if write {
+            self.pages.wrote(pp);
+        }
+        self.after_op();
     }
 
     /// [`SEGMAP_XLATE`] for an access: it reached the page of the window's

@@ -50,6 +50,11 @@ pub const INVAL_WHILE_HELD: &str = "inval-while-held";
 /// (seg_map.c:2088)
 pub const KPM_INVAL_NO_MAPOUT: &str = "kpm-inval-no-mapout";
 
+/// a kpm getmap ANDs its SM_*_DATA flags into the slot's instead of ORing
+/// them, so a write window's release never marks its page modified
+/// (seg_map.c:1742-1748, 2017-2018)
+pub const KPM_DATA_FLAGS_AND: &str = "kpm-data-flags-and";
+
 /// get_free_smp does not re-check the kpme once it has the page
 /// (seg_map.c:1316)
 pub const KPM_KPE_NO_RECHECK: &str = "kpm-kpe-no-recheck";
@@ -129,6 +134,15 @@ pub const SOFTLOCK_DROPS_PAGE: &str = "softlock-drops-page";
 /// created (seg_map.c:563-566)
 pub const SOFTUNLOCK_KEEPS_BIT: &str = "softunlock-keeps-bit";
 
+/// segmap_release tests SM_DESTROY inverted: every release but a destroy
+/// passes B_INVAL|B_TRUNC to VOP_PUTPAGE (seg_map.c:2056-2057)
+pub const PUTPAGE_DESTROY_INVERTED: &str = "putpage-destroy-inverted";
+
+/// use_segmap_range subtracts the offset within the block from the window
+/// address instead of adding it, so the prefault misses the page asked for
+/// (seg_map.c:1955-1972)
+pub const PREFAULT_OFFSET_NEGATED: &str = "prefault-offset-negated";
+
 /// get_free_smp takes the head slot without moving the head
 /// (seg_map.c:1329-1332)
 pub const UNLINK_FORGET_HEAD: &str = "unlink-forget-head";
@@ -159,6 +173,7 @@ pub const ALL: &[&str] = &[
     INVAL_SKIP_UNLOAD,
     INVAL_WHILE_HELD,
     KPM_INVAL_NO_MAPOUT,
+    KPM_DATA_FLAGS_AND,
     KPM_KPE_NO_RECHECK,
     KPM_LAST_SMAP_NO_RECHECK,
     KPM_RELEASE_NO_UNLOCK,
@@ -168,6 +183,8 @@ pub const ALL: &[&str] = &[
     PAGECREATE_WRONG_BIT,
     PAGEFREE_BLOCKING,
     PAGEUNLOCK_KEEPS_BIT,
+    PREFAULT_OFFSET_NEGATED,
+    PUTPAGE_DESTROY_INVERTED,
     QNDX_REREAD,
     RECLAIM_NO_REF,
     RECLAIM_NO_UNLINK,

@@ -75,7 +75,8 @@ impl Segmap {
                 bflags |= B_INVAL;
                 cover("segmap.rel_abort");
             }
-            if flags & SM_DESTROY != 0 {
+            if (flags & SM_DESTROY != 0) != model::mutant(super::mutants::PUTPAGE_DESTROY_INVERTED)
+            {
                 bflags |= B_INVAL | B_TRUNC;
                 cover("segmap.rel_abort");
             }
@@ -150,9 +151,15 @@ impl Segmap {
 
         // seg_map.c:2115-2120: write back with no segmap lock held.
         if flags & !SM_DONTNEED != 0 {
-            standin::vop_putpage(vp, offset, bflags);
+            standin::vop_putpage(&self.putpages, vp, offset, bflags);
         }
         self.after_op();
         0
+    }
+
+    /// The stand-in `VOP_PUTPAGE` calls made so far, (vp, off, bflags) in
+    /// order (ghost, for [`super::checks::SEGMAP_PUTPAGE`]).
+    pub fn putpages(&self) -> Vec<(u64, u64, u32)> {
+        self.putpages.lock().expect("putpage log").clone()
     }
 }

@@ -4,7 +4,8 @@
 //! It touches no segmap state and takes no lock segmap's protocol orders
 //! against, so the slot-cache protocol does not depend on it. It records,
 //! as a trace note and a coverage point, what the real call would do at
-//! that step.
+//! that step, and logs its arguments in ghost state
+//! ([`super::Segmap::putpages`]).
 
 use model::exec;
 use model::trace::{ObjName, Op};
@@ -26,6 +27,12 @@ fn note(what: &'static str, index: u32, a: u64, b: u64) {
 /// `VOP_PUTPAGE(vp, off, MAXBSIZE, bflags)` after a release
 /// (seg_map.c:2115-2117), with no segmap lock held.
 #[track_caller]
-pub(crate) fn vop_putpage(vp: u64, off: u64, bflags: u32) {
+pub(crate) fn vop_putpage(
+    log: &std::sync::Mutex<Vec<(u64, u64, u32)>>,
+    vp: u64,
+    off: u64,
+    bflags: u32,
+) {
     note("segmap.vop_putpage", vp as u32, off, u64::from(bflags));
+    log.lock().expect("putpage log").push((vp, off, bflags));
 }

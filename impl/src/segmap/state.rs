@@ -236,6 +236,9 @@ pub struct Segmap {
     pub(crate) kpm: bool,
     /// (g) kpm windows handed out and not yet released: (thread, page).
     pub(crate) kpm_windows: std::sync::Mutex<Vec<(usize, usize)>>,
+    /// (g) the stand-in `VOP_PUTPAGE` calls made: (vp, off, bflags), in
+    /// order (for [`super::checks::SEGMAP_PUTPAGE`]).
+    pub(crate) putpages: std::sync::Mutex<Vec<(u64, u64, u32)>>,
 }
 
 /// `highbit`: 1-based index of the highest set bit, 0 for 0.
@@ -390,6 +393,7 @@ impl Segmap {
             each_op: super::checks::each_op_enabled(),
             kpm: cfg.kpm,
             kpm_windows: std::sync::Mutex::new(Vec::new()),
+            putpages: std::sync::Mutex::new(Vec::new()),
         }
     }
 

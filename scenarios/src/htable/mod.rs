@@ -4,9 +4,12 @@
 //! threads.
 
 mod cache;
+mod chain;
 mod create;
+mod keep;
 mod kernel;
 mod kmem;
+mod large;
 mod outcome;
 mod pressure;
 mod share;
@@ -44,6 +47,9 @@ pub const SCENARIOS: &[Scenario] = &[
     outcome::READ_ONLY_UNLOAD,
     outcome::TWO_UNLOADS,
     outcome::CACHED_REUSE,
+    chain::ONE_CHAIN,
+    keep::KEEP_LEVELS,
+    large::LARGE_OVER_LINK,
 ];
 
 /// A CPU actor: CPU 0 performs `ops` (address, write?) in order; faults

@@ -8,9 +8,12 @@ mod flip;
 mod hashin;
 mod inval;
 mod kpm;
+mod kpm_write;
 mod nofree;
 mod otherlist;
 mod pages;
+mod prefault;
+mod putpage;
 mod reclaim;
 pub mod sequential;
 mod shared;
@@ -51,4 +54,7 @@ pub const SCENARIOS: &[Scenario] = &[
     kpm::KPM_VALIDKPME_ORDER,
     kpm::KPM_VALIDKPME_FIXED,
     kpm::KPM_FALLBACKS,
+    kpm_write::KPM_WRITE,
+    prefault::PREFAULT_OFFSET,
+    putpage::PUTPAGE_FLAGS,
 ];
