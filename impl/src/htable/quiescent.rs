@@ -7,8 +7,7 @@ use super::hment::P_MOD;
 use super::ht::{Ident, HTABLE_SHARED_PFN};
 use super::world::{HatId, Ht, World};
 use super::{
-    HTABLE_H1, HTABLE_H2, HTABLE_H3, HTABLE_H4, HTABLE_H5, HTABLE_H6, HTABLE_H7, HTABLE_H8,
-    HTABLE_H9,
+    HTABLE_H1, HTABLE_H2, HTABLE_H3, HTABLE_H4, HTABLE_H6, HTABLE_H7, HTABLE_H8, HTABLE_H9,
 };
 use model::check;
 use model::machine::pte::{make_ptp, pte_pfn, pte_valid, PT_MOD};
@@ -119,7 +118,6 @@ impl World {
         self.rest_held(&hashed);
         self.rest_empty(&hats, &hashed);
         self.quiescent_counts(&hats, &hashed);
-        self.rest_cached(&hats, &hashed);
         self.quiescent_dirty(&hashed);
     }
 
@@ -163,47 +161,6 @@ impl World {
                 s.id.level,
                 s.hat.0
             );
-        }
-    }
-
-    /// H3 and H5 at rest for the hats' cached tables: no hashed table
-    /// links to one (`unlink_ptp` cleared the link before `htable_free`
-    /// cached it, 1232, 968-979), and no CPU caches anything through one
-    /// (its shootdown ran, 1098-1109).
-    fn rest_cached(&self, hats: &[(HatId, Arc<Hat>)], hashed: &BTreeMap<Ht, Seen>) {
-        for (hid, hat) in hats {
-            self.hat_enter(hat);
-            let cached = hat.cached.get(&hat.mutex).clone();
-            self.hat_exit(hat);
-            for ht in cached {
-                let Some(pfn) = self.ht(ht).id.get().pfn else {
-                    continue;
-                };
-                for (&p, ps) in hashed.iter().filter(|(_, ps)| ps.id.level > 0) {
-                    let pt = self.x86pte_access_pagetable(&ps.id);
-                    let link =
-                        (0..self.ptes()).find(|&e| pt.pte(e as usize).load() == make_ptp(pfn));
-                    self.x86pte_release_pagetable();
-                    if let Some(e) = link {
-                        check::fail(
-                            HTABLE_H3,
-                            format!(
-                                "at rest htable {} is on hat {}'s cached list but htable {} entry {e} still links to it",
-                                ht.0, hid.0, p.0
-                            ),
-                        );
-                    }
-                }
-                if let Some(why) = self.mmu.cached_through(pfn) {
-                    check::fail(
-                        HTABLE_H5,
-                        format!(
-                            "at rest htable {} is on hat {}'s cached list but {why}",
-                            ht.0, hid.0
-                        ),
-                    );
-                }
-            }
         }
     }
 
