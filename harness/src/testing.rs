@@ -128,3 +128,56 @@ pub fn assert_suite(all: &[Scenario]) {
         }
     }
 }
+
+/// Runs `programs` generated programs of scenario `s` under PCT (depth 3,
+/// 300 executions each, seed = the program's number) and asserts that
+/// none fails and that together they reach every coverage point of
+/// `must_reach`. `install` turns 256 pseudo-random bytes into a program,
+/// makes it the one `s`'s body runs, and returns its description for a
+/// failure report.
+pub fn assert_generated_programs(
+    s: &'static Scenario,
+    programs: u64,
+    mut install: impl FnMut(&[u8]) -> String,
+    must_reach: &[&str],
+) {
+    let mut reached = std::collections::BTreeMap::<String, u64>::new();
+    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
+    for n in 0..programs {
+        let bytes: Vec<u8> = (0..256)
+            .map(|_| {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x as u8
+            })
+            .collect();
+        let p = install(&bytes);
+        let o = run(&RunSpec::new(
+            s,
+            Sched::Pct {
+                depth: 3,
+                iterations: 300,
+                seed: n,
+            },
+        ));
+        assert!(
+            o.found.is_empty(),
+            "program {n} {p}: {:?}\n{}",
+            o.checks(),
+            o.found
+                .iter()
+                .map(|f| f.captured.violation.to_string())
+                .collect::<String>()
+        );
+        for (k, v) in &o.coverage {
+            *reached.entry(k.to_string()).or_default() += v;
+        }
+    }
+    for p in must_reach {
+        assert!(
+            reached.get(*p).copied().unwrap_or(0) > 0,
+            "no generated program reached {p}"
+        );
+    }
+}

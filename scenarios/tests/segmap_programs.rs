@@ -7,7 +7,7 @@
 //! enough slots per colour that no thread ever waits (F1, F2, F4).
 
 use arbitrary::{Arbitrary, Unstructured};
-use harness::{run, Expect, RunSpec, Scenario, Sched};
+use harness::{Expect, Scenario};
 use model::sync::spawn;
 use std::sync::{Arc, Mutex};
 use subsys::segmap::{
@@ -154,52 +154,22 @@ static PROGRAMS: Scenario = Scenario {
 
 #[test]
 fn generated_programs_pass_under_pct() {
-    let mut reached = std::collections::BTreeMap::<String, u64>::new();
-    let mut x: u64 = 0x9e37_79b9_7f4a_7c15;
-    for n in 0..40 {
-        let bytes: Vec<u8> = (0..256)
-            .map(|_| {
-                x ^= x << 13;
-                x ^= x >> 7;
-                x ^= x << 17;
-                x as u8
-            })
-            .collect();
-        let raw = RawProgram::arbitrary(&mut Unstructured::new(&bytes)).unwrap();
-        let p = Program::from(raw);
-        *PROGRAM.lock().unwrap() = Some(p.clone());
-        let o = run(&RunSpec::new(
-            &PROGRAMS,
-            Sched::Pct {
-                depth: 3,
-                iterations: 300,
-                seed: n,
-            },
-        ));
-        assert!(
-            o.found.is_empty(),
-            "program {n} {p:?}: {:?}\n{}",
-            o.checks(),
-            o.found
-                .iter()
-                .map(|f| f.captured.violation.to_string())
-                .collect::<String>()
-        );
-        for (k, v) in &o.coverage {
-            *reached.entry(k.to_string()).or_default() += v;
-        }
-    }
     // The programs wait for slots, on more than one freelist of a colour
     // too, so they test the fixes' wakeups, not only the fast paths.
-    for p in [
-        "segmap.get_nofree",
-        "segmap.next_freelist",
-        "segmap.colour_wake",
-        "segmap.kpm_lockproto",
-    ] {
-        assert!(
-            reached.get(p).copied().unwrap_or(0) > 0,
-            "no generated program reached {p}"
-        );
-    }
+    harness::testing::assert_generated_programs(
+        &PROGRAMS,
+        40,
+        |bytes| {
+            let raw = RawProgram::arbitrary(&mut Unstructured::new(bytes)).unwrap();
+            let p = Program::from(raw);
+            *PROGRAM.lock().unwrap() = Some(p.clone());
+            format!("{p:?}")
+        },
+        &[
+            "segmap.get_nofree",
+            "segmap.next_freelist",
+            "segmap.colour_wake",
+            "segmap.kpm_lockproto",
+        ],
+    );
 }
