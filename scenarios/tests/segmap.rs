@@ -44,7 +44,7 @@ fn every_segmap_scenario_and_mutant() {
 fn pct_end_checks_only() {
     for s in segmap().into_iter().filter(|s| s.expect == Expect::Pass) {
         let mut spec = RunSpec::new(s, pct(s, 2000));
-        spec.params.insert("segmap.checks".into(), "end".into());
+        spec.params.insert("checks".into(), "end".into());
         let o = run(&spec);
         assert!(o.found.is_empty(), "{}", report(&o));
     }

@@ -8,11 +8,11 @@
 //! ([`At::Step`], each part only where no lock covering it is held) and at
 //! the end of every scenario ([`At::Quiescent`]). On real threads only the
 //! end check runs (a thread can be caught between a write and its ghost
-//! copy); the run parameter `pcache.checks=end` turns the step checks off.
+//! copy); the run parameter `checks=end` turns the step checks off.
 
 use super::Pcache;
 use model::check::{fail, SYNC_MISUSE};
-use model::exec::{self, Backend};
+
 use std::collections::BTreeMap;
 
 /// J1: `p_active` never goes below 0; an entry is unlinked or freed only
@@ -53,13 +53,6 @@ pub const PCACHE_REAP: &str = "PCACHE-REAP";
 pub enum At {
     Quiescent,
     Step,
-}
-
-pub(crate) fn each_op_enabled() -> bool {
-    let Some(e) = exec::current() else {
-        return false;
-    };
-    e.backend != Backend::Std && e.run.param("pcache.checks") != Some("end")
 }
 
 impl Pcache {

@@ -1,10 +1,10 @@
 //! `seg_pinsert_check` (vm_seg.c:739-769), `seg_pinsert` (800-931) and
 //! `seg_plookup_checkdup` (422-456).
 
-use super::keyed::Keyed;
 use super::state::{Memory, Pcp, Reclaim, Tag};
 use super::windows::*;
 use super::Pcache;
+use crate::vm::keyed::Keyed;
 use model::kernel::Handle;
 
 /// What a segment driver caches: one shadow list.

@@ -59,7 +59,6 @@ mod control;
 mod entry;
 mod inactive;
 mod insert;
-mod keyed;
 mod lookup;
 pub mod mutants;
 pub(crate) mod order;

@@ -13,9 +13,9 @@
 use super::checks::{PCACHE_CB, PCACHE_J1, PCACHE_J2, PCACHE_J6};
 use super::inactive::Inactive;
 use super::insert::Insert;
-use super::keyed::Keyed;
 use super::state::{Owner, Tag};
 use super::Pcache;
+use crate::vm::keyed::Keyed;
 use model::check::fail;
 use model::sync::{KMutex, Ordering};
 

@@ -14,7 +14,7 @@
 //!   purpose (a hint); (a) a model atomic changed by read-modify-write;
 //! * (g) ghost: instrumentation only checks read.
 
-use super::keyed::Keyed;
+use crate::vm::keyed::Keyed;
 use crate::vm::word::Word;
 use model::kernel::{Arena, Handle};
 use model::sync::{AtomicU64, KCondvar, KMutex};
@@ -271,20 +271,20 @@ impl Pcache {
             Bucket {
                 mtx: KMutex::new(BUCKET, idx),
                 chain: Keyed::new("pcache.p_hnext", Vec::new()),
-                len: Word::new("pcache.chain_len", idx, 0),
+                len: Word::hinted("pcache.chain_len", idx, 0),
             }
         };
         let as_mtx = KMutex::new(AS_CONTENTS, 0);
         Pcache {
             cfg,
-            each_op: super::checks::each_op_enabled(),
+            each_op: model::exec::step_checks(),
             pcache_mtx: KMutex::new(PDISABLE, 0),
-            pdisabled: Word::new("pcache.seg_pdisabled", 0, 0),
+            pdisabled: Word::hinted("pcache.seg_pdisabled", 0, 0),
             pasync_mtx: KMutex::new(ASYNC, 0),
             pasync_cv: KCondvar::new("pcache.pasync_cv", 0),
             reap_pending: Keyed::new("pcache.reap_pending", false),
-            plocked: Word::new("pcache.seg_plocked", 0, 0),
-            plocked_window: Word::new("pcache.seg_plocked_window", 0, 0),
+            plocked: Word::hinted("pcache.seg_plocked", 0, 0),
+            plocked_window: Word::hinted("pcache.seg_plocked_window", 0, 0),
             pahcur: Keyed::new("pcache.seg_pahcur", 0),
             pathr_on: Keyed::new("pcache.seg_pathr_on", false),
             ahead: [

@@ -9,7 +9,7 @@
 //! for the state whose locks nobody holds: a lock holder may be in the
 //! middle of changing it. After-operation checks run on the loom and
 //! shuttle backends, in every build (they cost no scheduling point);
-//! the run parameter `segmap.checks=end` turns them off. On real threads
+//! the run parameter `checks=end` turns them off. On real threads
 //! they are off: a thread can be caught between a write and its ghost
 //! copy.
 //!
@@ -23,7 +23,6 @@ use super::consts::NIL;
 use super::Segmap;
 use crate::vm::vnode::Vnode;
 use model::check::{fail, SYNC_MISUSE};
-use model::exec;
 use std::collections::BTreeSet;
 use std::sync::atomic::Ordering::SeqCst;
 
@@ -121,14 +120,6 @@ pub enum At {
     /// Between operations while other threads run: each part is checked
     /// only where no lock covering it is held.
     Step,
-}
-
-/// Whether after-operation checks are on for the current execution.
-pub(crate) fn each_op_enabled() -> bool {
-    let Some(e) = exec::current() else {
-        return false;
-    };
-    e.serialized() && e.run.param("segmap.checks") != Some("end")
 }
 
 /// The rings of one freelist's two queues, walked from their heads.

@@ -287,13 +287,13 @@ impl Segmap {
             .map(|i| {
                 let q = |n: usize| SmFreeq {
                     mtx: KMutex::new(QUEUE, (2 * i + n) as u32),
-                    head: Word::new("segmap.smq_free", (2 * i + n) as u32, NIL),
+                    head: Word::locked("segmap.smq_free", (2 * i + n) as u32, NIL),
                 };
                 SmFree {
                     freeq: [q(0), q(1)],
-                    allocq: Word::new("segmap.sm_allocq", i as u32, 0),
-                    releq: Word::new("segmap.sm_releq", i as u32, 1),
-                    want: Word::new("segmap.sm_want", i as u32, 0),
+                    allocq: Word::hinted("segmap.sm_allocq", i as u32, 0),
+                    releq: Word::hinted("segmap.sm_releq", i as u32, 1),
+                    want: Word::locked("segmap.sm_want", i as u32, 0),
                     cv: KCondvar::new(FREE_CV, i as u32),
                     waiting: GhostU64::new(0),
                 }
@@ -319,7 +319,7 @@ impl Segmap {
         let hash: Vec<SmHash> = (0..hashsz)
             .map(|h| SmHash {
                 mtx: KMutex::new(CHAIN, h as u32),
-                list: Word::new("segmap.sh_hash_list", h as u32, NIL),
+                list: Word::locked("segmap.sh_hash_list", h as u32, NIL),
             })
             .collect();
 
@@ -329,38 +329,39 @@ impl Segmap {
         let smap: Vec<Smap> = (0..npages)
             .map(|i| Smap {
                 mtx: KMutex::new(SLOT, i as u32),
-                vp: Word::new("segmap.sm_vp", i as u32, 0),
-                off: Word::new("segmap.sm_off", i as u32, 0),
-                hash: Word::new("segmap.sm_hash", i as u32, NIL),
-                next: Word::new("segmap.sm_next", i as u32, NIL),
-                prev: Word::new("segmap.sm_prev", i as u32, NIL),
-                refcnt: Word::new("segmap.sm_refcnt", i as u32, 0),
+                vp: Word::hinted("segmap.sm_vp", i as u32, 0),
+                off: Word::hinted("segmap.sm_off", i as u32, 0),
+                hash: Word::locked("segmap.sm_hash", i as u32, NIL),
+                next: Word::locked("segmap.sm_next", i as u32, NIL),
+                prev: Word::locked("segmap.sm_prev", i as u32, NIL),
+                refcnt: Word::locked("segmap.sm_refcnt", i as u32, 0),
                 // seg_map.c:440: no SM_QNDX_ZERO, so on sm_freeq[1].
-                flags: Word::new("segmap.sm_flags", i as u32, 0),
-                bitmap: Word::new("segmap.sm_bitmap", i as u32, 0),
+                flags: Word::locked("segmap.sm_flags", i as u32, 0),
+                bitmap: Word::hinted("segmap.sm_bitmap", i as u32, 0),
                 bits: GhostU64::new(0),
                 free_ndx: i & freemsk,
                 holders: GhostU64::new(0),
-                kpe_page: Word::new("segmap.kpe_page", i as u32, NIL),
+                kpe_page: Word::hinted("segmap.kpe_page", i as u32, NIL),
             })
             .collect();
         for i in (0..npages).rev() {
             let s = &smap[i];
             let sm = &free[s.free_ndx];
-            let releq = &sm.freeq[sm.releq.hint() as usize];
-            let head = releq.head.hint();
+            // Not yet shared: the ghost copies are the words' values.
+            let releq = &sm.freeq[sm.releq.peek() as usize];
+            let head = releq.head.peek();
             if head == NIL {
                 releq.head.write(i as u64, &[]);
                 s.next.write(i as u64, &[]);
                 s.prev.write(i as u64, &[]);
             } else {
                 let h = &smap[head as usize];
-                let tail = h.prev.hint();
+                let tail = h.prev.peek();
                 s.next.write(head, &[]);
                 s.prev.write(tail, &[]);
                 h.prev.write(i as u64, &[]);
                 smap[tail as usize].next.write(i as u64, &[]);
-                releq.head.write(s.next.hint(), &[]);
+                releq.head.write(s.next.peek(), &[]);
             }
         }
 
@@ -368,10 +369,10 @@ impl Segmap {
         let cpu = (0..max_ncpus)
             .map(|c| SegmapCpu {
                 free_ndx: (0..ncolor)
-                    .map(|j| Word::new("segmap.scpu_free_ndx", c * ncolor + j, u64::from(j)))
+                    .map(|j| Word::hinted("segmap.scpu_free_ndx", c * ncolor + j, u64::from(j)))
                     .collect(),
                 // seg_map.c:466: the first slot, so never NULL.
-                last_smap: Word::new("segmap.scpu_last_smap", c, 0),
+                last_smap: Word::hinted("segmap.scpu_last_smap", c, 0),
             })
             .collect();
 
@@ -390,7 +391,7 @@ impl Segmap {
             freemsk,
             hashmsk: (hashsz - 1) as u64,
             fixes: cfg.fixes,
-            each_op: super::checks::each_op_enabled(),
+            each_op: model::exec::step_checks(),
             kpm: cfg.kpm,
             kpm_windows: std::sync::Mutex::new(Vec::new()),
             putpages: std::sync::Mutex::new(Vec::new()),

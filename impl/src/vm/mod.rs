@@ -31,6 +31,7 @@
 //! | `page_numtopp_nolock` | [`page::Pages::of_pfn`] |
 
 pub mod hat;
+pub(crate) mod keyed;
 pub mod kmap;
 pub mod mutants;
 pub mod page;

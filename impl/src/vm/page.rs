@@ -124,7 +124,7 @@ impl Page {
         let hments = Locked::new(&mlist, Vec::new());
         Page {
             lock: PageLock::new(PAGE, i),
-            hashed: Word::new("page.hashed", i, 0),
+            hashed: Word::hinted("page.hashed", i, 0),
             nrm: AtomicU32::new("page.p_nrm", i, 0),
             mlist,
             hments,

@@ -32,6 +32,10 @@ use std::sync::atomic::{AtomicU64 as GhostU64, Ordering as GhostOrdering};
 pub(crate) struct Word {
     cell: AtomicU64,
     ghost: GhostU64,
+    /// Whether the seed reads the word with no lock anywhere
+    /// ([`Word::hinted`]); a [`Word::locked`] word is touched only with
+    /// its key held.
+    hinted: bool,
 }
 
 fn names(locks: &[&KMutex]) -> String {
@@ -67,18 +71,41 @@ pub(crate) fn need_all(what: impl std::fmt::Display, locks: &[&KMutex]) {
 
 impl Word {
     /// A word of class `class` (a trace name such as `segmap.sm_refcnt`)
-    /// for instance `index`, initially `v`.
-    pub(crate) fn new(class: &'static str, index: u32, v: u64) -> Self {
+    /// for instance `index`, initially `v`, that every access reads or
+    /// writes with its key held (or before it is shared): the seed never
+    /// reads it unlocked, so [`Word::hint`] of it is a violation.
+    pub(crate) fn locked(class: &'static str, index: u32, v: u64) -> Self {
+        Self::with(class, index, v, false)
+    }
+
+    /// A word the seed also reads with no lock on purpose ([`Word::hint`]),
+    /// or writes unlocked (a per-CPU word).
+    pub(crate) fn hinted(class: &'static str, index: u32, v: u64) -> Self {
+        Self::with(class, index, v, true)
+    }
+
+    fn with(class: &'static str, index: u32, v: u64, hinted: bool) -> Self {
         Word {
             cell: AtomicU64::new(class, index, v),
             ghost: GhostU64::new(v),
+            hinted,
         }
     }
 
     /// A read the seed makes with no lock on purpose: a hint re-checked
     /// later under a lock, or a holder's read of state its reference pins.
+    /// Only for a [`Word::hinted`] word.
     #[track_caller]
     pub(crate) fn hint(&self) -> u64 {
+        if !self.hinted {
+            fail(
+                SYNC_UNLOCKED,
+                format!(
+                    "{:?} read with no lock, but it is declared locked (Word::locked)",
+                    self.cell
+                ),
+            );
+        }
         self.cell.load(Ordering::Relaxed)
     }
 

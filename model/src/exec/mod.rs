@@ -48,6 +48,15 @@ pub fn param(key: &str) -> Option<String> {
     current().and_then(|exec| exec.run.param(key).map(String::from))
 }
 
+/// Whether a port checks its invariants after every operation (its
+/// "step" checks) in the current execution: only where one model thread
+/// runs at a time (ghost state equals modelled state between two steps,
+/// [`Exec::serialized`]) and unless the run parameter `checks=end` keeps
+/// them to the end of the scenario.
+pub fn step_checks() -> bool {
+    current().is_some_and(|e| e.serialized() && e.run.param("checks") != Some("end"))
+}
+
 /// Whether the named mutant (an injected bug) is enabled for this run.
 pub fn mutant(name: &str) -> bool {
     current().is_some_and(|exec| exec.run.config.mutant.as_deref() == Some(name))

@@ -18,9 +18,8 @@ pub const MODEL_PARAMS: &[ParamDoc] = &[
         doc: "how hardware sets MOD through a cached translation (machine/mmu.rs)",
     },
     ParamDoc {
-        key: "segmap.checks",
+        key: "checks",
         values: &["each", "end"],
-        doc:
-            "segmap invariants after every operation or only at the end (impl/src/segmap/checks.rs)",
+        doc: "a port's invariants after every operation or only at the end of a scenario",
     },
 ];

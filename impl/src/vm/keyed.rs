@@ -1,11 +1,7 @@
-//! pcache state touched only under its lock, with its key made executable.
+//! Shared state that is not a word (a list, a flag of an entry, a small
+//! struct) touched only under its lock, with its key made executable.
 //!
-//! The words the seed also reads with no lock on purpose (`seg_plocked`,
-//! `seg_plocked_window`, `seg_pdisabled`, a bucket's chain length) are the
-//! VM layer's keyed words (`crate::vm::word::Word`): model atomics, so the
-//! explorers see those unlocked reads, with a ghost copy for checks.
-//!
-//! A [`Keyed`] value (a chain, a P-list, an active list, an entry's
+//! A [`Keyed`] value (pcache's chains, P-lists, active lists, an entry's
 //! `p_active`) is not a word, and differs from one on purpose: it is only
 //! ever touched under its lock, so it needs no backend primitive (the
 //! mutex orders the accesses, as with `model::sync::Locked`), and a model
@@ -16,7 +12,7 @@
 //! The key checks are the word's (`need_one`, `need_all`): a read needs
 //! one of the named locks held, a write all of them, else `SYNC-UNLOCKED`.
 
-use crate::vm::word::{need_all, need_one};
+use super::word::{need_all, need_one};
 use model::sync::KMutex;
 use std::sync::Mutex;
 
