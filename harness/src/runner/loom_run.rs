@@ -16,6 +16,10 @@ pub(super) fn run(shared: &Arc<RunShared>, body: fn(), bound: usize, max: Option
     b.max_permutations = max;
     b.checkpoint_file = None;
     b.log = false;
+    // The patched loom's exploration refinements (vendor/loom/VMSPEC-PATCH.md)
+    // are part of the reduced exploration; `reduce=off` explores as loom
+    // 0.7.2 does.
+    b.refined = shared.reduced();
     let run = shared.clone();
     // A violation ends loom's exploration with a panic; it is recorded.
     let _ = catch_unwind(AssertUnwindSafe(|| {

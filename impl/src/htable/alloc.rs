@@ -18,20 +18,23 @@ impl World {
     /// top table is the machine's own top table (adapter: the machine has
     /// one address space).
     fn ptable_alloc(&self, hat: &Hat, level: u32) -> Option<Handle> {
+        // The page allocator's "take a page if one is free" is one atomic
+        // step (a read-modify-write that sees the current count, then a
+        // compare-and-swap from what it saw), not a seed protocol: a stale
+        // first read would only send the loop round again.
+        let mut free = self.free_ptables.fetch_add(0, Relaxed);
         loop {
-            let free = self.free_ptables.load(Relaxed);
             if free == 0 {
                 model::cover("htable.ptable_alloc.fails");
                 return None;
             }
-            if self
+            match self
                 .free_ptables
                 .compare_exchange(free, free - 1, Relaxed, Relaxed)
-                .is_ok()
             {
-                break;
+                Ok(_) => break,
+                Err(now) => free = now,
             }
-            retry();
         }
         let pfn = if hat.on_cpu && level == self.top_level() {
             self.mmu.top()
@@ -149,7 +152,7 @@ impl World {
         t.lock_cnt.store(0, Relaxed);
         t.valid.store(0, Relaxed);
         t.busy.store(1, Relaxed);
-        self.ghost.hold(ht);
+        self.hold_ht(ht);
         if need_to_zero && shared.is_none() {
             self.x86pte_zero(ht, 0, self.ptes());
         }

@@ -89,7 +89,7 @@ impl World {
     #[track_caller]
     pub(crate) fn busy_inc(&self, ht: Ht, t: &Htable) {
         t.busy.fetch_add(1, Relaxed);
-        self.ghost.hold(ht);
+        self.hold_ht(ht);
     }
 
     /// `--ht->ht_busy` (bucket held).
@@ -103,6 +103,6 @@ impl World {
             model::exec::tid(),
             ht.0
         );
-        self.ghost.drop_hold(ht);
+        self.drop_ht(ht);
     }
 }

@@ -67,7 +67,7 @@ impl World {
         let top = self.htable_create(hat, 0, self.top_level(), None);
         self.hat(hat).top.update(|t| *t = Some(top));
         // The creating thread's hold on the top table becomes the hat's.
-        self.ghost.drop_hold(top);
+        self.drop_ht(top);
         // The kernel's top-level entries, before the hat is published (the
         // seed's new top table runs on no CPU yet; the on-CPU hat's is the
         // machine's in the model).

@@ -76,7 +76,7 @@ impl World {
         t.busy.store(1, Relaxed);
         t.lock_cnt.store(0, Relaxed);
         t.valid.store(0, Relaxed);
-        self.ghost.hold(ht);
+        self.hold_ht(ht);
         if let Some(p) = parent {
             // The child's hold on its parent (1497-1498; at boot, with no
             // other thread, the seed takes no lock either).
@@ -106,7 +106,7 @@ impl World {
         model::seed("htable.c:1572");
         if level == self.top_level() {
             // This hold is the hat's on its top table.
-            self.ghost.drop_hold(ht);
+            self.drop_ht(ht);
         } else if va < self.kernelbase() {
             self.htable_release(Some(ht));
         }

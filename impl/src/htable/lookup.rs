@@ -19,6 +19,24 @@ impl World {
         self.htables.get(h.0)
     }
 
+    /// The calling thread takes a busy reference on `h` (`ht_busy++`
+    /// with the bucket mutex held, or `htable_alloc`'s busy of 1): ghost,
+    /// and declared to the kmem arena, so that freeing the htable before
+    /// the reference is dropped is MEM-FREE-HELD (the H2 rule,
+    /// 1159-1261) and the holder's uses need no scheduling point of their
+    /// own (`model::kernel::Arena::get`).
+    pub(crate) fn hold_ht(&self, h: Ht) {
+        self.ghost.hold(h);
+        self.htables.hold(h.0);
+    }
+
+    /// The calling thread drops (or hands to a structure) one busy
+    /// reference on `h`.
+    pub(crate) fn drop_ht(&self, h: Ht) {
+        self.ghost.drop_hold(h);
+        self.htables.release(h.0);
+    }
+
     /// The base address of the level-`level` table covering `va`.
     fn base(&self, va: u64, level: u32) -> u64 {
         if level == self.top_level() {
@@ -117,7 +135,7 @@ impl World {
                         // too would hash two tables for one range and make
                         // the second link_ptp find the entry taken.
                         model::cover(super::windows::CREATE_LOST);
-                        self.ghost.drop_hold(n);
+                        self.drop_ht(n);
                         self.htable_free(n);
                     }
                     if let Some(hi) = higher {
@@ -162,14 +180,14 @@ impl World {
                     // from being freed while the child exists; it is
                     // dropped when the child is released or stolen
                     // (1440-1443).
-                    self.ghost.drop_hold(hi);
+                    self.drop_ht(hi);
                 }
                 model::seed("htable.c:1432");
                 self.hashin(&hat, h, n);
                 self.htable_exit(h);
                 if model::mutant(super::mutants::CREATE_RELEASE_HIGHER) {
                     if let Some(hi) = higher {
-                        self.ghost.hold(hi);
+                        self.hold_ht(hi);
                         self.htable_release(Some(hi));
                     }
                 }
@@ -186,7 +204,7 @@ impl World {
                             self.htable_lookup(hs, sid.vaddr, sid.level)
                         };
                         if let Some(p) = pinned {
-                            self.ghost.drop_hold(p);
+                            self.drop_ht(p);
                         }
                         model::cover("htable.hs_htable_shared");
                     }
@@ -250,9 +268,9 @@ impl World {
                 let higher = id.parent.expect("htable_release: no parent");
                 self.unlink_ptp(higher, ht, id.vaddr);
                 self.hashout(&hat, h, ht);
-                self.ghost.drop_hold(ht);
+                self.drop_ht(ht);
                 // The child's hold on its parent is now ours.
-                self.ghost.hold(higher);
+                self.hold_ht(higher);
                 self.htable_exit(h);
                 self.htable_free(ht);
                 ht = higher;
@@ -269,7 +287,7 @@ impl World {
                 self.htable_exit(h);
             }
             if let Some(s) = shared {
-                self.ghost.hold(s);
+                self.hold_ht(s);
             }
             cur = shared;
         }

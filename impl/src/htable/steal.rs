@@ -109,8 +109,8 @@ impl World {
                 if !model::mutant(super::mutants::STEAL_NO_UNHASH) {
                     self.hashout(hat, h, ht);
                 }
-                self.ghost.drop_hold(ht);
-                self.ghost.hold(hi);
+                self.drop_ht(ht);
+                self.hold_ht(hi);
                 self.ghost
                     .set_listed(ht, Some(Listed::Stolen(model::exec::tid())));
                 list.insert(0, ht);

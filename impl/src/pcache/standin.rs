@@ -96,7 +96,7 @@ impl Pcache {
             g.nowners
         };
         let h = self.owners.alloc(Owner {
-            pmtx: KMutex::new(super::state::PLIST, idx),
+            pmtx: KMutex::tried(super::state::PLIST, idx),
             phead: Keyed::new("pcache.s_phead", Vec::new()),
             softlockcnt: model::sync::AtomicU64::new("pcache.softlockcnt", idx, 0),
         });

@@ -286,7 +286,7 @@ impl Segmap {
         let free: Vec<SmFree> = (0..nfree)
             .map(|i| {
                 let q = |n: usize| SmFreeq {
-                    mtx: KMutex::new(QUEUE, (2 * i + n) as u32),
+                    mtx: KMutex::tried(QUEUE, (2 * i + n) as u32),
                     head: Word::locked("segmap.smq_free", (2 * i + n) as u32, NIL),
                 };
                 SmFree {
@@ -328,7 +328,7 @@ impl Segmap {
         // else can see the segment yet).
         let smap: Vec<Smap> = (0..npages)
             .map(|i| Smap {
-                mtx: KMutex::new(SLOT, i as u32),
+                mtx: KMutex::tried(SLOT, i as u32),
                 vp: Word::hinted("segmap.sm_vp", i as u32, 0),
                 off: Word::hinted("segmap.sm_off", i as u32, 0),
                 hash: Word::locked("segmap.sm_hash", i as u32, NIL),

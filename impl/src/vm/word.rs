@@ -86,7 +86,11 @@ impl Word {
 
     fn with(class: &'static str, index: u32, v: u64, hinted: bool) -> Self {
         Word {
-            cell: AtomicU64::new(class, index, v),
+            cell: if hinted || !model::exec::reduced() {
+                AtomicU64::new(class, index, v)
+            } else {
+                AtomicU64::unscheduled(class, index, v)
+            },
             ghost: GhostU64::new(v),
             hinted,
         }

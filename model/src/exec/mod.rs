@@ -57,6 +57,12 @@ pub fn step_checks() -> bool {
     current().is_some_and(|e| e.serialized() && e.run.param("checks") != Some("end"))
 }
 
+/// Whether the current execution explores the reduced state space
+/// ([`RunShared::reduced`]; false outside any execution).
+pub fn reduced() -> bool {
+    current().is_some_and(|e| e.run.reduced())
+}
+
 /// Whether the named mutant (an injected bug) is enabled for this run.
 pub fn mutant(name: &str) -> bool {
     current().is_some_and(|exec| exec.run.config.mutant.as_deref() == Some(name))

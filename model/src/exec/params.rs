@@ -22,4 +22,9 @@ pub const MODEL_PARAMS: &[ParamDoc] = &[
         values: &["each", "end"],
         doc: "a port's invariants after every operation or only at the end of a scenario",
     },
+    ParamDoc {
+        key: "reduce",
+        values: &["on", "off"],
+        doc: "words every access of which holds their lock are kept off the explorer's scheduler (on), or explored as atomics (off, to compare)",
+    },
 ];

@@ -104,4 +104,14 @@ impl RunShared {
     pub fn param(&self, key: &str) -> Option<&str> {
         self.config.params.get(key).map(String::as_str)
     }
+
+    /// Whether the run explores the reduced state space (run parameter
+    /// `reduce`, `on` unless `off`): words every access of which holds
+    /// their lock are off the scheduler, a `mutex_exit` that wakes nobody
+    /// is no scheduling point, and loads carry no DPOR companion (see
+    /// `model::sync`). `reduce=off` explores as the model did before, to
+    /// compare (`scenarios/tests/reduction.rs`, `vmspec bench`).
+    pub fn reduced(&self) -> bool {
+        self.param("reduce") != Some("off")
+    }
 }

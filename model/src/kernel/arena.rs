@@ -2,7 +2,7 @@
 
 use super::handle::{Handle, MAX_GEN, MAX_SLOTS};
 use crate::check::{fail, MEM_DOUBLE_FREE, MEM_FREE_HELD, MEM_UAF, PANIC, SYNC_MISUSE};
-use crate::exec::{self, Exec, Tid};
+use crate::exec::{self, reduced, Exec, Tid};
 use crate::sync::{AtomicU64, Ordering};
 use crate::trace::{ObjName, Op};
 use std::panic::Location;
@@ -77,11 +77,17 @@ impl<T> SlotGhost<T> {
 /// a lock they hold; a program's reference count belongs in its own atomic,
 /// with `hold` / `release` declaring the references to the checker.
 ///
-/// The state word is read with a read-modify-write (`fetch_or(0)`, traced
-/// as `rmw`), which always returns the latest value: a use is checked
-/// against the object's state at the moment it happens in the schedule,
-/// as a memory sanitizer checks shadow memory, and `alloc` never skips a
-/// free slot on a stale read.
+/// The state word is read with a relaxed read-modify-write (`fetch_or(0)`,
+/// traced as `rmw`), which always returns the latest value: a use is
+/// checked against the object's state at the moment it happens in the
+/// schedule, as a memory sanitizer checks shadow memory, and `alloc` never
+/// skips a free slot on a stale read. Relaxed: a dereference synchronizes
+/// with nothing (the pointer was obtained through a lock or an atomic that
+/// did). In the reduced exploration (`model::exec::reduced`) a use is a
+/// relaxed load, which loads of other threads do not depend on (a stale
+/// "live" is caught by the ghost check that follows it), and a use by a
+/// thread holding a declared reference reads no modelled state at all
+/// (see [`Arena::get`]).
 ///
 /// Deviations from kmem: no constructors, no magazines, no sleeping when
 /// empty (running out of slots is a scenario bug, reported as [`PANIC`]);
@@ -145,7 +151,7 @@ impl<T> Arena<T> {
     pub fn alloc(&self, value: T) -> Handle {
         let site = Location::caller();
         for (i, word) in self.state.iter().enumerate() {
-            let s = word.fetch_or(0, Ordering::AcqRel);
+            let s = word.fetch_or(0, Ordering::Relaxed);
             if s & LIVE != 0 {
                 continue;
             }
@@ -187,6 +193,11 @@ impl<T> Arena<T> {
     /// Fails [`MEM_UAF`] unless `h` names a live object; `what` is the
     /// operation, for the report. A modelled read of the slot's state.
     fn check_live(&self, h: Handle, what: &str, site: Site) {
+        self.check_live_by(h, what, site, |w| w.fetch_or(0, Ordering::Relaxed));
+    }
+
+    /// [`Arena::check_live`] reading the slot's word with `read`.
+    fn check_live_by(&self, h: Handle, what: &str, site: Site, read: impl Fn(&AtomicU64) -> u64) {
         let me = exec::tid();
         let Some(word) = self.state.get(h.index() as usize) else {
             fail(
@@ -199,10 +210,19 @@ impl<T> Arena<T> {
                 ),
             );
         };
-        let s = word.fetch_or(0, Ordering::AcqRel);
+        let s = read(word);
         if s != live(h.gen()) {
             fail(MEM_UAF, self.stale(h, s, what, site));
         }
+    }
+
+    /// Whether the calling thread holds a declared reference
+    /// ([`Arena::hold`]) to the live object `h` (ghost).
+    fn held_by_caller(&self, h: Handle) -> bool {
+        let me = exec::tid();
+        self.g()
+            .get(h.index() as usize)
+            .is_some_and(|s| s.gen == h.gen() && s.holds.iter().any(|&(t, _)| t == me))
     }
 
     fn stale(&self, h: Handle, s: u64, what: &str, site: Site) -> String {
@@ -229,16 +249,29 @@ impl<T> Arena<T> {
 
     /// A use of the object through `h` (a pointer dereference in the
     /// seed): [`MEM_UAF`] if it was freed.
+    ///
+    /// A use by a thread that holds a declared reference ([`Arena::hold`])
+    /// is checked on ghost state, with no scheduling point, in the reduced
+    /// exploration: the object cannot be freed before the reference is
+    /// released without [`MEM_FREE_HELD`] at the free, and the hold and
+    /// the release are themselves modelled reads that loom orders against
+    /// the free, so no interleaving of the use with a free is left
+    /// unexplored that could end otherwise.
     #[track_caller]
     pub fn get(&self, h: Handle) -> Arc<T> {
         let site = Location::caller();
-        self.check_live(h, "use", site);
+        if !reduced() {
+            self.check_live(h, "use", site);
+        } else if !self.held_by_caller(h) {
+            self.check_live_by(h, "use", site, |w| w.load(Ordering::Relaxed));
+        }
         let value = {
             let g = self.g();
             let slot = &g[h.index() as usize];
             slot.value.clone().filter(|_| slot.gen == h.gen())
         };
-        // Only on real threads can a free land between the check and here.
+        // A free lands between the check and here only on real threads, or
+        // when a reduced use's relaxed load read a stale "live".
         let Some(value) = value else {
             fail(
                 MEM_UAF,
@@ -328,7 +361,7 @@ impl<T> Arena<T> {
                 ),
             );
         };
-        let s = word.fetch_or(0, Ordering::AcqRel);
+        let s = word.fetch_or(0, Ordering::Relaxed);
         if s != live(h.gen()) {
             fail(MEM_DOUBLE_FREE, self.stale(h, s, "second free", site));
         }

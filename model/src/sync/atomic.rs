@@ -4,17 +4,25 @@
 //! loom explores the C11 model (treating SeqCst as AcqRel, GUIDE trap 3).
 //!
 //! loom 0.7.2 misses interleavings after a load (tokio-rs/loom#392,
-//! #166): its DPOR keeps only the *last* access of an atomic, and a load
-//! is independent of another load, so in "thread A loads x; thread B loads
-//! x, then stores x" B's own load hides A's load from B's store, and loom
-//! never runs B's store before A's load (a one-execution "exhaustive"
-//! run; reproduced in `model/tests/loom_load_masking.rs`). Under loom each
-//! atomic therefore has a companion counter, and every load first does a
-//! relaxed read-modify-write on it: loads of one atomic become mutually
-//! dependent, so no access is hidden. The companion orders nothing (a
-//! relaxed RMW on another location adds no happens-before edge), so the
-//! values a load may return are loom's C11 ones; the cost is an extra
-//! scheduling point per load and some redundant load-load reorderings.
+//! #166): its DPOR made a store depend only on the *last* access of the
+//! atomic, so in "thread A loads x; thread B loads x, then stores x" B's
+//! own load hid A's load from B's store, and loom never ran B's store
+//! before A's load (`model/tests/loom_load_masking.rs`). The project builds
+//! loom with a fix (`vendor/loom/VMSPEC-PATCH.md`): a store depends on
+//! every thread's last load since the previous store.
+//!
+//! The model's earlier workaround, a companion counter per atomic that
+//! every load first read-modify-wrote, made all loads of an atomic depend
+//! on each other and multiplied the executions loom explores (3.2x on
+//! `segmap/softlock` alone). It is kept only for `reduce=off`
+//! (`RunShared::reduced`), the unreduced exploration the reduction is
+//! compared against; it orders nothing (a relaxed read-modify-write of
+//! another location adds no happens-before edge).
+//!
+//! `unscheduled` atomics (`AtomicU64::unscheduled` and its twins) are
+//! kept off the explorers' scheduler: std atomics whatever the backend,
+//! still traced. Only for words whose every access is ordered by a lock
+//! the accessing thread holds (`impl/src/vm/word.rs`).
 
 use crate::exec::{self, Backend, Exec};
 use crate::trace::{ObjName, Op};
@@ -40,8 +48,9 @@ macro_rules! atomic {
 
         enum Inner {
             Std(std::sync::atomic::$name),
-            /// The atomic and its DPOR companion (see the module doc).
-            Loom(loom::sync::atomic::$name, loom::sync::atomic::AtomicUsize),
+            /// The atomic and, under `reduce=off`, its DPOR companion (see
+            /// the module doc).
+            Loom(loom::sync::atomic::$name, Option<loom::sync::atomic::AtomicUsize>),
             Shuttle(shuttle::sync::atomic::$name),
         }
 
@@ -69,16 +78,24 @@ macro_rules! atomic {
                     Backend::Std => Inner::Std(std::sync::atomic::$name::new(v)),
                     Backend::Loom => Inner::Loom(
                         loom::sync::atomic::$name::new(v),
-                        loom::sync::atomic::AtomicUsize::new(0),
+                        (!exec::reduced()).then(|| loom::sync::atomic::AtomicUsize::new(0)),
                     ),
                     Backend::Shuttle => Inner::Shuttle(shuttle::sync::atomic::$name::new(v)),
                 };
                 $name { inner, name, exec }
             }
 
+            /// An atomic off the explorers' scheduler (see the module doc).
+            pub fn unscheduled(class: &'static str, index: u32, v: $t) -> Self {
+                let name = ObjName { kind: "atomic", class, index };
+                let exec = exec::current();
+                let inner = Inner::Std(std::sync::atomic::$name::new(v));
+                $name { inner, name, exec }
+            }
+
             #[track_caller]
             pub fn load(&self, o: Ordering) -> $t {
-                if let Inner::Loom(_, companion) = &self.inner {
+                if let Inner::Loom(_, Some(companion)) = &self.inner {
                     companion.fetch_add(1, Ordering::Relaxed);
                 }
                 let v = dispatch!(self, a => a.load(o));

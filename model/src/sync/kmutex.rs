@@ -27,6 +27,8 @@ struct State {
 pub struct KMutex {
     st: Monitor<State>,
     lock: LockObj,
+    /// Whether some thread takes it with `mutex_tryenter` ([`KMutex::tried`]).
+    tried: bool,
 }
 
 impl std::fmt::Debug for KMutex {
@@ -36,10 +38,26 @@ impl std::fmt::Debug for KMutex {
 }
 
 impl KMutex {
+    /// A mutex no thread takes with `mutex_tryenter`.
     pub fn new(class: &'static str, index: u32) -> Self {
+        Self::with(class, index, false)
+    }
+
+    /// A mutex some thread takes with `mutex_tryenter`. A try observes
+    /// whether the mutex is held, so this mutex's `mutex_exit` is always a
+    /// scheduling point (the exit of a mutex nobody tries is one only when
+    /// it wakes a waiter, see [`KMutex::exit`]); `tryenter` of a mutex
+    /// made with [`KMutex::new`] is a [`SYNC_MISUSE`](crate::check::SYNC_MISUSE)
+    /// violation, so the declaration cannot be forgotten.
+    pub fn tried(class: &'static str, index: u32) -> Self {
+        Self::with(class, index, true)
+    }
+
+    fn with(class: &'static str, index: u32, tried: bool) -> Self {
         KMutex {
             st: Monitor::new(State::default()),
             lock: LockObj::new("mutex", class, index),
+            tried,
         }
     }
 
@@ -105,6 +123,13 @@ impl KMutex {
     pub fn tryenter(&self) -> bool {
         let site = Location::caller();
         let me = exec::tid();
+        if !self.tried {
+            let what = format!(
+                "mutex_tryenter of {}, declared as never tried (KMutex::new, not KMutex::tried)",
+                self.lock.name
+            );
+            self.lock.misuse(me, &what);
+        }
         let got = self.st.with(|s| match s.owner {
             None => {
                 s.owner = Some(me);
@@ -127,10 +152,20 @@ impl KMutex {
 
     fn release(&self, me: Tid, what: &str) {
         self.lock.release(me, what);
-        self.st.with(|s| {
+        let release = |s: &mut State| {
             s.owner = None;
             ((), s.waiters > 0)
-        });
+        };
+        if self.tried {
+            self.st.with(release);
+        } else {
+            // No scheduling point unless it wakes a waiter: the exit of a
+            // mutex nobody tries commutes with every step of another
+            // thread but the wakeup of one that waits for it (a thread
+            // that would block on it later finds it free, the same as if
+            // it had come first); `Monitor::with_unscheduled`.
+            self.st.with_unscheduled(release);
+        }
     }
 
     /// `MUTEX_HELD`: whether the calling thread owns the mutex. Reads the

@@ -58,6 +58,33 @@ impl<T> Monitor<T> {
         }
     }
 
+    /// [`Monitor::with`] for an operation whose moment does not matter to
+    /// any other thread unless it wakes one (a `mutex_exit` with no
+    /// waiter): under loom it takes the monitor with no scheduling point
+    /// when it is free (`try_lock_unscheduled`, vendor/loom/VMSPEC-PATCH.md),
+    /// so the operation commutes with the other threads' steps instead of
+    /// being explored against each of them; the lock's release still
+    /// orders the caller's earlier accesses before the next holder's. The
+    /// wakeup, when `f` asks for one, is a scheduling point as before.
+    pub(crate) fn with_unscheduled<R>(&self, f: impl FnOnce(&mut T) -> (R, bool)) -> R {
+        let Monitor::Loom(m, cv) = self else {
+            return self.with(f);
+        };
+        if !exec::reduced() {
+            return self.with(f);
+        }
+        let mut g = match m.try_lock_unscheduled() {
+            Some(g) => g,
+            None => m.lock().unwrap_or_else(|e| e.into_inner()),
+        };
+        let (r, wake) = f(&mut g);
+        drop(g);
+        if wake {
+            cv.notify_all();
+        }
+        r
+    }
+
     /// Waits until `f` returns `Some`, re-running it after every wakeup of
     /// the monitor; `f` runs with the state locked.
     pub(crate) fn wait_until<R>(&self, mut f: impl FnMut(&mut T) -> Option<R>) -> R {

@@ -30,7 +30,7 @@ struct Locks {
 
 fn locks() -> Arc<Locks> {
     Arc::new(Locks {
-        slot: KMutex::new(SLOT, 0),
+        slot: KMutex::tried(SLOT, 0),
         freelist: KMutex::new(FREELIST, 0),
     })
 }

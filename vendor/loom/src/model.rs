@@ -69,6 +69,10 @@ pub struct Builder {
     ///
     /// Defaults to existence of `LOOM_LOG` environment variable.
     pub log: bool,
+
+    /// vmspec patch: the two exploration refinements of VMSPEC-PATCH.md
+    /// (`true` by default; `false` explores exactly as loom 0.7.2).
+    pub refined: bool,
 }
 
 impl Builder {
@@ -124,6 +128,7 @@ impl Builder {
             expect_explicit_explore: false,
             location,
             log,
+            refined: true,
         }
     }
 
@@ -158,6 +163,7 @@ impl Builder {
 
         execution.log = self.log;
         execution.location = self.location;
+        execution.refined = self.refined;
 
         let f = Arc::new(f);
 

@@ -118,6 +118,12 @@ pub(super) struct State {
     /// Last time the atomic was accessed for a store or rmw operation.
     last_non_load_access: Option<Access>,
 
+    /// vmspec patch: each thread's last load since the last store or rmw.
+    /// A store or rmw depends on all of them, not only on `last_access`,
+    /// which is its own thread's load when that thread loaded last
+    /// (tokio-rs/loom#392, #166: the other threads' loads were missed).
+    loads_since_store: [Option<Access>; crate::rt::MAX_THREADS],
+
     /// Currently tracked stored values. This is the `MAX_ATOMIC_HISTORY` most
     /// recent stores to the atomic cell in loom execution order.
     stores: [Store; MAX_ATOMIC_HISTORY],
@@ -235,7 +241,7 @@ impl<T: Numeric> Atomic<T> {
             if execution.path.is_traversed() {
                 let mut seed = [0; MAX_ATOMIC_HISTORY];
 
-                let n = state.match_load_to_stores(&execution.threads, &mut seed[..], ordering);
+                let n = state.match_load_to_stores(&execution.threads, &mut seed[..], ordering, execution.refined);
 
                 execution.path.push_load(&seed[..n]);
             }
@@ -413,6 +419,7 @@ impl State {
             is_mutating: false,
             last_access: None,
             last_non_load_access: None,
+            loads_since_store: Default::default(),
             stores: Default::default(),
             cnt: 0,
         };
@@ -717,6 +724,7 @@ impl State {
         threads: &thread::Set,
         dst: &mut [u8],
         ordering: Ordering,
+        refined: bool,
     ) -> usize {
         let mut n = 0;
         let cnt = self.cnt as usize;
@@ -775,6 +783,32 @@ impl State {
             n += 1;
         }
 
+        // vmspec patch: a relaxed load synchronizes with no store, so
+        // reading one store or an older one of the same value returns the
+        // same and leaves it free to read at least as much later: keep the
+        // oldest candidate of each value (VMSPEC-PATCH.md).
+        if refined && ordering == Ordering::Relaxed {
+            let seq = |i: u8| -> usize {
+                // Execution order of the store in slot `i` among the last
+                // MAX_ATOMIC_HISTORY stores.
+                (i as usize + MAX_ATOMIC_HISTORY - index(self.cnt)) % MAX_ATOMIC_HISTORY
+            };
+            let mut kept = 0;
+            for k in 0..n {
+                let v = self.stores[dst[k] as usize].value;
+                let older_same = (0..n).any(|j| {
+                    j != k
+                        && self.stores[dst[j] as usize].value == v
+                        && seq(dst[j]) < seq(dst[k])
+                });
+                if !older_same {
+                    dst[kept] = dst[k];
+                    kept += 1;
+                }
+            }
+            n = kept;
+        }
+
         n
     }
 
@@ -826,23 +860,45 @@ impl State {
     }
 
     /// Returns the last dependent access
-    pub(super) fn last_dependent_access(&self, action: Action) -> Option<&Access> {
-        match action {
-            Action::Load => self.last_non_load_access.as_ref(),
-            _ => self.last_access.as_ref(),
-        }
+    /// The accesses an access of kind `action` depends on (vmspec patch:
+    /// a store or rmw depends on the last store or rmw and on every
+    /// thread's last load since, see `loads_since_store`).
+    pub(super) fn dependent_accesses(
+        &self,
+        action: Action,
+        refined: bool,
+    ) -> impl Iterator<Item = &Access> {
+        let (last, loads) = match action {
+            Action::Load => (self.last_non_load_access.as_ref(), None),
+            _ if refined => (
+                self.last_non_load_access.as_ref(),
+                Some(self.loads_since_store.iter().flatten()),
+            ),
+            // loom 0.7.2: the last access only.
+            _ => (self.last_access.as_ref(), None),
+        };
+        last.into_iter().chain(loads.into_iter().flatten())
     }
 
     /// Sets the last dependent access
-    pub(super) fn set_last_access(&mut self, action: Action, path_id: usize, version: &VersionVec) {
+    pub(super) fn set_last_access(
+        &mut self,
+        action: Action,
+        path_id: usize,
+        version: &VersionVec,
+        thread: usize,
+    ) {
         // Always set `last_access`
         Access::set_or_create(&mut self.last_access, path_id, version);
 
         match action {
-            Action::Load => {}
+            Action::Load => {
+                Access::set_or_create(&mut self.loads_since_store[thread], path_id, version);
+            }
             _ => {
                 // Stores / RMWs
                 Access::set_or_create(&mut self.last_non_load_access, path_id, version);
+                self.loads_since_store = Default::default();
             }
         }
     }

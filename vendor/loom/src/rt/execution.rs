@@ -36,6 +36,11 @@ pub(crate) struct Execution {
 
     /// Log execution output to STDOUT
     pub(crate) log: bool,
+
+    /// vmspec patch: explore with the two refinements of VMSPEC-PATCH.md
+    /// (a store depends on every thread's last load since the previous
+    /// store; a relaxed load reads one store per value).
+    pub(crate) refined: bool,
 }
 
 #[derive(Debug, Eq, PartialEq, Hash, Clone, Copy)]
@@ -70,6 +75,7 @@ impl Execution {
             max_history: 7,
             location: false,
             log: false,
+            refined: true,
         }
     }
 
@@ -98,6 +104,7 @@ impl Execution {
         let max_history = self.max_history;
         let location = self.location;
         let log = self.log;
+        let refined = self.refined;
         let mut path = self.path;
         let mut objects = self.objects;
         let mut lazy_statics = self.lazy_statics;
@@ -129,6 +136,7 @@ impl Execution {
             max_history,
             location,
             log,
+            refined,
         })
     }
 
@@ -146,7 +154,7 @@ impl Execution {
                 None => continue,
             };
 
-            if let Some(access) = self.objects.last_dependent_access(operation) {
+            for access in self.objects.dependent_accesses(operation, self.refined) {
                 if access.happens_before(&th.dpor_vv) {
                     // The previous access happened before this access, thus
                     // there is no race.
@@ -230,14 +238,14 @@ impl Execution {
             let threads = &mut self.threads;
             let th_id = threads.active_id();
 
-            if let Some(access) = self.objects.last_dependent_access(operation) {
+            for access in self.objects.dependent_accesses(operation, self.refined) {
                 threads.active_mut().dpor_vv.join(access.version());
             }
 
             threads.active_mut().dpor_vv[th_id] += 1;
 
             self.objects
-                .set_last_access(operation, path_id, &threads.active().dpor_vv);
+                .set_last_access(operation, path_id, &threads.active().dpor_vv, th_id.as_usize());
         }
 
         // Reactivate yielded threads, but only if the current active thread is

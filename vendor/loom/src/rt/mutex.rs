@@ -51,6 +51,13 @@ impl Mutex {
         self.post_acquire()
     }
 
+    /// vmspec patch: takes the lock if it is free, with no branch point
+    /// and no DPOR access recorded (the caller knows its acquisition
+    /// commutes with every other access; see VMSPEC-PATCH.md).
+    pub(crate) fn try_acquire_unscheduled(&self) -> bool {
+        self.post_acquire()
+    }
+
     pub(crate) fn release_lock(&self) {
         super::execution(|execution| {
             let state = self.state.get_mut(&mut execution.objects);

@@ -199,7 +199,7 @@ impl<T> Store<T> {
             })
     }
 
-    pub(super) fn iter_mut<'a, O>(&'a mut self) -> impl DoubleEndedIterator<Item = &mut O>
+    pub(super) fn iter_mut<'a, O>(&'a mut self) -> impl DoubleEndedIterator<Item = &'a mut O>
     where
         O: Object<Entry = T> + 'a,
     {
@@ -208,15 +208,19 @@ impl<T> Store<T> {
 }
 
 impl Store {
-    pub(super) fn last_dependent_access(&self, operation: Operation) -> Option<&Access> {
+    /// The accesses `operation` depends on (vmspec patch: several for an
+    /// atomic store or rmw, see `rt::atomic`; at most one otherwise).
+    pub(super) fn dependent_accesses(&self, operation: Operation, refined: bool) -> Vec<&Access> {
         match &self.entries[operation.obj.index] {
-            Entry::Arc(entry) => entry.last_dependent_access(operation.action.into()),
-            Entry::Atomic(entry) => entry.last_dependent_access(operation.action.into()),
-            Entry::Mutex(entry) => entry.last_dependent_access(),
-            Entry::Condvar(entry) => entry.last_dependent_access(),
-            Entry::Notify(entry) => entry.last_dependent_access(),
-            Entry::RwLock(entry) => entry.last_dependent_access(),
-            Entry::Channel(entry) => entry.last_dependent_access(operation.action.into()),
+            Entry::Arc(entry) => entry.last_dependent_access(operation.action.into()).into_iter().collect(),
+            Entry::Atomic(entry) => entry
+                .dependent_accesses(operation.action.into(), refined)
+                .collect(),
+            Entry::Mutex(entry) => entry.last_dependent_access().into_iter().collect(),
+            Entry::Condvar(entry) => entry.last_dependent_access().into_iter().collect(),
+            Entry::Notify(entry) => entry.last_dependent_access().into_iter().collect(),
+            Entry::RwLock(entry) => entry.last_dependent_access().into_iter().collect(),
+            Entry::Channel(entry) => entry.last_dependent_access(operation.action.into()).into_iter().collect(),
             obj => panic!(
                 "object is not branchable {:?}; ref = {:?}",
                 obj, operation.obj
@@ -229,11 +233,12 @@ impl Store {
         operation: Operation,
         path_id: usize,
         dpor_vv: &VersionVec,
+        thread: usize,
     ) {
         match &mut self.entries[operation.obj.index] {
             Entry::Arc(entry) => entry.set_last_access(operation.action.into(), path_id, dpor_vv),
             Entry::Atomic(entry) => {
-                entry.set_last_access(operation.action.into(), path_id, dpor_vv)
+                entry.set_last_access(operation.action.into(), path_id, dpor_vv, thread)
             }
             Entry::Mutex(entry) => entry.set_last_access(path_id, dpor_vv),
             Entry::Condvar(entry) => entry.set_last_access(path_id, dpor_vv),

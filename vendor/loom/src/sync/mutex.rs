@@ -63,6 +63,19 @@ impl<T: ?Sized> Mutex<T> {
         }
     }
 
+    /// vmspec patch: takes the lock if it is free, with no branch point
+    /// (see VMSPEC-PATCH.md); `None` if it is held.
+    pub fn try_lock_unscheduled(&self) -> Option<MutexGuard<'_, T>> {
+        if self.object.try_acquire_unscheduled() {
+            Some(MutexGuard {
+                lock: self,
+                data: Some(self.data.lock().unwrap()),
+            })
+        } else {
+            None
+        }
+    }
+
     /// Returns a mutable reference to the underlying data.
     pub fn get_mut(&mut self) -> LockResult<&mut T> {
         Ok(self.data.get_mut().unwrap())
