@@ -34,6 +34,19 @@ impl Expect {
     }
 }
 
+/// A loom "bound" that bounds nothing: loom explores every interleaving
+/// (its DPOR still prunes equivalent ones).
+pub const UNBOUNDED: usize = usize::MAX;
+
+/// How reports name a loom bound: `bound 3`, or `unbounded`.
+pub fn bound_name(bound: usize) -> String {
+    if bound == UNBOUNDED {
+        "unbounded".to_string()
+    } else {
+        format!("bound {bound}")
+    }
+}
+
 /// A small thread program over one subsystem.
 #[derive(Clone, Copy, Debug)]
 pub struct Scenario {
@@ -42,8 +55,9 @@ pub struct Scenario {
     pub summary: &'static str,
     /// Model threads, the main one and actors included.
     pub threads: usize,
-    /// loom preemption bound for the exhaustive run; `None` when the
-    /// scenario is too large for loom (PCT only).
+    /// loom preemption bound for the exhaustive run ([`UNBOUNDED`]: none,
+    /// every interleaving); `None` when the scenario is too large for loom
+    /// (PCT only).
     pub loom_bound: Option<usize>,
     /// PCT bug depth.
     pub pct_depth: usize,

@@ -50,8 +50,8 @@ pub struct Explore {
     /// Explorer; default: loom where the scenario declares a bound, else pct.
     #[arg(long)]
     pub sched: Option<SchedArg>,
-    /// loom preemption bound (1-6); default: the scenario's.
-    #[arg(long)]
+    /// loom preemption bound (1-6, or `none`: every interleaving); default: the scenario's.
+    #[arg(long, value_parser = parse_bound)]
     pub bound: Option<usize>,
     /// Executions for pct/random/std (and the cap for dfs).
     #[arg(long)]
@@ -172,4 +172,13 @@ pub enum BenchExplorer {
     Loom,
     Pct,
     Std,
+}
+
+/// `--bound`: a number, or `none` for [`crate::scenario::UNBOUNDED`].
+fn parse_bound(v: &str) -> Result<usize, String> {
+    if v == "none" {
+        return Ok(crate::scenario::UNBOUNDED);
+    }
+    v.parse()
+        .map_err(|_| format!("'{v}' is not a bound: a number from 1 to 6, or none"))
 }

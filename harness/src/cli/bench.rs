@@ -90,7 +90,7 @@ fn overhead(s: &'static Scenario, iterations: usize) -> Vec<Overhead> {
         let runs = Arc::new(AtomicU64::new(0));
         let r2 = runs.clone();
         let mut b = loom::model::Builder::new();
-        b.preemption_bound = Some(bound);
+        b.preemption_bound = (bound != crate::scenario::UNBOUNDED).then_some(bound);
         b.check(move || {
             r2.fetch_add(1, Relaxed);
             bare::on_loom::body();
@@ -112,7 +112,7 @@ fn overhead(s: &'static Scenario, iterations: usize) -> Vec<Overhead> {
     vec![
         Overhead {
             program: s.id.to_string(),
-            explorer: format!("loom bound {bound}"),
+            explorer: format!("loom {}", crate::scenario::bound_name(bound)),
             facade_seconds: facade_loom.seconds,
             bare_seconds: bare_loom,
             facade_executions: facade_loom.executions,

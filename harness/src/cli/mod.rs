@@ -99,9 +99,9 @@ pub fn main(scenarios: Vec<Scenario>, args: Vec<String>) -> ExitCode {
     let result = match cli.cmd {
         Cmd::List => {
             for s in scenarios {
-                let bound = s
-                    .loom_bound
-                    .map_or("pct only".to_string(), |b| format!("loom bound {b}"));
+                let bound = s.loom_bound.map_or("pct only".to_string(), |b| {
+                    format!("loom {}", crate::scenario::bound_name(b))
+                });
                 let params: String = s
                     .params
                     .iter()

@@ -22,7 +22,7 @@ fn bad<T>(msg: impl Into<String>) -> Result<T, BadInput> {
 /// Validates the numeric options once, before anything runs.
 pub fn validate(e: &Explore) -> Result<(), BadInput> {
     if let Some(b) = e.bound {
-        if !(1..=6).contains(&b) {
+        if !(1..=6).contains(&b) && b != crate::scenario::UNBOUNDED {
             return bad(format!(
                 "--bound {b} is out of range: loom preemption bounds go from 1 (a bound of 0 explores no race) to 6"
             ));

@@ -11,7 +11,7 @@ const MAX_BRANCHES: usize = 10_000;
 
 pub(super) fn run(shared: &Arc<RunShared>, body: fn(), bound: usize, max: Option<usize>) {
     let mut b = loom::model::Builder::new();
-    b.preemption_bound = Some(bound);
+    b.preemption_bound = (bound != crate::scenario::UNBOUNDED).then_some(bound);
     b.max_branches = MAX_BRANCHES;
     b.max_permutations = max;
     b.checkpoint_file = None;

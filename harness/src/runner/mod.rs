@@ -53,7 +53,7 @@ impl Sched {
     /// A short description for reports (`loom bound 2`, `pct depth 3 seed 1`).
     pub fn describe(&self) -> String {
         match self {
-            Sched::Loom { bound, .. } => format!("loom bound {bound}"),
+            Sched::Loom { bound, .. } => format!("loom {}", crate::scenario::bound_name(*bound)),
             Sched::Pct { depth, seed, .. } => format!("pct depth {depth} seed {seed}"),
             Sched::Random { seed, .. } => format!("random seed {seed}"),
             Sched::Dfs { .. } => "dfs".to_string(),
@@ -71,6 +71,9 @@ pub struct RunSpec {
     pub params: BTreeMap<String, String>,
     /// Stop in `model::exec::vmspec_break` at this event (replay only).
     pub break_at: Option<usize>,
+    /// Record each execution's final-state fingerprint
+    /// ([`fingerprint`]; `scenarios/tests/reduction.rs`).
+    pub fingerprints: bool,
 }
 
 impl RunSpec {
@@ -81,6 +84,7 @@ impl RunSpec {
             sched,
             mutant: None,
             break_at: None,
+            fingerprints: false,
             params: scenario
                 .params
                 .iter()
@@ -97,6 +101,7 @@ impl RunSpec {
             params: self.params.clone(),
             orders: self.scenario.orders.to_vec(),
             break_at: self.break_at,
+            fingerprints: self.fingerprints,
         }))
     }
 }
@@ -124,6 +129,9 @@ pub struct Outcome {
     pub found: Vec<Found>,
     pub graph: LockGraph,
     pub coverage: BTreeMap<&'static str, u64>,
+    /// The distinct final states of the executions that ended normally,
+    /// if the spec asked for them ([`RunSpec::fingerprints`]).
+    pub fingerprints: std::collections::BTreeSet<u64>,
 }
 
 impl Outcome {
@@ -143,7 +151,35 @@ pub(crate) fn execute(backend: Backend, run: &Arc<RunShared>, body: fn()) -> Arc
     let exec = Exec::begin(backend, run.clone());
     body();
     exec::exit_execution();
+    if run.config.fingerprints {
+        run.add_fingerprint(fingerprint(&exec.events()));
+    }
     exec
+}
+
+/// A fingerprint of the state an execution ended in, from its trace: the
+/// last value written to every modelled word (atomics, the ports' keyed
+/// words, PTEs and TLB entries: what the trace shows as `atomic`) and
+/// whether each kmem object ended allocated or freed, with its generation.
+/// Two explorations of one scenario that reach the same final states have
+/// the same set of fingerprints; ghost-only state (lists under `Locked` and
+/// `Keyed`, the ports' ledgers) is not in it.
+pub fn fingerprint(events: &[model::trace::Event]) -> u64 {
+    use model::trace::Op;
+    use std::hash::{Hash, Hasher};
+    let mut last: BTreeMap<model::trace::ObjName, (u8, u64)> = BTreeMap::new();
+    for e in events {
+        let v = match e.op {
+            Op::Store | Op::Swap | Op::FetchOp | Op::CasOk if e.obj.kind == "atomic" => (0, e.b),
+            Op::Alloc => (1, e.a),
+            Op::Free => (2, e.a),
+            _ => continue,
+        };
+        last.insert(e.obj, v);
+    }
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    last.hash(&mut h);
+    h.finish()
 }
 
 /// Runs `spec` to completion (or to its first fatal violation).
@@ -203,6 +239,7 @@ pub fn run_with(spec: &RunSpec, shared: Arc<RunShared>) -> Outcome {
         found,
         graph,
         coverage: shared.coverage(),
+        fingerprints: shared.fingerprints(),
     }
 }
 

@@ -1,7 +1,7 @@
 use crate::check::Violation;
 use crate::lockdep::{LockGraph, LockOrder};
 use crate::trace::Event;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 
@@ -19,6 +19,9 @@ pub struct RunConfig {
     /// Call [`super::vmspec_break`] when an execution logs its event with
     /// this index (`vmspec replay --break-at`).
     pub break_at: Option<usize>,
+    /// Record a fingerprint of each execution's final state
+    /// ([`RunShared::fingerprints`]).
+    pub fingerprints: bool,
 }
 
 /// A violation with the trace of the execution that produced it.
@@ -39,6 +42,7 @@ pub struct RunShared {
     violations: Mutex<Vec<Captured>>,
     graph: Mutex<LockGraph>,
     coverage: Mutex<BTreeMap<&'static str, u64>>,
+    fingerprints: Mutex<BTreeSet<u64>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -98,6 +102,17 @@ impl RunShared {
 
     pub fn coverage(&self) -> BTreeMap<&'static str, u64> {
         lock(&self.coverage).clone()
+    }
+
+    /// Records the fingerprint of an execution's final state.
+    pub fn add_fingerprint(&self, f: u64) {
+        lock(&self.fingerprints).insert(f);
+    }
+
+    /// The distinct final states the run's executions ended in (when
+    /// [`RunConfig::fingerprints`] is set).
+    pub fn fingerprints(&self) -> BTreeSet<u64> {
+        lock(&self.fingerprints).clone()
     }
 
     /// The value of model parameter `key`, if set.

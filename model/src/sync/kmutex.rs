@@ -8,6 +8,12 @@ use crate::lockdep::How;
 use crate::trace::{ObjName, Op};
 use std::panic::Location;
 
+/// A mutant of the reduction itself: the exit of a tried mutex is no
+/// scheduling point either. Unsound (a `mutex_tryenter` observes whether
+/// the mutex is held); `scenarios/tests/reduction.rs` shows that it loses
+/// finding F2.
+pub const UNSOUND_TRIED_EXIT: &str = "unsound-tried-exit";
+
 #[derive(Default)]
 struct State {
     owner: Option<Tid>,
@@ -156,7 +162,7 @@ impl KMutex {
             s.owner = None;
             ((), s.waiters > 0)
         };
-        if self.tried {
+        if self.tried && !crate::exec::mutant(UNSOUND_TRIED_EXIT) {
             self.st.with(release);
         } else {
             // No scheduling point unless it wakes a waiter: the exit of a

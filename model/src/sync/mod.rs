@@ -32,7 +32,7 @@ pub use atomic::{AtomicBool, AtomicU16, AtomicU32, AtomicU64, AtomicUsize, Order
 pub use callout::{CalloutId, Callouts, Handler};
 pub use iolock::IoLock;
 pub use kcondvar::{KCondvar, Wakeup};
-pub use kmutex::KMutex;
+pub use kmutex::{KMutex, UNSOUND_TRIED_EXIT};
 pub use locked::Locked;
 pub(crate) use monitor::Monitor;
 pub use pagelock::{PageLock, Se};
