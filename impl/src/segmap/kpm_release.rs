@@ -59,9 +59,26 @@ impl Segmap {
         let sl = [&s.mtx];
         let flags = s.flags.read(&sl);
         if flags & SM_NOTKPM_RELEASED != 0 {
+            // seg_map.c:2089-2092: the slot was also released through its
+            // segkmap window, whose translations may outlive the identity
+            // dropped above. The seed unloads `addr`, the kpm address
+            // (finding F6): the segkmap translations stay, and with the
+            // flag cleared, grab_smp does not unload them either
+            // (1163-1172) when it reuses the slot for another block.
             cover("segmap.kpm_inval_notkpm");
+            seed("seg_map.c:2090");
             s.flags.write(flags & !SM_NOTKPM_RELEASED, &sl);
-            self.hat_unload(addr, MAXBSIZE);
+            let unload = if self.fixes.notkpm_unload_window {
+                Self::slot_addr(smp)
+            } else {
+                addr
+            };
+            seed("seg_map.c:2091");
+            self.hat_unload(unload, MAXBSIZE);
+            self.check_xlate(
+                smp,
+                "segmap_release(SM_INVAL) of a kpm window after hat_unload",
+            );
         }
     }
 

@@ -55,9 +55,9 @@
 //! `VOP_PUTPAGE` a trace-only stand-in (`standin`). The sequential
 //! reference model is `spec`.
 //!
-//! The port is the seed as written. Its five findings (F1-F4 in
-//! `freelist`, F5 in `kpm`) each have a minimal fix, a field of
-//! [`Fixes`] that scenarios turn on by name.
+//! The port is the seed as written. Its six findings (F1-F4 in
+//! `freelist`, F5 in `kpm`, F6 in `kpm_release`) each have a minimal fix,
+//! a field of [`Fixes`] that scenarios turn on by name.
 
 mod checks;
 mod consts;

@@ -20,7 +20,7 @@ pub(crate) fn kpm_segmap(npages: usize, ncpus: u32) -> Arc<Segmap> {
 }
 
 /// As [`kpm_segmap`], with `fixes`.
-fn kpm_segmap_fixed(npages: usize, ncpus: u32, fixes: Fixes) -> Arc<Segmap> {
+pub(crate) fn kpm_segmap_fixed(npages: usize, ncpus: u32, fixes: Fixes) -> Arc<Segmap> {
     kpm_segmap_holes(npages, ncpus, fixes, 0)
 }
 

@@ -8,6 +8,7 @@ mod flip;
 mod hashin;
 mod inval;
 mod kpm;
+mod kpm_notkpm;
 mod kpm_write;
 mod nofree;
 mod otherlist;
@@ -54,6 +55,8 @@ pub const SCENARIOS: &[Scenario] = &[
     kpm::KPM_VALIDKPME_ORDER,
     kpm::KPM_VALIDKPME_FIXED,
     kpm::KPM_FALLBACKS,
+    kpm_notkpm::KPM_INVAL_NOTKPM,
+    kpm_notkpm::KPM_INVAL_NOTKPM_FIXED,
     kpm_write::KPM_WRITE,
     prefault::PREFAULT_OFFSET,
     putpage::PUTPAGE_FLAGS,
