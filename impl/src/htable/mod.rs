@@ -78,7 +78,7 @@ mod reserve;
 mod share;
 mod steal;
 mod walk;
-mod windows;
+pub mod windows;
 mod world;
 mod x86hat;
 

@@ -272,6 +272,48 @@ pub const KPM_PAGE_BUSY_RETRY: Scenario = Scenario {
     body: page_busy_sleep_fixed,
 };
 
+/// Three slots. Key 3's slot is left alone on the allocation queue with
+/// its kpme naming key 3's page, and two slots (keys 2 and 1, segkmap
+/// windows, no kpme) wait on the release queue. A pages key 3 out (page
+/// exclusive) while B needs a slot for key 0: B skips key 3's slot for
+/// its locked page (seg_map.c:1303-1314), finds the release queue full
+/// and flips the queues after a pause (1260-1273), where F4's allocator,
+/// with nothing released, sleeps.
+fn page_busy_flip_body() {
+    let sm = kpm_segmap(3, 8);
+    use_window(&sm, 0, 0);
+    use_kpm(&sm, 3, 0);
+    // Key 2 takes the last slot the allocation queue had; key 1 flips the
+    // queues and takes key 0's slot, leaving key 3's alone.
+    let a2 = sm.getmap(VP, key(2));
+    let a1 = sm.getmap(VP, key(1));
+    sm.release(a2, 0);
+    sm.release(a1, 0);
+    let bodies: Vec<(&'static str, Body)> = vec![
+        (
+            "pageout",
+            Box::new(|sm: &Segmap| {
+                sm.pageout(VP, key(3));
+            }),
+        ),
+        ("alloc", Box::new(|sm: &Segmap| use_kpm(sm, 0, 0))),
+    ];
+    run_threads(&sm, bodies);
+}
+
+pub const KPM_PAGE_BUSY_FLIP: Scenario = Scenario {
+    id: "segmap/kpm-page-busy-flip",
+    summary: "segkpm: an allocator skips a free slot whose kpm page a page-out holds and flips to the slots released meanwhile",
+    threads: 3,
+    loom_bound: Some(3),
+    pct_depth: 3,
+    expect: Expect::Pass,
+    mutants: &[],
+    orders: &[&LOCK_ORDER],
+    params: &[],
+    body: page_busy_flip_body,
+};
+
 /// One thread: key 1 cached with a valid kpme (a kpm window taken and
 /// released), then a segkmap window on key 1 (`segmap_getmap`, never
 /// kpm) released with SM_INVAL. The release unmaps the kpme with

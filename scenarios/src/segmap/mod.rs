@@ -52,6 +52,7 @@ pub const SCENARIOS: &[Scenario] = &[
     kpm::KPM_SHARED_HIT,
     kpm::KPM_PAGE_BUSY_SLEEP,
     kpm::KPM_PAGE_BUSY_RETRY,
+    kpm::KPM_PAGE_BUSY_FLIP,
     kpm::KPM_VALIDKPME_ORDER,
     kpm::KPM_VALIDKPME_FIXED,
     kpm::KPM_FALLBACKS,
