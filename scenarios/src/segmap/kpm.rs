@@ -4,12 +4,12 @@
 //! (seg_map.c:1294-1322); a release finds its slot from the address
 //! through the per-CPU last-slot hint (seg_map.c:2277-2332).
 
-use super::common::{key, run_threads, use_window, Body, VP};
+use super::common::{key, run_threads, use_window, Body, BASE, VP};
 use harness::{Expect, Mutant, Scenario};
 use model::check::{SYNC_DEADLOCK, SYNC_LOCKORDER};
 use std::sync::Arc;
 use subsys::segmap::{
-    FaultType, Fixes, PageUniverse, SegRw, Segmap, SegmapConfig, KPM_BASE, LOCK_ORDER, SEGMAP_KPM,
+    FaultType, Fixes, PageUniverse, SegRw, Segmap, SegmapConfig, KPM_BASE, SEGMAP_KPM,
     SEGMAP_KPM_GRAB, SEGMAP_KPM_MAP, SM_FAULT, SM_INVAL, SM_LOCKPROTO, SM_PAGECREATE,
 };
 
@@ -79,18 +79,13 @@ fn reclaim_body() {
 pub const KPM_RECLAIM_RACE: Scenario = Scenario {
     id: "segmap/kpm-reclaim-race",
     summary: "segkpm: a kpm hit on a free slot races its reuse, which must lock and unmap its page",
-    threads: 3,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[Mutant {
         name: subsys::segmap::mutants::KPM_RELEASE_NO_UNLOCK,
         catches: SEGMAP_KPM,
         summary: "segmap_release of a kpm window leaves its page locked (seg_map.c:2109-2110)",
     }],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: reclaim_body,
+    ..BASE
 };
 
 /// A thread that pages key 1 out: holds its page exclusive and removes its
@@ -123,10 +118,6 @@ fn trylock_body() {
 pub const KPM_TRYLOCK: Scenario = Scenario {
     id: "segmap/kpm-trylock",
     summary: "segkpm: the allocator meets a free slot whose page a page-out holds exclusive",
-    threads: 3,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[
         Mutant {
             name: subsys::segmap::mutants::KPM_SKIP_TRYLOCK,
@@ -140,9 +131,8 @@ pub const KPM_TRYLOCK: Scenario = Scenario {
                 "get_free_smp does not re-check the kpme once it has the page (seg_map.c:1316)",
         },
     ],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: trylock_body,
+    ..BASE
 };
 
 /// One CPU, two slots. A takes a kpm window on key 1 and releases it
@@ -168,10 +158,7 @@ pub const KPM_LAST_SMAP: Scenario = Scenario {
     id: "segmap/kpm-last-smap",
     summary:
         "segkpm: a release finds its slot while the CPU's last-slot hint names a slot being reused",
-    threads: 3,
     loom_bound: Some(2),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[
         Mutant {
             name: subsys::segmap::mutants::KPM_LAST_SMAP_NO_RECHECK,
@@ -185,9 +172,8 @@ pub const KPM_LAST_SMAP: Scenario = Scenario {
                 "an SM_INVAL release of a kpm window keeps the slot's kpm mapping (seg_map.c:2088)",
         },
     ],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: last_smap_body,
+    ..BASE
 };
 
 /// `segmap/shared-hit` with segkpm on: key 1 cached and free; one thread
@@ -214,14 +200,8 @@ fn shared_body() {
 pub const KPM_SHARED_HIT: Scenario = Scenario {
     id: "segmap/kpm-shared-hit",
     summary: "segkpm: a kpm window and a segkmap window on one cached key (shared-hit's twin)",
-    threads: 3,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
-    mutants: &[],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: shared_body,
+    ..BASE
 };
 
 /// One slot, free and kpm-mapping key 1's page. A pages key 1 out
@@ -248,28 +228,18 @@ fn page_busy_sleep_fixed() {
 pub const KPM_PAGE_BUSY_SLEEP: Scenario = Scenario {
     id: "segmap/kpm-page-busy-sleep",
     summary: "FINDING F4: an allocator skips a free slot whose kpm page is locked, sleeps, and is never woken",
-    threads: 3,
     loom_bound: Some(2),
-    pct_depth: 3,
     expect: Expect::Finding(&[SYNC_DEADLOCK]),
-    mutants: &[],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: page_busy_sleep_body,
+    ..BASE
 };
 
 /// The same program with F4 fixed (`Fixes::page_locked_no_sleep`).
 pub const KPM_PAGE_BUSY_RETRY: Scenario = Scenario {
     id: "segmap/kpm-page-busy-retry",
     summary: "segkpm: an allocator that skipped a free slot for its locked kpm page pauses and walks again instead of sleeping (F4 fixed)",
-    threads: 3,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
-    mutants: &[],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: page_busy_sleep_fixed,
+    ..BASE
 };
 
 /// Three slots. Key 3's slot is left alone on the allocation queue with
@@ -304,14 +274,8 @@ fn page_busy_flip_body() {
 pub const KPM_PAGE_BUSY_FLIP: Scenario = Scenario {
     id: "segmap/kpm-page-busy-flip",
     summary: "segkpm: an allocator skips a free slot whose kpm page a page-out holds and flips to the slots released meanwhile",
-    threads: 3,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
-    mutants: &[],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: page_busy_flip_body,
+    ..BASE
 };
 
 /// One thread: key 1 cached with a valid kpme (a kpm window taken and
@@ -338,10 +302,8 @@ pub const KPM_VALIDKPME_ORDER: Scenario = Scenario {
     loom_bound: Some(1),
     pct_depth: 1,
     expect: Expect::Finding(&[SYNC_LOCKORDER]),
-    mutants: &[],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: validkpme_body,
+    ..BASE
 };
 
 /// Key 1 cached with a valid kpme, F5 fixed. A takes a segkmap window on
@@ -364,10 +326,6 @@ fn validkpme_fixed_body() {
 pub const KPM_VALIDKPME_FIXED: Scenario = Scenario {
     id: "segmap/kpm-validkpme-fixed",
     summary: "segkpm: an SM_INVAL release locks the kpme's page before the slot while a page-out holds it (F5 fixed)",
-    threads: 3,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[
         Mutant {
             name: subsys::segmap::mutants::VALIDKPME_WAIT_UNDER_SLOT,
@@ -380,9 +338,8 @@ pub const KPM_VALIDKPME_FIXED: Scenario = Scenario {
             summary: "fix F5 goes on without the busy page: the release unmaps the kpme without its page lock",
         },
     ],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: validkpme_fixed_body,
+    ..BASE
 };
 
 /// Two slots; key 1 cached with a valid kpme, block 2 a hole. A pages key
@@ -410,12 +367,6 @@ fn fallbacks_body() {
 pub const KPM_FALLBACKS: Scenario = Scenario {
     id: "segmap/kpm-fallbacks",
     summary: "segkpm: a kpm hit waits for a page-out of its page; SM_LOCKPROTO on a hole and a read past EOF fall back to segkmap",
-    threads: 3,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
-    mutants: &[],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: fallbacks_body,
+    ..BASE
 };

@@ -4,10 +4,10 @@
 //! translations: grab_smp (1163-1172) or the last SM_INVAL/SM_DESTROY
 //! release of a kpm window (2089-2092), which passes the kpm address.
 
-use super::common::{key, VP};
+use super::common::{key, BASE, VP};
 use super::kpm::{kpm_segmap_fixed, use_kpm};
 use harness::{Expect, Scenario};
-use subsys::segmap::{Fixes, LOCK_ORDER, SEGMAP_XLATE, SM_INVAL};
+use subsys::segmap::{Fixes, SEGMAP_XLATE, SM_INVAL};
 
 /// One slot, one thread. Key 1 through the segkmap window (`segmap_getmap`
 /// is never kpm, 1643-1646): a write faults its page in, and the
@@ -49,10 +49,8 @@ pub const KPM_INVAL_NOTKPM: Scenario = Scenario {
     loom_bound: Some(1),
     pct_depth: 1,
     expect: Expect::Finding(&[SEGMAP_XLATE]),
-    mutants: &[],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: seed_body,
+    ..BASE
 };
 
 /// F6 fixed (`Fixes::notkpm_unload_window`): the release unloads the
@@ -63,9 +61,6 @@ pub const KPM_INVAL_NOTKPM_FIXED: Scenario = Scenario {
     threads: 1,
     loom_bound: Some(1),
     pct_depth: 1,
-    expect: Expect::Pass,
-    mutants: &[],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: fixed_body,
+    ..BASE
 };
