@@ -1,8 +1,26 @@
 //! What the pcache scenarios share: a tiny cache, one segment, threads.
 
+use harness::{Expect, Scenario};
 use model::sync::{spawn, Callouts, JoinHandle};
 use std::sync::Arc;
-use subsys::pcache::{Fixes, Memory, Pcache, PcacheConfig, Request, Tag};
+use subsys::pcache::{Fixes, Memory, Pcache, PcacheConfig, Request, Tag, LOCK_ORDER};
+
+/// What a pcache scenario is unless it says otherwise: main and one
+/// thread, loom bound 3, PCT depth 3, every check holds, pcache's lock
+/// order, no mutants and no parameters. A scenario states its id, summary
+/// and body, and what differs (`..BASE`).
+pub(crate) const BASE: Scenario = Scenario {
+    id: "",
+    summary: "",
+    threads: 2,
+    loom_bound: Some(3),
+    pct_depth: 3,
+    expect: Expect::Pass,
+    mutants: &[],
+    orders: &[&LOCK_ORDER],
+    params: &[],
+    body: || {},
+};
 
 /// A cache of one non-wired and one wired bucket, under `memory`.
 pub(crate) fn cache(memory: Memory, fixes: Fixes) -> Arc<Pcache> {
