@@ -160,7 +160,7 @@ pub fn follow(shared: Arc<RunShared>, body: fn(), trace: &[Event]) -> GuideResul
             tried.insert(switch, before + d);
             let r = once(Arc::new(RunShared::new(shared.config.clone())), &tried);
             departure(trace, &r.events)
-                .map_or(true, |at| at > k)
+                .is_none_or(|at| at > k)
                 .then_some((tried, r))
         });
         let Some((tried, r)) = further else { break };
