@@ -17,26 +17,18 @@ mod steal;
 mod teardown;
 mod tlb;
 
-use harness::{Expect, Scenario};
+use harness::Scenario;
 use model::sync::{spawn, JoinHandle};
 use std::sync::Arc;
 use subsys::htable::{World, LOCK_ORDER};
 
-/// What an htable scenario is unless it says otherwise: main and one
-/// thread, loom bound 3, PCT depth 3, every check holds, htable's lock
-/// order, no mutants and no parameters. A scenario states its id, summary
-/// and body, and what differs (`..BASE`).
+/// What an htable scenario is unless it says otherwise: main and one thread
+/// under htable's lock order, the rest as [`Scenario::DEFAULTS`]. A
+/// scenario states its id, summary and body, and what differs (`..BASE`).
 const BASE: Scenario = Scenario {
-    id: "",
-    summary: "",
     threads: 2,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
-    mutants: &[],
     orders: &[&LOCK_ORDER],
-    params: &[],
-    body: || {},
+    ..Scenario::DEFAULTS
 };
 
 /// The htable scenarios.

@@ -1,25 +1,17 @@
 //! What the pcache scenarios share: a tiny cache, one segment, threads.
 
-use harness::{Expect, Scenario};
+use harness::Scenario;
 use model::sync::{spawn, Callouts, JoinHandle};
 use std::sync::Arc;
 use subsys::pcache::{Fixes, Memory, Pcache, PcacheConfig, Request, Tag, LOCK_ORDER};
 
-/// What a pcache scenario is unless it says otherwise: main and one
-/// thread, loom bound 3, PCT depth 3, every check holds, pcache's lock
-/// order, no mutants and no parameters. A scenario states its id, summary
-/// and body, and what differs (`..BASE`).
+/// What a pcache scenario is unless it says otherwise: main and one thread
+/// under pcache's lock order, the rest as [`Scenario::DEFAULTS`]. A
+/// scenario states its id, summary and body, and what differs (`..BASE`).
 pub(crate) const BASE: Scenario = Scenario {
-    id: "",
-    summary: "",
     threads: 2,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
-    mutants: &[],
     orders: &[&LOCK_ORDER],
-    params: &[],
-    body: || {},
+    ..Scenario::DEFAULTS
 };
 
 /// A cache of one non-wired and one wired bucket, under `memory`.

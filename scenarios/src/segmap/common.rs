@@ -1,25 +1,17 @@
 //! What the segmap scenarios share: keys, a segment, one use of a window.
 
-use harness::{Expect, Scenario};
+use harness::Scenario;
 use model::sync::{spawn, AtomicU32, KCondvar, KMutex, Ordering};
 use std::sync::Arc;
 use subsys::segmap::{Fixes, PageUniverse, Segmap, SegmapConfig, Vnode, LOCK_ORDER, MAXBSIZE};
 
-/// What a segmap scenario is unless it says otherwise: main and two
-/// threads, loom bound 3, PCT depth 3, every check holds, segmap's lock
-/// order, no mutants and no parameters. A scenario states its id, summary
-/// and body, and what differs (`..BASE`).
+/// What a segmap scenario is unless it says otherwise: main and two threads
+/// under segmap's lock order, the rest as [`Scenario::DEFAULTS`]. A
+/// scenario states its id, summary and body, and what differs (`..BASE`).
 pub(crate) const BASE: Scenario = Scenario {
-    id: "",
-    summary: "",
     threads: 3,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
-    mutants: &[],
     orders: &[&LOCK_ORDER],
-    params: &[],
-    body: || {},
+    ..Scenario::DEFAULTS
 };
 
 /// The vnode every scenario maps.

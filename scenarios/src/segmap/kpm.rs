@@ -88,13 +88,13 @@ pub const KPM_RECLAIM_RACE: Scenario = Scenario {
     ..BASE
 };
 
-/// A thread that pages key 1 out: holds its page exclusive and removes its
-/// kpm mappings (`Segmap::pageout`).
-fn pageout_key1() -> (&'static str, Body) {
+/// A thread that pages key `n` out: holds its page exclusive and removes
+/// its kpm mappings (`Segmap::pageout`).
+fn pageout_key(n: u64) -> (&'static str, Body) {
     (
         "pageout",
-        Box::new(|sm: &Segmap| {
-            sm.pageout(VP, key(1));
+        Box::new(move |sm: &Segmap| {
+            sm.pageout(VP, key(n));
         }),
     )
 }
@@ -102,7 +102,7 @@ fn pageout_key1() -> (&'static str, Body) {
 /// A pages key 1 out while B takes and releases a kpm window on key 2.
 fn pageout_vs_alloc(sm: &Arc<Segmap>) {
     let bodies: Vec<(&'static str, Body)> = vec![
-        pageout_key1(),
+        pageout_key(1),
         ("alloc", Box::new(|sm: &Segmap| use_kpm(sm, 2, 0))),
     ];
     run_threads(sm, bodies);
@@ -260,12 +260,7 @@ fn page_busy_flip_body() {
     sm.release(a2, 0);
     sm.release(a1, 0);
     let bodies: Vec<(&'static str, Body)> = vec![
-        (
-            "pageout",
-            Box::new(|sm: &Segmap| {
-                sm.pageout(VP, key(3));
-            }),
-        ),
+        pageout_key(3),
         ("alloc", Box::new(|sm: &Segmap| use_kpm(sm, 0, 0))),
     ];
     run_threads(&sm, bodies);
@@ -316,7 +311,7 @@ fn validkpme_fixed_body() {
     use_kpm(&sm, 1, 0);
     let bodies: Vec<(&'static str, Body)> = vec![
         ("inval", Box::new(|sm: &Segmap| use_window(sm, 1, SM_INVAL))),
-        pageout_key1(),
+        pageout_key(1),
     ];
     run_threads(&sm, bodies);
 }
@@ -352,7 +347,7 @@ fn fallbacks_body() {
     let sm = kpm_segmap_holes(2, 8, Fixes::default(), 1 << 2);
     use_kpm(&sm, 1, 0);
     let bodies: Vec<(&'static str, Body)> = vec![
-        pageout_key1(),
+        pageout_key(1),
         ("hit", Box::new(|sm: &Segmap| use_kpm(sm, 1, 0))),
     ];
     run_threads(&sm, bodies);
