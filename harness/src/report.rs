@@ -48,7 +48,7 @@ pub fn violation(
                 c.minimized.preemptions(),
                 c.attempts
             );
-            if let Origin::Searched { execution, why } = c.origin {
+            if let Origin::Searched { execution, why } = &c.origin {
                 let _ = writeln!(
                     s,
                     "  (the trace does not convert into a shuttle schedule ({why}); this schedule is PCT execution {execution} failing the same check)"

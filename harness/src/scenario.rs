@@ -73,6 +73,24 @@ pub struct Scenario {
 }
 
 impl Scenario {
+    /// What a subsystem's base declaration (the one its scenarios take
+    /// what they do not state from, `..BASE`) takes what it does not state
+    /// from: loom bound 3, PCT depth 3, every check holds, no mutants, no
+    /// parameters. A base states its threads and lock orders; each
+    /// scenario its id, summary and program.
+    pub const DEFAULTS: Scenario = Scenario {
+        id: "",
+        summary: "",
+        threads: 1,
+        loom_bound: Some(3),
+        pct_depth: 3,
+        expect: Expect::Pass,
+        mutants: &[],
+        orders: &[],
+        params: &[],
+        body: || {},
+    };
+
     pub fn subsystem(&self) -> &'static str {
         self.id.split('/').next().unwrap_or(self.id)
     }

@@ -1,7 +1,6 @@
 //! Violations: what a failed check reports, and how it stops an execution.
 
-use crate::exec::{self, ThreadSnapshot};
-use std::fmt;
+use crate::exec;
 
 /// Every live thread is blocked forever (a lock cycle, or waits that no
 /// remaining thread can satisfy).
@@ -43,28 +42,9 @@ pub const SCHED_LIVELOCK: &str = "SCHED-LIVELOCK";
 /// A panic that is not a check (a bug in the scenario or the port).
 pub const PANIC: &str = "PANIC";
 
-/// A failed check, with the state of every thread when it failed.
-#[derive(Clone, Debug)]
-pub struct Violation {
-    /// The CHECKS.md id of the check.
-    pub check: &'static str,
-    pub message: String,
-    /// The thread that detected it (`None`: the backend's scheduler).
-    pub tid: Option<usize>,
-    /// Whether it ended the execution (lock-order violations do not).
-    pub fatal: bool,
-    pub threads: Vec<ThreadSnapshot>,
-}
-
-impl fmt::Display for Violation {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        writeln!(f, "violation {}: {}", self.check, self.message)?;
-        for t in &self.threads {
-            writeln!(f, "  {t}")?;
-        }
-        Ok(())
-    }
-}
+/// A failed check (defined with the execution state it snapshots, so that
+/// the execution layer depends on nothing above it).
+pub use crate::exec::Violation;
 
 /// The panic payload that carries a violation out of an execution; the
 /// violation itself is already recorded in the run.

@@ -9,18 +9,22 @@
 //!
 //! * [`sync`]: kernel mutex, condition variable, rwlock, page lock, atomics,
 //!   threads, callouts and the retry hint.
-//! * [`lockdep`]: held-lock stacks, the class-level order graph, declared
-//!   lock-order tables.
+//! * [`lockdep`]: lock-order validation of every acquisition against the
+//!   tables and the graph of [`lockorder`].
+//! * [`lockorder`]: declared lock-order tables, the class-level order graph
+//!   and its proof (data, below [`exec`]).
 //! * [`machine`]: x86 PTEs, per-CPU TLBs, the MMU walk and shootdowns.
 //! * [`kernel`]: lifetime-tracked arena stand-ins for kmem caches.
 //! * [`check`]: violations, check ids and the `check!` macro.
-//! * [`exec`]: per-execution and per-run state shared by all of the above.
+//! * [`exec`]: per-execution and per-run state shared by all of the above:
+//!   the bottom layer, which imports only [`trace`] and [`lockorder`].
 #![forbid(unsafe_code)]
 
 pub mod check;
 pub mod exec;
 pub mod kernel;
 pub mod lockdep;
+pub mod lockorder;
 pub mod machine;
 pub mod sync;
 pub mod trace;

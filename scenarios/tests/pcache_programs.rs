@@ -10,7 +10,10 @@ use arbitrary::{Arbitrary, Unstructured};
 use harness::{Expect, Scenario};
 use model::sync::spawn;
 use std::sync::{Arc, Mutex};
-use subsys::pcache::{Fixes, Memory, Pcache, PcacheConfig, Request, LOCK_ORDER};
+use subsys::pcache::{
+    Fixes, Memory, Pcache, PcacheConfig, Request, ASYNC_CLAIMS, CHECKDUP_DROPS, DISABLE_EMPTIES,
+    INACTIVE_DUP, LOCK_ORDER,
+};
 
 #[derive(Arbitrary, Clone, Debug)]
 struct RawProgram {
@@ -163,11 +166,6 @@ fn generated_programs_pass_under_pct() {
             *PROGRAM.lock().unwrap() = Some(p.clone());
             format!("{p:?}")
         },
-        &[
-            "pcache.checkdup.drops_smaller",
-            "pcache.pinactive.dup_try_ok",
-            "pcache.ppurge_async.claims",
-            "pcache.p_disable.empties",
-        ],
+        &[CHECKDUP_DROPS, INACTIVE_DUP, ASYNC_CLAIMS, DISABLE_EMPTIES],
     );
 }

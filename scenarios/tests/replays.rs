@@ -62,3 +62,59 @@ fn declared_thread_counts_are_spawned() {
         );
     }
 }
+
+/// The timed wait that times out: the callout actor wakes the waiter,
+/// logs the handler's end, then, logging nothing, marks the callout no
+/// longer running, which `untimeout` in the waiter's wakeup waits for.
+fn times_out() {
+    use model::sync::{Callouts, KCondvar, KMutex, Wakeup};
+    let co = Callouts::start();
+    let m = KMutex::new("test.mutex", 0);
+    let cv = KCondvar::new("test.cv", 0);
+    m.enter();
+    let woken = cv.timed_wait(&m, &co);
+    m.exit();
+    co.shutdown();
+    if woken == Wakeup::TimedOut {
+        model::check::fail(model::check::PANIC, "timed out");
+    }
+}
+
+/// A loom trace in which a thread takes steps that log no event before
+/// another thread's next event (the callout actor's end of a handler,
+/// before the waiter's `untimeout`) is followed event for event: the
+/// follower delays the switch to the waiter until the actor has taken
+/// those steps (at once, the waiter would find the handler running and
+/// wait for it), and the violation replays from loom's own execution.
+#[test]
+fn loom_traces_with_unlogged_steps_are_followed() {
+    use harness::capture::{capture, Origin};
+    use harness::runner::{departure, follow};
+    let s: &'static harness::Scenario = Box::leak(Box::new(harness::Scenario {
+        id: "test/times-out",
+        summary: "",
+        threads: 2,
+        loom_bound: Some(2),
+        pct_depth: 2,
+        expect: harness::Expect::Control(&[model::check::PANIC]),
+        mutants: &[],
+        orders: &[],
+        params: &[],
+        body: times_out,
+    }));
+    let spec = RunSpec::new(
+        s,
+        Sched::Loom {
+            bound: 2,
+            max: None,
+        },
+    );
+    let o = harness::run(&spec);
+    let found = o.find(model::check::PANIC).expect("the wait times out");
+    let trace = &found.captured.events;
+    let r = follow(spec.shared(), s.body, trace);
+    let followed: Vec<String> = r.events.iter().map(|e| format!("t{} {e}", e.tid)).collect();
+    assert_eq!(departure(trace, &r.events), None, "{followed:#?}");
+    let c = capture(&spec, found).expect("a replayable schedule");
+    assert_eq!(c.origin, Origin::Followed);
+}

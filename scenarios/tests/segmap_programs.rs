@@ -10,6 +10,7 @@ use arbitrary::{Arbitrary, Unstructured};
 use harness::{Expect, Scenario};
 use model::sync::spawn;
 use std::sync::{Arc, Mutex};
+use subsys::segmap::windows::{COLOUR_WAKE, GET_NOFREE, KPM_LOCKPROTO, NEXT_FREELIST};
 use subsys::segmap::{
     Fixes, PageUniverse, SegRw, Segmap, SegmapConfig, Vnode, LOCK_ORDER, MAXBSIZE, PAGESIZE,
     SM_FAULT, SM_LOCKPROTO,
@@ -166,10 +167,10 @@ fn generated_programs_pass_under_pct() {
             format!("{p:?}")
         },
         &[
-            "segmap.get_nofree",
-            "segmap.next_freelist",
-            "segmap.colour_wake",
-            "segmap.kpm_lockproto",
+            GET_NOFREE.point,
+            NEXT_FREELIST.point,
+            COLOUR_WAKE.point,
+            KPM_LOCKPROTO.point,
         ],
     );
 }

@@ -4,6 +4,8 @@
 
 use harness::testing::{assert_suite, loom, scenario};
 use harness::{run, RunSpec};
+use subsys::htable::windows as htable;
+use subsys::segmap::windows as w;
 
 #[test]
 fn every_composed_scenario_and_mutant() {
@@ -18,27 +20,23 @@ fn composed_windows_reached() {
         (
             "vm/window-reuse-x86",
             &[
-                "segmap.get_reuse",
-                "segmap.access_fault",
-                "segmap.free_dirty",
-                "htable.x86pte_inval.shootdown",
+                w::GET_REUSE.point,
+                w::ACCESS_FAULT.point,
+                w::FREE_DIRTY.point,
+                htable::INVAL_INVAL,
             ],
         ),
         (
             "vm/inval-vs-access-x86",
-            &[
-                "segmap.rel_hashout",
-                "segmap.free",
-                "htable.x86pte_inval.shootdown",
-            ],
+            &[w::REL_HASHOUT.point, w::FREE.point, htable::INVAL_INVAL],
         ),
         (
             "vm/steal-vs-reuse",
             &[
-                "segmap.free_mapped",
-                "segmap.free",
+                w::FREE_MAPPED.point,
+                w::FREE.point,
                 "htable.steal_active.stole",
-                "htable.unlink_ptp.shootdown",
+                htable::UNLINK_INVAL,
             ],
         ),
     ];

@@ -12,14 +12,17 @@
 //! a wait logs an event (`blocks on`, `cv_wait`), so the follower runs the
 //! waiting thread into its wait, and a spawn, one step for loom, is let
 //! finish before the follower moves on (shuttle's spawn has a scheduling
-//! point between the event and the new task).
+//! point between the event and the new task). Steps that log no event (a
+//! monitor's bookkeeping, such as a callout handler's end, which
+//! `untimeout` waits for) are followed by delaying a switch of threads
+//! where the first attempt departs from the trace ([`runner::follow`]).
 //!
 //! Following fails only when loom's execution reads a value that no
 //! sequentially consistent run of the same steps reads (a weak-memory
-//! outcome of a relaxed load, which shuttle cannot express): the report
-//! names the load. Then a PCT search for the same check in the same
-//! scenario supplies the schedule: a different interleaving with the same
-//! violation, and said so.
+//! outcome of a relaxed load, which shuttle cannot express; checked: the
+//! follower read the last value the trace stores there). Then a PCT
+//! search for the same check in the same scenario supplies the schedule:
+//! a different interleaving with the same violation, and said so.
 
 mod file;
 mod minimize;
@@ -34,7 +37,7 @@ use model::trace::{Event, Op};
 pub const SEARCH_EXECUTIONS: usize = 20_000;
 
 /// Where a captured schedule comes from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Origin {
     /// The shuttle execution that found the violation.
     Recorded,
@@ -42,7 +45,7 @@ pub enum Origin {
     Followed,
     /// Execution `execution` of a PCT search for the same check, because
     /// the trace did not convert; `why` says where following it departed.
-    Searched { execution: u64, why: &'static str },
+    Searched { execution: u64, why: String },
 }
 
 /// A violation's schedule before and after minimization.
@@ -100,24 +103,45 @@ fn confirm(spec: &RunSpec, check: &str, choices: Vec<usize>) -> Result<Schedule,
     }
 }
 
-/// Why following `trace` gave `followed` instead: a load that read
-/// another value after the same steps is a weak-memory outcome.
-fn departure(trace: &[Event], followed: &[Event]) -> &'static str {
-    let same = |a: &Event, b: &Event| a.tid == b.tid && a.op == b.op && a.obj == b.obj;
-    match trace.iter().zip(followed).find(|(a, b)| !same(a, b) || (a.a, a.b) != (b.a, b.b)) {
-        Some((a, b)) if same(a, b) && matches!(a.op, Op::Load | Op::CasFail | Op::CasOk | Op::Swap | Op::FetchOp) => {
-            "loom's execution reads a value no sequentially consistent run of the same steps reads: a weak-memory outcome"
+/// Why following `trace` gave `followed` instead. A weak-memory outcome:
+/// after the same steps, the same access of the same thread read another
+/// value, where the follower read the value of the last store the trace
+/// logs to that object (so loom's was an older one: every store is traced).
+fn departure(trace: &[Event], followed: &[Event]) -> String {
+    let Some(k) = runner::departure(trace, followed) else {
+        return "following the trace under shuttle took another path".to_string();
+    };
+    let (a, b) = (&trace[k], followed.get(k));
+    let last_store = trace[..k]
+        .iter()
+        .rev()
+        .filter(|e| e.obj == a.obj)
+        .find_map(|e| {
+            matches!(e.op, Op::Store | Op::Swap | Op::FetchOp | Op::CasOk).then_some(e.b)
+        });
+    match b {
+        Some(b)
+            if (a.tid, a.op, a.obj) == (b.tid, b.op, b.obj)
+                && matches!(
+                    a.op,
+                    Op::Load | Op::CasFail | Op::CasOk | Op::Swap | Op::FetchOp
+                )
+                && last_store == Some(b.a) =>
+        {
+            format!(
+                "loom's execution reads a value no sequentially consistent run of the same steps reads (event {k}, thread {}: {a}; the last store there wrote {:#x}): a weak-memory outcome",
+                a.tid, b.a
+            )
         }
-        _ => "following the trace under shuttle took another path",
+        _ => format!(
+            "following the trace under shuttle took another path at event {k} (thread {}: {a})",
+            a.tid
+        ),
     }
 }
 
 /// Searches PCT executions of `spec`'s scenario for one that fails `check`.
-fn search(
-    spec: &RunSpec,
-    check: &str,
-    why: &'static str,
-) -> Result<(Origin, Schedule), Uncaptured> {
+fn search(spec: &RunSpec, check: &str, why: String) -> Result<(Origin, Schedule), Uncaptured> {
     let mut pct = spec.clone();
     pct.sched = Sched::Pct {
         depth: spec.scenario.pct_depth,

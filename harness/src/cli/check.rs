@@ -64,7 +64,7 @@ pub fn replay_file(outcome: &Outcome, found_execution: u64, c: &Capture) -> Repl
         mutant: outcome.spec.mutant.clone(),
         params: outcome.spec.params.clone(),
         check: c.check.to_string(),
-        found_by: match c.origin {
+        found_by: match &c.origin {
             Origin::Searched { execution, why } => format!(
                 "{}, execution {found_execution}; schedule from PCT depth {} execution {execution} (the trace does not convert: {why})",
                 outcome.spec.sched.describe(),

@@ -243,4 +243,4 @@ pub fn run_with(spec: &RunSpec, shared: Arc<RunShared>) -> Outcome {
     }
 }
 
-pub use shuttle_run::{follow, guide, GuideResult};
+pub use shuttle_run::{departure, follow, guide, GuideResult};

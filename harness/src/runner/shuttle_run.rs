@@ -1,12 +1,13 @@
 //! shuttle runs: randomized exploration (PCT, random), DFS, and single
 //! guided executions for replay, minimization and loom conversion.
 
-use super::steer::{Plan, Schedule, Steer};
+use super::steer::{Follow, Plan, Schedule, Steer};
 use super::{execute, Sched};
 use model::exec::{Backend, RunShared};
 use model::trace::Event;
 use shuttle::scheduler::{DfsScheduler, PctScheduler, RandomScheduler};
 use shuttle::{Config, FailurePersistence, MaxSteps, Runner};
+use std::collections::BTreeMap;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::{Arc, Mutex};
 
@@ -121,11 +122,59 @@ pub fn guide(shared: Arc<RunShared>, body: fn(), choices: Vec<usize>) -> GuideRe
     single(shared, body, Plan::Guide(choices))
 }
 
-/// Runs one execution following the thread order of a recorded trace.
+/// Delays (decisions) a follower tries at one switch of threads.
+const MAX_DELAY: usize = 8;
+/// Executions one [`follow`] runs at most.
+const MAX_FOLLOW: usize = 64;
+
+/// Follows the thread order of a recorded trace: runs, at every step, the
+/// thread of the trace's next event. A thread also takes steps that log no
+/// event (a monitor's bookkeeping, a callout handler's end): where the
+/// traced execution ran such steps of the thread that logged event `k - 1`
+/// before event `k` of another, switching at once takes another path. So
+/// where an execution departs from the trace, the follower tries again
+/// with the switch into the departing stretch delayed by one, two, ...
+/// decisions of the running thread ([`MAX_DELAY`]), keeping a delay that
+/// follows the trace further, until one execution logs the whole trace or
+/// nothing gets further ([`MAX_FOLLOW`] executions at most). Returns the
+/// execution that followed the trace furthest.
 pub fn follow(shared: Arc<RunShared>, body: fn(), trace: &[Event]) -> GuideResult {
-    single(
-        shared,
-        body,
-        Plan::Follow(trace.iter().map(|e| e.tid).collect()),
-    )
+    let tids: Vec<usize> = trace.iter().map(|e| e.tid).collect();
+    let once = |shared: Arc<RunShared>, delays: &BTreeMap<usize, usize>| {
+        let plan = Plan::Follow(Follow::new(tids.clone(), delays.clone()));
+        single(shared, body, plan)
+    };
+    let mut delays = BTreeMap::new();
+    let mut best = once(shared.clone(), &delays);
+    let mut runs = 1;
+    while let Some(k) = departure(trace, &best.events) {
+        // The last switch of threads at or before the departure.
+        let switch = (1..=k)
+            .rev()
+            .find(|&i| trace[i].tid != trace[i - 1].tid)
+            .unwrap_or(k);
+        let before = delays.get(&switch).copied().unwrap_or(0);
+        let further = (1..=MAX_DELAY).take(MAX_FOLLOW - runs).find_map(|d| {
+            runs += 1;
+            let mut tried = delays.clone();
+            tried.insert(switch, before + d);
+            let r = once(Arc::new(RunShared::new(shared.config.clone())), &tried);
+            departure(trace, &r.events)
+                .is_none_or(|at| at > k)
+                .then_some((tried, r))
+        });
+        let Some((tried, r)) = further else { break };
+        delays = tried;
+        best = r;
+    }
+    best
+}
+
+/// The index of the first event of `trace` that `followed` does not log
+/// alike (same thread, operation, object and values); `None` when it logs
+/// the whole trace.
+pub fn departure(trace: &[Event], followed: &[Event]) -> Option<usize> {
+    let alike =
+        |a: &Event, b: &Event| (a.tid, a.op, a.obj, a.a, a.b) == (b.tid, b.op, b.obj, b.a, b.b);
+    (0..trace.len()).find(|&i| !followed.get(i).is_some_and(|b| alike(&trace[i], b)))
 }

@@ -1,10 +1,12 @@
 //! A shuttle scheduler that records every decision, and can follow a
 //! recorded schedule (replay, minimization) or the thread order of a loom
-//! trace (conversion of loom findings into replayable schedules).
+//! trace, with delayed switches where needed (conversion of loom findings
+//! into replayable schedules).
 
 use model::exec;
 use model::trace::Op;
 use shuttle::scheduler::{DfsScheduler, PctScheduler, RandomScheduler, Scheduler, Task, TaskId};
+use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 /// One scheduling decision.
@@ -68,9 +70,47 @@ pub(crate) enum Plan {
     /// Follow `choices` step by step; past their end (or where the named
     /// thread is not runnable) run without preemption.
     Guide(Vec<usize>),
-    /// Run the thread that performs the next event of a recorded trace:
-    /// `tids[k]` is the thread of event `k`.
-    Follow(Vec<usize>),
+    /// Run the thread that performs the next event of a recorded trace.
+    Follow(Follow),
+}
+
+/// How to follow a trace: `tids[k]` is the thread of event `k`. At a
+/// decision made with `k` events logged whose thread is not the running
+/// one, the running thread goes on for `delays[k]` more decisions first:
+/// steps that log no event (a monitor's bookkeeping, a callout handler's
+/// end) which the traced execution ran before event `k`.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Follow {
+    pub(crate) tids: Vec<usize>,
+    pub(crate) delays: BTreeMap<usize, usize>,
+    /// Delay decisions already spent, and at which event count.
+    spent: (usize, usize),
+}
+
+impl Follow {
+    pub(crate) fn new(tids: Vec<usize>, delays: BTreeMap<usize, usize>) -> Self {
+        Follow {
+            tids,
+            delays,
+            spent: (usize::MAX, 0),
+        }
+    }
+
+    /// The thread to run with `k` events logged, among `ids`, `cur`
+    /// running; `None` when the trace names no runnable thread.
+    fn choose(&mut self, k: usize, ids: &[usize], cur: Option<usize>) -> Option<usize> {
+        let want = *self.tids.get(k)?;
+        if let Some(c) = cur.filter(|c| *c != want && ids.contains(c)) {
+            if self.spent.0 != k {
+                self.spent = (k, 0);
+            }
+            if self.spent.1 < self.delays.get(&k).copied().unwrap_or(0) {
+                self.spent.1 += 1;
+                return Some(c);
+            }
+        }
+        ids.contains(&want).then_some(want)
+    }
 }
 
 /// The recording wrapper around a [`Plan`].
@@ -169,7 +209,7 @@ impl Scheduler for Steer {
                 }
                 None => no_switch(&ids, cur, yielding),
             },
-            Plan::Follow(tids) => {
+            Plan::Follow(follow) => {
                 let exec = exec::current();
                 let k = exec.as_ref().map_or(0, |e| e.event_count());
                 // A spawn is one step for loom, but shuttle's spawn has a
@@ -180,10 +220,9 @@ impl Scheduler for Steer {
                     .filter(|e| e.op == Op::Spawn && !ids.contains(&(e.a as usize)))
                     .map(|e| e.tid)
                     .filter(|t| ids.contains(t));
-                match (spawner, tids.get(k)) {
-                    (Some(t), _) => t,
-                    (None, Some(&t)) if ids.contains(&t) => t,
-                    _ => no_switch(&ids, cur, yielding),
+                match spawner.or_else(|| follow.choose(k, &ids, cur)) {
+                    Some(t) => t,
+                    None => no_switch(&ids, cur, yielding),
                 }
             }
         };

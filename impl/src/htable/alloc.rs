@@ -2,12 +2,13 @@
 //! `ptable_alloc` / `ptable_free`, `htable_alloc`, `htable_free`,
 //! `htable_purge_hat` (htable.c:262-351, 756-1068).
 
+use super::checks::{HTABLE_H3, HTABLE_L1};
 use super::ghost::Listed;
 use super::hat::Hat;
 use super::ht::{Ident, HTABLE_SHARED_PFN};
 use super::ids::{HatId, Ht};
+use super::windows;
 use super::world::World;
-use super::{windows, HTABLE_H3, HTABLE_L1};
 use model::check;
 use model::kernel::Handle;
 use model::sync::{retry, Ordering::Relaxed};

@@ -1,11 +1,11 @@
 //! The htable hash: per-hat chains under the shared bucket mutexes
 //! (`htable_mutex[]`, htable.c:96-104), and `ht_busy` under them.
 
+use super::checks::{HTABLE_H1, HTABLE_H2};
 use super::hat::Hat;
 use super::ht::Htable;
 use super::ids::Ht;
 use super::world::World;
-use super::{HTABLE_H1, HTABLE_H2};
 use model::check;
 use model::sync::{KMutex, Ordering::Relaxed};
 

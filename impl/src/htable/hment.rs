@@ -5,25 +5,15 @@
 //! `hati_page_clrwrt` / `hati_update_pte`, `hati_sync_pte_to_page`, and the
 //! CPUs' accesses.
 
-use super::hat::HAT_SHARED;
+use super::hat::{HAT_LOAD_LOCK, HAT_LOAD_SHARE, HAT_SHARED, HAT_UNLOAD_UNLOCK};
+use super::ht::LPAGE_ERROR;
 use super::ids::{HatId, Ht};
-use super::pte::{pte_equiv, LPAGE_ERROR};
+use super::pte::pte_equiv;
 use super::world::World;
-use crate::vm::page::{Page, PageId};
+use crate::vm::page::{Page, PageId, P_MOD, P_REF};
 use model::machine::pte::{make_pte, pte_pfn, pte_valid, PT_MOD, PT_REF, PT_USER, PT_WRITABLE};
 use model::machine::Fault;
 use model::sync::{retry, Ordering::Relaxed};
-
-pub use crate::vm::page::{P_MOD, P_REF};
-
-/// `HAT_UNLOAD_UNLOCK`: the mapping being unloaded was loaded locked.
-pub const HAT_UNLOAD_UNLOCK: u32 = 0x04;
-/// `HAT_UNLOAD_UNMAP`: an unload for `as_unmap` (same as HAT_UNLOAD).
-pub const HAT_UNLOAD_UNMAP: u32 = 0x10;
-/// `HAT_LOAD_LOCK`: the mapping is locked (counted in `ht_lock_cnt`).
-pub const HAT_LOAD_LOCK: u32 = 0x01;
-/// `HAT_LOAD_SHARE`: the hat hosts ISM tables that other hats share.
-pub const HAT_LOAD_SHARE: u32 = 0x08;
 
 impl World {
     /// `hat_memload` for a page-size mapping (`hati_load_common`,

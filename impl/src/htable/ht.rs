@@ -9,6 +9,10 @@ use model::sync::{AtomicU16, AtomicU32};
 /// (`hat_share`, ISM).
 pub(crate) const HTABLE_SHARED_PFN: u32 = 0x02;
 
+/// `LPAGE_ERROR`: `x86pte_set` refused to overwrite a link to a lower
+/// table with a large page (htable.h).
+pub const LPAGE_ERROR: u64 = u64::MAX;
+
 /// What identifies an htable and where it hangs: `ht_hat`, `ht_vaddr`,
 /// `ht_level`, `ht_flags`, `ht_pfn`, `ht_parent`, `ht_shares` (htable.h).
 /// Set by `htable_alloc` before the htable is published (htable.c:902-935),

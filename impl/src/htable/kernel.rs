@@ -6,9 +6,9 @@
 //! after boot (the boot tables cover the whole kernel range and are never
 //! released, 1569-1573). HTABLE-H10 checks the result.
 
+use super::checks::HTABLE_H10;
 use super::ids::{HatId, Ht};
 use super::world::World;
-use super::HTABLE_H10;
 use model::check;
 use model::kernel::Handle;
 use model::machine::pte::{make_ptp, pte_valid, ptp_child, PT_PAGESIZE};

@@ -3,8 +3,8 @@
 //! to a lower table (htable.c:2126-2129), which the caller then handles by
 //! loading small pages (not modelled).
 
+use super::ht::LPAGE_ERROR;
 use super::ids::HatId;
-use super::pte::LPAGE_ERROR;
 use super::world::World;
 use crate::vm::page::PageId;
 use model::machine::pte::{make_pte, pte_valid, PT_PAGESIZE, PT_USER, PT_WRITABLE};

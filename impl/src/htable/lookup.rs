@@ -2,11 +2,11 @@
 //! `htable_acquire`, `htable_create`, `htable_release`, `htable_getpte`
 //! (htable.c:1148-1460, 1754-1786).
 
+use super::checks::{HTABLE_H2, HTABLE_H3, HTABLE_H4};
 use super::hat::Hat;
 use super::ht::{Htable, HTABLE_SHARED_PFN};
 use super::ids::{HatId, Ht};
 use super::world::World;
-use super::{HTABLE_H2, HTABLE_H3, HTABLE_H4};
 use model::check;
 use model::machine::pte::pte_valid;
 use model::sync::Ordering::Relaxed;

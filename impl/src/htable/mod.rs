@@ -20,6 +20,12 @@
 //! The lock order is [`LOCK_ORDER`]; the checks are [`HTABLE_H1`] to
 //! [`HTABLE_H10`] and [`HTABLE_L1`] (finding L1).
 //!
+//! Data and operations live apart: `world` (the globals, [`Config`]),
+//! `hat` (`hat_t` and the hat.h flags), `ht` (`htable_t`), `ids`, `owned`
+//! and `ghost` declare state; every other file adds operations to
+//! [`World`] and imports the data files, never one another's data, so no
+//! module imports another in a circle.
+//!
 //! # Seed functions
 //!
 //! | seed (htable.c lines) | port |
@@ -61,6 +67,7 @@ mod checks;
 mod ghost;
 mod hash;
 mod hat;
+mod hat_i86;
 mod hment;
 mod ht;
 mod ids;
@@ -78,16 +85,17 @@ mod reserve;
 mod share;
 mod steal;
 mod walk;
-mod windows;
+pub mod windows;
 mod world;
 mod x86hat;
 
 pub use crate::vm::page::PageId;
+pub use crate::vm::page::{P_MOD, P_REF};
 pub use checks::*;
-pub use hment::{HAT_LOAD_LOCK, HAT_LOAD_SHARE, HAT_UNLOAD_UNLOCK, P_MOD, P_REF};
+pub use hat::{HAT_LOAD_LOCK, HAT_LOAD_SHARE, HAT_UNLOAD_UNLOCK};
+pub use ht::LPAGE_ERROR;
 pub use ids::{HatId, Ht};
 pub use order::LOCK_ORDER;
-pub use pte::LPAGE_ERROR;
 pub use windows::{Window, WINDOWS};
 pub use world::{Config, World, MMU_PAGESIZE, PFN_BASE};
 pub use x86hat::X86Hat;

@@ -4,11 +4,12 @@
 //! atomics: software changes them only by compare-and-swap, racing the
 //! MMU's REF/MOD updates.
 
+use super::checks::{HTABLE_H5, HTABLE_H6};
 use super::hat::{Hat, HAT_FREEING};
-use super::ht::Ident;
+use super::ht::{Ident, LPAGE_ERROR};
 use super::ids::Ht;
+use super::windows;
 use super::world::World;
-use super::{windows, HTABLE_H5, HTABLE_H6};
 use model::check;
 use model::machine::pte::{
     pte_valid, same_frame, PT_MOD, PT_PAGESIZE, PT_REF, PT_REFMOD, PT_WRITABLE,
@@ -16,10 +17,6 @@ use model::machine::pte::{
 use model::machine::{Demap, PageTable};
 use model::sync::retry;
 use std::sync::Arc;
-
-/// `LPAGE_ERROR`: `x86pte_set` refused to overwrite a link to a lower
-/// table with a large page (htable.h).
-pub const LPAGE_ERROR: u64 = u64::MAX;
 
 /// `PTE_EQUIV`: equal but for REF and MOD.
 pub(crate) fn pte_equiv(a: u64, b: u64) -> bool {

@@ -2,11 +2,11 @@
 //! Both run with the child's bucket mutex held and change the parent's
 //! entry only by compare-and-swap between 0 and the link (H7).
 
+use super::checks::{HTABLE_H5, HTABLE_H7};
 use super::hat::HAT_FREEING;
 use super::ht::HTABLE_SHARED_PFN;
 use super::ids::Ht;
 use super::world::World;
-use super::{HTABLE_H5, HTABLE_H7};
 use model::check;
 use model::machine::pte::{make_ptp, PT_REF};
 use model::machine::Demap;

@@ -1,14 +1,15 @@
 //! The invariants over the whole state, at a quiescent point: no thread
 //! is inside an htable operation (after the scenario joined its threads).
 
-use super::ghost::Listed;
-use super::hat::{Hat, HAT_VICTIM};
-use super::hment::P_MOD;
-use super::ht::{Ident, HTABLE_SHARED_PFN};
-use super::world::{HatId, Ht, World};
-use super::{
+use super::checks::{
     HTABLE_H1, HTABLE_H2, HTABLE_H3, HTABLE_H4, HTABLE_H6, HTABLE_H7, HTABLE_H8, HTABLE_H9,
 };
+use super::ghost::Listed;
+use super::hat::{Hat, HAT_VICTIM};
+use super::ht::{Ident, HTABLE_SHARED_PFN};
+use super::ids::{HatId, Ht};
+use super::world::World;
+use crate::vm::page::P_MOD;
 use model::check;
 use model::machine::pte::{make_ptp, pte_pfn, pte_valid, PT_MOD};
 use model::sync::Ordering::Relaxed;

@@ -1,11 +1,11 @@
 //! The `htable_t` kmem cache and the htable reserve pool
 //! (htable.c:353-429).
 
+use super::checks::{HTABLE_H3, HTABLE_H9};
 use super::ghost::Listed;
 use super::ht::Htable;
 use super::ids::Ht;
 use super::world::World;
-use super::{HTABLE_H3, HTABLE_H9};
 use model::check;
 use model::sync::Ordering::Relaxed;
 

@@ -1,10 +1,10 @@
 //! Shared (ISM) page tables, the hat_i86.c stand-ins that use
 //! `htable_create`'s `shared` argument: `hat_share` and `hat_unshare`.
 
+use super::checks::HTABLE_H5;
 use super::ht::HTABLE_SHARED_PFN;
 use super::ids::HatId;
 use super::world::World;
-use super::HTABLE_H5;
 use model::check;
 use model::machine::Demap;
 use model::sync::Ordering::Relaxed;

@@ -1,18 +1,16 @@
 //! Stealing and reaping: `htable_steal_active`, `move_victim`,
 //! `htable_steal`, `htable_reap` (htable.c:431-754).
 
+use super::checks::HTABLE_H8;
 use super::ghost::Listed;
-use super::hat::{Hat, HAT_FREEING, HAT_SHARED, HAT_VICTIM};
+use super::hat::{Hat, HAT_FREEING, HAT_SHARED, HAT_UNLOAD, HAT_VICTIM};
 use super::ht::{Htable, HTABLE_SHARED_PFN};
 use super::ids::{HatId, Ht};
+use super::windows;
 use super::world::World;
-use super::{windows, HTABLE_H8};
 use model::check;
 use model::machine::pte::pte_valid;
 use model::sync::Ordering::Relaxed;
-
-/// `HAT_UNLOAD`.
-const HAT_UNLOAD: u32 = 0;
 
 impl World {
     /// `htable_steal_active` (435-532): scans the hat's buckets from a

@@ -1,7 +1,7 @@
 //! Walking a hat's tables: `htable_scan` and `htable_walk`
 //! (htable.c:1576-1752), and `hat_unload_callback`'s walking loop.
 
-use super::hment::HAT_UNLOAD_UNMAP;
+use super::hat::HAT_UNLOAD_UNMAP;
 use super::ids::{HatId, Ht};
 use super::world::{World, MMU_PAGESIZE as PAGESIZE};
 use model::machine::pte::{pte_valid, PT_PAGESIZE};

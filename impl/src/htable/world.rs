@@ -4,7 +4,7 @@
 use super::ghost::Ghost;
 use super::hat::Hat;
 use super::ht::Htable;
-pub(crate) use super::ids::{HatId, Ht};
+use super::ids::{HatId, Ht};
 use super::order::{BUCKET, HAT_LIST, HAT_LIST_CV, HCI, RESERVE};
 use crate::vm::page::{Page, PageId, Pages};
 use model::kernel::Arena;

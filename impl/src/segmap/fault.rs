@@ -4,6 +4,7 @@
 
 use super::checks::SEGMAP_REFCNT;
 use super::consts::*;
+use super::windows::FAULT;
 use super::Segmap;
 use model::check::{fail, SYNC_MISUSE};
 use model::sync::Se;
@@ -29,7 +30,7 @@ impl Segmap {
             // seg_map.c:604-676.
             return self.fault_kpm(addr, ty, rw);
         }
-        cover("segmap.fault");
+        cover(FAULT.point);
         let smp = Self::addr_slot(addr);
         let s = &self.smap[smp];
         // seg_map.c:679-694: the caller's reference pins the tag, which is

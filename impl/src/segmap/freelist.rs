@@ -71,6 +71,11 @@
 use super::checks::{SEGMAP_GRAB, SEGMAP_I4};
 use super::consts::*;
 use super::kpm::KpmTry;
+use super::windows::{
+    ALLOCQ_CHANGED, BUSY_SLOT_WAIT, COLOUR_REWALK, COLOUR_WAKE, GET_NOFREE, GET_NOMTX, GET_REUSE,
+    KPM_FLIP_DELAY, KPM_PAGE_RETRY, NEXT_FREELIST, QUEUE_FLIP, RELEQ_BUSY, SMAPADD_ROLE_SWAPPED,
+    SMAPADD_SIGNAL, SMAPADD_WAKE,
+};
 use super::Segmap;
 use model::check::SYNC_MISUSE;
 use model::sync::Retries;
@@ -143,7 +148,7 @@ impl Segmap {
         if sm.releq.peek() as usize != releq {
             // The window of seg_map.c:942-948: the roles swapped after the
             // unlocked read; the slot still goes on the queue it locked.
-            cover("segmap.smapadd_role_swapped");
+            cover(SMAPADD_ROLE_SWAPPED.point);
         }
         let head = q.head.read(&qm);
         let was_empty = head == NIL;
@@ -188,7 +193,7 @@ impl Segmap {
         let want = early_want.unwrap_or_else(|| sm.want.read(&qm));
         q.mtx.exit();
         if want != 0 {
-            cover("segmap.smapadd_wake");
+            cover(SMAPADD_WAKE.point);
             // seg_map.c:974-977: take freeq[0], the cv's mutex, so that a
             // waiter between raising sm_want (under both queue mutexes) and
             // sleeping (which drops freeq[1] first, seg_map.c:1253-1254)
@@ -205,7 +210,7 @@ impl Segmap {
             seed("seg_map.c:974");
             cvq.mtx.enter();
             if sm.want.read(&[&cvq.mtx]) != 0 {
-                cover("segmap.smapadd_signal");
+                cover(SMAPADD_SIGNAL.point);
                 sm.cv.signal();
             }
             cvq.mtx.exit();
@@ -236,7 +241,7 @@ impl Segmap {
             let q0 = &sm.freeq[0];
             q0.mtx.enter();
             if sm.want.read(&[&q0.mtx]) != 0 {
-                cover("segmap.colour_wake");
+                cover(COLOUR_WAKE.point);
                 sm.cv.signal();
             }
             q0.mtx.exit();
@@ -265,7 +270,7 @@ impl Segmap {
         let vp = s.vp.read(&sl);
         if vp != 0 {
             let off = s.off.read(&sl);
-            cover("segmap.get_reuse");
+            cover(GET_REUSE.point);
             seed("seg_map.c:1139");
             self.hashout(smp);
             if self.kpm {
@@ -359,7 +364,7 @@ impl Segmap {
                     // A thread holding this slot mutex is reclaiming it (the
                     // seed's assumption), or still releasing it (F2): skip
                     // it. Counted as the seed's unused "get_nomtx" kstat.
-                    cover("segmap.get_nomtx");
+                    cover(GET_NOMTX.point);
                     smp = s.next.read(&am);
                     if smp == first {
                         busy = Some(first as usize);
@@ -371,7 +376,7 @@ impl Segmap {
             // empty or every slot on it was busy. If the roles swapped
             // since the unlocked read, start over with the new queue.
             if sm.allocq.read(&am) as usize != allocq_i {
-                cover("segmap.allocq_changed");
+                cover(ALLOCQ_CHANGED.point);
                 allocq.mtx.exit();
                 retries.again();
                 continue 'retry_queue;
@@ -390,7 +395,7 @@ impl Segmap {
                 releq.mtx.tryenter()
             };
             if !got {
-                cover("segmap.releq_busy");
+                cover(RELEQ_BUSY.point);
                 allocq.mtx.exit();
                 releq.mtx.enter();
                 releq.mtx.exit();
@@ -403,7 +408,7 @@ impl Segmap {
                 // one of the same colour.
                 free_ndx = (free_ndx + self.ncolor) & self.freemsk;
                 if free_ndx != end_ndx {
-                    cover("segmap.next_freelist");
+                    cover(NEXT_FREELIST.point);
                     releq.mtx.exit();
                     allocq.mtx.exit();
                     sm = &self.free[free_ndx];
@@ -415,7 +420,7 @@ impl Segmap {
                 let instead = if let (true, Some(b)) = (self.fixes.busy_slot_no_sleep, busy.take())
                 {
                     // Fix F2: a skipped slot is free but its mutex was held.
-                    cover("segmap.busy_slot_wait");
+                    cover(BUSY_SLOT_WAIT.point);
                     Some(Instead::SlotHolder(b))
                 } else if self.fixes.page_locked_no_sleep && std::mem::take(&mut page_locked) {
                     // Fix F4: a skipped slot is free but its kpm page was
@@ -424,7 +429,7 @@ impl Segmap {
                     // the queues after such a skip (seg_map.c:1269-1272),
                     // rather than wait for the page: the caller may hold
                     // kpm pages of its own, and page locks have no order.
-                    cover("segmap.kpm_page_retry");
+                    cover(KPM_PAGE_RETRY.point);
                     Some(Instead::Rewalk)
                 } else if self.fixes.colour_wakeup
                     && !model::mutant(super::mutants::COLOUR_NO_RECHECK)
@@ -435,7 +440,7 @@ impl Segmap {
                     // read signals us (`wake_colour`).
                     let now = self.colour_frees[colour].load(SeqCst);
                     (now != frees).then(|| {
-                        cover("segmap.colour_rewalk");
+                        cover(COLOUR_REWALK.point);
                         frees = now;
                         Instead::Rewalk
                     })
@@ -457,7 +462,7 @@ impl Segmap {
                 // mutexes held, so a release either ran before (and left a
                 // slot we would have seen, unless its mutex was still held:
                 // finding F2) or sees the raised count.
-                cover("segmap.get_nofree");
+                cover(GET_NOFREE.point);
                 seed("seg_map.c:1252");
                 sm.want.add(1, &both);
                 sm.waiting.fetch_add(1, SeqCst);
@@ -475,12 +480,12 @@ impl Segmap {
             }
             // seg_map.c:1260-1273: slots wait on the release queue: swap
             // the roles (both queue mutexes held) and start over.
-            cover("segmap.queue_flip");
+            cover(QUEUE_FLIP.point);
             if page_locked {
                 // seg_map.c:1269-1272: the seed pauses (delay) before
                 // retrying after a slot's page was busy; the model's
                 // retry yields.
-                cover("segmap.kpm_flip_delay");
+                cover(KPM_FLIP_DELAY.point);
                 page_locked = false;
             }
             seed("seg_map.c:1265");

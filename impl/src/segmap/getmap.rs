@@ -4,6 +4,9 @@
 use super::checks::{SEGMAP_I2, SEGMAP_I3, SEGMAP_I4, SEGMAP_TAG};
 use super::consts::*;
 use super::kpm_getmap::KpmWindow;
+use super::windows::{
+    GETMAP, GET_RECLAIM, GET_USE, LOST_HASHIN, MISS_COLOUR, STOLEN, TAG_RECHECK_FAILED,
+};
 use super::Segmap;
 use crate::vm::vnode::Vnode;
 use model::exec;
@@ -38,7 +41,7 @@ impl Segmap {
         );
         // seg_map.c:1638-1639 (VBLK -> common_specvp): model vnodes are
         // regular files. seg_map.c:1641.
-        cover("segmap.getmap");
+        cover(GETMAP.point);
         // seg_map.c:1643-1646.
         let is_kpm = self.getmap_is_kpm(forcefault, rw);
         let data = Self::kpm_data_flags(is_kpm, rw);
@@ -60,7 +63,7 @@ impl Segmap {
             // Miss (seg_map.c:1752-1813): pick a freelist by colour with
             // this CPU's rotor (unlocked, per CPU; seg_map.c:1769-1772).
             let color = ((baseoff >> MAXBSHIFT) & self.colormsk) as usize;
-            cover(["segmap.miss_colour0", "segmap.miss_colour1"][color]);
+            cover(MISS_COLOUR[color].point);
             let cpu = &self.cpu[exec::tid() % self.cpu.len()];
             let free_ndx = cpu.free_ndx[color].add(self.ncolor as i64, &[]) as usize & self.freemsk;
             let smp = self.get_free_smp(free_ndx);
@@ -75,7 +78,7 @@ impl Segmap {
                 // seg_map.c:1785-1795: another thread hashed (vp, off) in
                 // first. Give our slot back and use theirs, re-validated
                 // like any lookup result.
-                cover("segmap.lost_hashin");
+                cover(LOST_HASHIN.point);
                 if !model::mutant(super::mutants::LOST_HASHIN_LEAK) {
                     self.smapadd(smp);
                 }
@@ -140,13 +143,13 @@ impl Segmap {
         if !model::mutant(super::mutants::SKIP_TAG_RECHECK)
             && (s.vp.read(&sl) != vp.tag() || s.off.read(&sl) != baseoff)
         {
-            cover("segmap.tag_recheck_failed");
+            cover(TAG_RECHECK_FAILED.point);
             s.mtx.exit();
             return None;
         }
         let reclaim = s.refcnt.read(&sl) == 0;
         if reclaim {
-            cover("segmap.get_reclaim");
+            cover(GET_RECLAIM.point);
             // seg_map.c:1680-1731: unreferenced, so normally on its free
             // queue, and get_free_smp may be walking that queue right now;
             // it cannot take this slot while we hold its mutex (it only
@@ -199,10 +202,10 @@ impl Segmap {
                     SEGMAP_I4,
                     "segmap_getmapflt: slot {smp} half linked"
                 );
-                cover("segmap.stolen");
+                cover(STOLEN.point);
             }
         } else {
-            cover("segmap.get_use");
+            cover(GET_USE.point);
         }
         // seg_map.c:1735.
         if model::mutant(super::mutants::REFCNT_UNLOCKED) {

@@ -18,6 +18,10 @@
 
 use super::checks::{SEGMAP_KPM, SEGMAP_MODLOST, SEGMAP_XLATE};
 use super::consts::*;
+use super::windows::{
+    ACCESS_FAULT, HAT_MEMLOAD, HAT_MEMLOAD_LOADED, HAT_MEMLOAD_LOCK, HAT_UNLOAD,
+    HAT_UNLOAD_KPM_ADDR, HAT_UNLOCK,
+};
 use super::Segmap;
 use crate::vm::hat::Loaded;
 use crate::vm::page::PFN_BASE;
@@ -49,14 +53,10 @@ impl Segmap {
     /// be a translation an unload missed.
     #[track_caller]
     pub(crate) fn hat_memload(&self, addr: u64, pp: usize, lock: bool) {
-        cover(if lock {
-            "segmap.hat_memload_lock"
-        } else {
-            "segmap.hat_memload"
-        });
+        cover(if lock { HAT_MEMLOAD_LOCK } else { HAT_MEMLOAD }.point);
         match self.hat.hat_memload(self.hat_va(addr), pp) {
             Loaded::New => {}
-            Loaded::Already => cover("segmap.hat_memload_loaded"),
+            Loaded::Already => cover(HAT_MEMLOAD_LOADED.point),
             Loaded::Other(pfn) => fail(
                 SEGMAP_XLATE,
                 format!(
@@ -77,10 +77,10 @@ impl Segmap {
     #[track_caller]
     pub(crate) fn hat_unload(&self, addr: u64, len: u64) {
         if self.is_kpm_addr(addr) {
-            cover("segmap.hat_unload_kpm_addr");
+            cover(HAT_UNLOAD_KPM_ADDR.point);
             return;
         }
-        cover("segmap.hat_unload");
+        cover(HAT_UNLOAD.point);
         let mut va = addr;
         while va < addr + len {
             self.hat.hat_unload(self.hat_va(va));
@@ -91,7 +91,7 @@ impl Segmap {
     /// `hat_unlock(kas.a_hat, addr, len)`: nothing for the kernel (see the
     /// module doc); counted.
     pub(crate) fn hat_unlock(&self) {
-        cover("segmap.hat_unlock");
+        cover(HAT_UNLOCK.point);
     }
 
     /// `hat_probe(kas.a_hat, vaddr)`: whether the window page has a
@@ -135,7 +135,7 @@ impl Segmap {
                     return Ok(());
                 }
                 Err(Fault::NotPresent) => {
-                    cover("segmap.access_fault");
+                    cover(ACCESS_FAULT.point);
                     let rw = if write { SegRw::Write } else { SegRw::Read };
                     self.fault(addr & PAGEMASK, PAGESIZE, FaultType::Invalid, rw)?;
                     retries.again();

@@ -31,6 +31,10 @@
 
 use super::checks::{SEGMAP_KPM, SEGMAP_KPM_GRAB, SEGMAP_KPM_MAP};
 use super::consts::*;
+use super::windows::{
+    KPM_KPE_GONE, KPM_LAST_SMAP_HIT, KPM_LAST_SMAP_MISS, KPM_MAPIN, KPM_MAPOUT, KPM_PAGEUNLOAD,
+    KPM_PAGE_LOCKED, KPM_VALIDKPME, KPM_VALIDKPME_WAIT,
+};
 use super::Segmap;
 use crate::vm::vnode::Vnode;
 use model::check::fail;
@@ -107,7 +111,7 @@ impl Segmap {
             SEGMAP_KPM_MAP,
             "hat_kpm_mapin of page {pp} into slot {smp}'s kpme, which maps page {old}"
         );
-        cover("segmap.kpm_mapin");
+        cover(KPM_MAPIN.point);
         kpe.write(pp as u64, &[]);
         Self::kpm_page2va(pp)
     }
@@ -124,7 +128,7 @@ impl Segmap {
             SEGMAP_KPM_MAP,
             "hat_kpm_mapout of page {pp} from slot {smp}'s kpme, which maps {old:#x}"
         );
-        cover("segmap.kpm_mapout");
+        cover(KPM_MAPOUT.point);
         kpe.write(NIL, &[]);
     }
 
@@ -138,7 +142,7 @@ impl Segmap {
         let Some(pp) = self.pages.lookup(vp.tag(), off, Se::Excl) else {
             return false;
         };
-        cover("segmap.kpm_pageunload");
+        cover(KPM_PAGEUNLOAD.point);
         for s in &self.smap {
             if s.kpe_page.hint() == pp as u64 {
                 s.kpe_page.write(NIL, &[]);
@@ -174,13 +178,13 @@ impl Segmap {
         let smp = if model::mutant(super::mutants::KPM_LAST_SMAP_NO_RECHECK)
             || (s.vp.read(&sl) == vp && s.off.read(&sl) == off)
         {
-            cover("segmap.kpm_last_smap_hit");
+            cover(KPM_LAST_SMAP_HIT.point);
             last
         } else {
             // seg_map.c:2307-2325: look it up on the hash chain, then lock
             // it. The holder's page lock pins the identity: the slot keeps
             // its tag while the window is held.
-            cover("segmap.kpm_last_smap_miss");
+            cover(KPM_LAST_SMAP_MISS.point);
             s.mtx.exit();
             let smp =
                 self.hash_lookup(self.hashid(Vnode(vp as u32), off), Vnode(vp as u32), off)?;
@@ -227,12 +231,12 @@ impl Segmap {
         }
         seed("seg_map.c:1303");
         if !self.pages.trylock(pp, Se::Shared) {
-            cover("segmap.kpm_page_locked");
+            cover(KPM_PAGE_LOCKED.point);
             return KpmTry::Skip;
         }
         seed("seg_map.c:1316");
         if s.kpe_page.hint() == NIL && !model::mutant(super::mutants::KPM_KPE_NO_RECHECK) {
-            cover("segmap.kpm_kpe_gone");
+            cover(KPM_KPE_GONE.point);
             self.pages.page(pp).lock.page_unlock();
             return KpmTry::Take(None);
         }
@@ -285,7 +289,7 @@ impl Segmap {
             return;
         }
         let pp = pp as usize;
-        cover("segmap.kpm_validkpme");
+        cover(KPM_VALIDKPME.point);
         if self.fixes.validkpme_page_first {
             // Our reference pinned the identity, so a valid kpme names the
             // page the release locked first.
@@ -324,7 +328,7 @@ impl Segmap {
         if self.pages.trylock(pp, Se::Shared) {
             return Some(pp);
         }
-        cover("segmap.kpm_validkpme_wait");
+        cover(KPM_VALIDKPME_WAIT.point);
         if model::mutant(super::mutants::VALIDKPME_GIVE_UP) {
             // Wrong: goes on without the page, which the unmap needs.
             return None;

@@ -5,6 +5,10 @@
 
 use super::checks::{SEGMAP_KPM, SEGMAP_KPM_MAP};
 use super::consts::*;
+use super::windows::{
+    KPM_FASTPATH, KPM_FAST_BUSY, KPM_FAULT, KPM_GETPAGE_FAILED, KPM_LOCKPROTO, KPM_NEWPAGE,
+    KPM_PAGECREATE,
+};
 use super::Segmap;
 use crate::vm::vnode::Vnode;
 use model::check::fail;
@@ -72,7 +76,7 @@ impl Segmap {
         // window and its fault handling.
         seed("seg_map.c:1897");
         let Ok((pl, prot)) = self.vop_getpage(vp.tag(), baseoff, PAGESIZE) else {
-            cover("segmap.kpm_getpage_failed");
+            cover(KPM_GETPAGE_FAILED.point);
             return KpmWindow::Segkmap { forcefault };
         };
         // seg_map.c:1921-1931: a page of a hole (less than PROT_ALL) goes
@@ -81,12 +85,12 @@ impl Segmap {
         // not prefaulted.
         if prot != PROT_ALL && forcefault == SM_LOCKPROTO {
             assert!(rw != SegRw::Write, "segmap_getmapflt: SM_LOCKPROTO write");
-            cover("segmap.kpm_lockproto");
+            cover(KPM_LOCKPROTO.point);
             seed("seg_map.c:1928");
             self.pages.page(pl[0]).lock.page_unlock();
             return KpmWindow::Segkmap { forcefault: 0 };
         }
-        cover("segmap.kpm_fault");
+        cover(KPM_FAULT.point);
         KpmWindow::Kpm(self.kpm_map_window(smp, pl[0]))
     }
 
@@ -110,7 +114,7 @@ impl Segmap {
                 Some(pp)
             }
         } else {
-            cover("segmap.kpm_fast_busy");
+            cover(KPM_FAST_BUSY.point);
             self.pages.lookup(vp.tag(), baseoff, Se::Shared)
         }?;
         // seg_map.c:1857-1862: a write needs the page already modified.
@@ -118,7 +122,7 @@ impl Segmap {
             self.pages.page(pp).lock.page_unlock();
             return None;
         }
-        cover("segmap.kpm_fastpath");
+        cover(KPM_FASTPATH.point);
         Some(self.kpm_map_window(smp, pp))
     }
 
@@ -146,7 +150,7 @@ impl Segmap {
     /// page the caller will fill, created (and kept exclusive) if it is not
     /// in memory. Only called for S_WRITE (seg_map.c:1643-1646).
     fn pagecreate_kpm(&self, smp: usize, vp: Vnode, off: u64) -> u64 {
-        cover("segmap.kpm_pagecreate");
+        cover(KPM_PAGECREATE.point);
         let (pp, newpage) = match self.pages.lookup(vp.tag(), off, Se::Shared) {
             Some(pp) => (pp, false),
             None => {
@@ -154,7 +158,7 @@ impl Segmap {
                 // the model); the flag waits for segmap_pagecreate or the
                 // release, set with the page lock held (page before slot).
                 let pp = self.pages.create(vp.tag(), off);
-                cover("segmap.kpm_newpage");
+                cover(KPM_NEWPAGE.point);
                 let s = &self.smap[smp];
                 seed("seg_map.c:2245");
                 s.mtx.enter();

@@ -6,6 +6,7 @@
 
 use super::checks::SEGMAP_KPM;
 use super::consts::*;
+use super::windows::{KPM_INVAL_NOTKPM, KPM_PAGECREATE_ADDR, KPM_SOFTUNLOCK};
 use super::Segmap;
 use model::check::fail;
 use model::{cover, seed};
@@ -59,9 +60,26 @@ impl Segmap {
         let sl = [&s.mtx];
         let flags = s.flags.read(&sl);
         if flags & SM_NOTKPM_RELEASED != 0 {
-            cover("segmap.kpm_inval_notkpm");
+            // seg_map.c:2089-2092: the slot was also released through its
+            // segkmap window, whose translations may outlive the identity
+            // dropped above. The seed unloads `addr`, the kpm address
+            // (finding F6): the segkmap translations stay, and with the
+            // flag cleared, grab_smp does not unload them either
+            // (1163-1172) when it reuses the slot for another block.
+            cover(KPM_INVAL_NOTKPM.point);
+            seed("seg_map.c:2090");
             s.flags.write(flags & !SM_NOTKPM_RELEASED, &sl);
-            self.hat_unload(addr, MAXBSIZE);
+            let unload = if self.fixes.notkpm_unload_window {
+                Self::slot_addr(smp)
+            } else {
+                addr
+            };
+            seed("seg_map.c:2091");
+            self.hat_unload(unload, MAXBSIZE);
+            self.check_xlate(
+                smp,
+                "segmap_release(SM_INVAL) of a kpm window after hat_unload",
+            );
         }
     }
 
@@ -85,7 +103,7 @@ impl Segmap {
         let flags = s.flags.read(&sl);
         s.flags.write(flags & !SM_KPM_NEWPAGE, &sl);
         s.mtx.exit();
-        cover("segmap.kpm_pagecreate_addr");
+        cover(KPM_PAGECREATE_ADDR.point);
         flags & SM_KPM_NEWPAGE != 0
     }
 
@@ -114,7 +132,7 @@ impl Segmap {
             return Err(EIO);
         }
         self.holder(smp, "segmap_fault");
-        cover("segmap.kpm_softunlock");
+        cover(KPM_SOFTUNLOCK.point);
         if rw == SegRw::Write {
             self.pages.setmod(pp);
         }

@@ -53,11 +53,12 @@
 //! (see `kpm` for why not x86's). Pages, vnodes and the page operations
 //! are the VM layer's (`crate::vm`; `segmap_pagefree` in `page`), and
 //! `VOP_PUTPAGE` a trace-only stand-in (`standin`). The sequential
-//! reference model is `spec`.
+//! reference model is `spec`; the race windows and counters the scenarios
+//! reach are typed constants with their seed lines in [`windows`].
 //!
-//! The port is the seed as written. Its five findings (F1-F4 in
-//! `freelist`, F5 in `kpm`) each have a minimal fix, a field of
-//! [`Fixes`] that scenarios turn on by name.
+//! The port is the seed as written. Its six findings (F1-F4 in
+//! `freelist`, F5 in `kpm`, F6 in `kpm_release`) each have a minimal fix,
+//! a field of [`Fixes`] that scenarios turn on by name.
 
 mod checks;
 mod consts;
@@ -77,6 +78,7 @@ mod release;
 pub mod spec;
 mod standin;
 mod state;
+pub mod windows;
 
 pub use crate::vm::page::{PageUniverse, PAGE, PFN_BASE};
 pub use crate::vm::vnode::Vnode;

@@ -3,6 +3,7 @@
 
 use super::checks::SEGMAP_MODLOST;
 use super::consts::{MAXBSIZE, PAGESIZE};
+use super::windows::{FREE, FREE_DIRTY, FREE_MAPPED, PAGE_BUSY};
 use super::Segmap;
 use crate::vm::page::Release;
 use model::check::fail;
@@ -22,14 +23,14 @@ impl Segmap {
                 // Wrong: blocks on the page lock with the slot mutex held.
                 self.pages.lookup(vp, pgoff, Se::Excl)
             } else {
-                let busy = || cover("segmap.page_busy");
+                let busy = || cover(PAGE_BUSY.point);
                 self.pages.lookup_nowait(vp, pgoff, Se::Excl, busy)
             };
             if let Some(pp) = pp {
                 match self.page_release(pp) {
-                    Release::Mod => cover("segmap.free_dirty"),
-                    Release::Clean => cover("segmap.free"),
-                    Release::NotRel => cover("segmap.free_mapped"),
+                    Release::Mod => cover(FREE_DIRTY.point),
+                    Release::Clean => cover(FREE.point),
+                    Release::NotRel => cover(FREE_MAPPED.point),
                 }
             }
             pgoff += PAGESIZE;

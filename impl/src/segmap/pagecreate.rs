@@ -6,6 +6,7 @@
 use super::checks::SEGMAP_BITMAP;
 use super::consts::*;
 use super::fault::bit;
+use super::windows::{PAGECREATE, PAGECREATE_NEW};
 use super::Segmap;
 use model::check::fail;
 use model::sync::Se;
@@ -25,7 +26,7 @@ impl Segmap {
             // seg_map.c:1395-1415.
             return self.pagecreate_kpm_addr(addr);
         }
-        cover("segmap.pagecreate");
+        cover(PAGECREATE.point);
         let eaddr = addr + len;
         let mut addr = addr & PAGEMASK;
         let smp = Self::addr_slot(addr);
@@ -44,7 +45,7 @@ impl Segmap {
                 None => {
                     let pp = self.pages.create(vp, off);
                     newpage = true;
-                    cover("segmap.pagecreate_new");
+                    cover(PAGECREATE_NEW.point);
                     // seg_map.c:1449-1472: the page has no valid data yet,
                     // so it stays exclusive and its translation locked;
                     // the bitmap says so, under the slot mutex taken with

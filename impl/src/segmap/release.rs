@@ -4,6 +4,9 @@
 use super::checks::SEGMAP_I6;
 use super::consts::*;
 use super::standin;
+use super::windows::{
+    RELEASE, REL_ABORT, REL_ASYNC, REL_DONTNEED, REL_FREE, REL_HASHOUT, REL_WRITE,
+};
 use super::Segmap;
 use model::{check, cover, seed};
 use std::sync::atomic::Ordering::SeqCst;
@@ -65,33 +68,33 @@ impl Segmap {
         let mut bflags = 0;
         if flags & !SM_DONTNEED != 0 {
             if flags & SM_WRITE != 0 {
-                cover("segmap.rel_write");
+                cover(REL_WRITE.point);
             }
             if flags & SM_ASYNC != 0 {
                 bflags |= B_ASYNC;
-                cover("segmap.rel_async");
+                cover(REL_ASYNC.point);
             }
             if flags & SM_INVAL != 0 {
                 bflags |= B_INVAL;
-                cover("segmap.rel_abort");
+                cover(REL_ABORT.point);
             }
             if (flags & SM_DESTROY != 0) != model::mutant(super::mutants::PUTPAGE_DESTROY_INVERTED)
             {
                 bflags |= B_INVAL | B_TRUNC;
-                cover("segmap.rel_abort");
+                cover(REL_ABORT.point);
             }
             if refcnt == 1 {
                 if flags & SM_FREE != 0 {
                     bflags |= B_FREE;
-                    cover("segmap.rel_free");
+                    cover(REL_FREE.point);
                 }
                 if flags & SM_DONTNEED != 0 {
                     bflags |= B_DONTNEED;
-                    cover("segmap.rel_dontneed");
+                    cover(REL_DONTNEED.point);
                 }
             }
         } else {
-            cover("segmap.release");
+            cover(RELEASE.point);
         }
 
         // seg_map.c:2078-2079: the identity VOP_PUTPAGE writes back, read
@@ -119,7 +122,7 @@ impl Segmap {
             if inval {
                 // seg_map.c:2085-2102: forget the identity and unload the
                 // window's mappings, slot mutex held.
-                cover("segmap.rel_hashout");
+                cover(REL_HASHOUT.point);
                 seed("seg_map.c:2086");
                 self.hashout(smp);
                 if let Some(pp) = kpm_pp {

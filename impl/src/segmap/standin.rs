@@ -7,17 +7,18 @@
 //! that step, and logs its arguments in ghost state
 //! ([`super::Segmap::putpages`]).
 
+use super::windows::{Window, VOP_PUTPAGE};
 use model::exec;
 use model::trace::{ObjName, Op};
 use std::panic::Location;
 
 #[track_caller]
-fn note(what: &'static str, index: u32, a: u64, b: u64) {
-    model::cover(what);
+fn note(w: Window, index: u32, a: u64, b: u64) {
+    model::cover(w.point);
     if let Some(e) = exec::current() {
         let obj = ObjName {
             kind: "standin",
-            class: what,
+            class: w.point,
             index,
         };
         e.event(exec::tid(), Op::Note, obj, a, b, Location::caller());
@@ -33,6 +34,6 @@ pub(crate) fn vop_putpage(
     off: u64,
     bflags: u32,
 ) {
-    note("segmap.vop_putpage", vp as u32, off, u64::from(bflags));
+    note(VOP_PUTPAGE, vp as u32, off, u64::from(bflags));
     log.lock().expect("putpage log").push((vp, off, bflags));
 }

@@ -54,6 +54,13 @@ pub struct Fixes {
     /// `segkpm_mapout_validkpme` never blocks with the slot mutex held
     /// (see `super::kpm`).
     pub validkpme_page_first: bool,
+    /// Finding F6: the last SM_INVAL/SM_DESTROY release of a kpm window
+    /// whose slot was also released through segkmap (SM_NOTKPM_RELEASED)
+    /// unloads the slot's segkmap window, as `grab_smp` does
+    /// (seg_map.c:1169-1171), not the kpm address (2091), whose
+    /// translations `hat_kpm_mapout` already removed (see
+    /// `super::kpm_release`).
+    pub notkpm_unload_window: bool,
 }
 
 impl Fixes {
@@ -64,6 +71,7 @@ impl Fixes {
         colour_wakeup: true,
         page_locked_no_sleep: true,
         validkpme_page_first: true,
+        notkpm_unload_window: true,
     };
 }
 

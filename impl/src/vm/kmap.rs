@@ -36,6 +36,7 @@
 use super::hat::{Hat, Loaded};
 use super::page::{Pages, PFN_BASE};
 use super::param::PAGESIZE;
+use super::windows::{KMAP_UNLOAD_HW_RACE, KMAP_UNLOAD_SHOOTDOWN};
 use model::check::{fail, PANIC};
 use model::kernel::Handle;
 use model::machine::pte::{make_pte, make_ptp, pte_pfn, pte_valid, same_frame};
@@ -199,14 +200,14 @@ impl Hat for KHat {
                 break;
             }
             // The MMU set REF or MOD since the read.
-            cover("segmap.unload_hw_race");
+            cover(KMAP_UNLOAD_HW_RACE.point);
             old = found;
             retry();
         }
         k.frame.store(NO_FRAME, SeqCst);
         seed("htable.c:2273");
         if old & PT_REFMOD != 0 && !model::mutant(super::mutants::UNLOAD_NO_SHOOTDOWN) {
-            cover("segmap.unload_shootdown");
+            cover(KMAP_UNLOAD_SHOOTDOWN.point);
             self.mmu.hat_tlb_inval(Demap::Va(va));
         }
         let pp = self.pages.pfn_index(pte_pfn(old));

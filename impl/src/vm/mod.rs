@@ -37,4 +37,5 @@ pub mod mutants;
 pub mod page;
 pub mod param;
 pub mod vnode;
+pub mod windows;
 pub(crate) mod word;

@@ -15,6 +15,7 @@ mod current;
 mod params;
 mod run;
 mod state;
+mod violation;
 
 pub use backend::Backend;
 pub use call::{call, call_name, Call};
@@ -23,6 +24,7 @@ pub use current::{backend, current, enter_execution, exit_execution, in_model, t
 pub use params::{ParamDoc, MODEL_PARAMS};
 pub use run::{Captured, RunConfig, RunShared};
 pub use state::{Exec, Held, ObjId, Spin, ThreadSnapshot, WaitFor};
+pub use violation::Violation;
 
 /// Called when the event numbered `step` (as `vmspec replay --trace` and
 /// `--story` number them) is logged, if the run asked for it

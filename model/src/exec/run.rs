@@ -1,5 +1,5 @@
-use crate::check::Violation;
-use crate::lockdep::{LockGraph, LockOrder};
+use super::Violation;
+use crate::lockorder::{LockGraph, LockOrder};
 use crate::trace::Event;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::atomic::{AtomicU64, Ordering};

@@ -1,10 +1,9 @@
-use super::{current::set_tid, Backend, RunShared, Tid};
-use crate::check::Violation;
-use crate::sync::SignalTable;
+use super::{current::set_tid, Backend, RunShared, Tid, Violation};
 use crate::trace::{Event, ObjName, Op};
+use std::any::{Any, TypeId};
 use std::fmt;
 use std::panic::Location;
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard};
 
 /// Identity of a modelled object within one execution.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -90,7 +89,9 @@ pub struct Exec {
     /// 1-based execution number within the run.
     pub number: u64,
     ghost: Mutex<Ghost>,
-    signals: OnceLock<Arc<SignalTable>>,
+    /// Per-execution state the layers above keep here (the sync layer's
+    /// pending signals), one value per type: see [`Exec::local`].
+    locals: Mutex<Vec<(TypeId, Arc<dyn Any + Send + Sync>)>>,
 }
 
 /// A thread's state as reports show it.
@@ -150,7 +151,7 @@ impl Exec {
                 }],
                 ..Default::default()
             }),
-            signals: OnceLock::new(),
+            locals: Mutex::new(Vec::new()),
         })
     }
 
@@ -168,11 +169,21 @@ impl Exec {
         set_tid(self.backend, 0);
     }
 
-    /// The execution's table of pending signals (created on first use).
-    pub(crate) fn signals(&self) -> Arc<SignalTable> {
-        self.signals
-            .get_or_init(|| Arc::new(SignalTable::new()))
-            .clone()
+    /// This execution's value of type `T`, made by `init` on first use:
+    /// state a layer above the execution keeps per execution (the sync
+    /// layer's pending signals) without the execution naming its type.
+    pub fn local<T: Any + Send + Sync>(&self, init: impl FnOnce() -> T) -> Arc<T> {
+        let id = TypeId::of::<T>();
+        let mut locals = self.locals.lock().unwrap_or_else(|e| e.into_inner());
+        let any = match locals.iter().find(|(t, _)| *t == id) {
+            Some((_, v)) => v.clone(),
+            None => {
+                let v: Arc<dyn Any + Send + Sync> = Arc::new(init());
+                locals.push((id, v.clone()));
+                v
+            }
+        };
+        any.downcast::<T>().expect("one value per type")
     }
 
     fn g(&self) -> MutexGuard<'_, Ghost> {

@@ -10,27 +10,18 @@
 //! performs. Violations are recorded, not fatal: the execution goes on, so a
 //! potential deadlock is reported even when the explored execution did not
 //! deadlock, and an actual deadlock later in the run is reported too.
+//!
+//! The tables, the graph and its proof are data below the execution layer
+//! (`crate::lockorder`, re-exported here); this module is the validator.
 
-mod graph;
-mod order;
-mod report;
-
-pub use graph::{Edge, EdgeInfo, LockGraph};
-pub use order::{judge, Exception, LockOrder, Nesting, Verdict};
-pub use report::{proof, unsafe_scenario};
+pub use crate::lockorder::{
+    judge, proof, unsafe_scenario, Edge, EdgeInfo, Exception, How, LockGraph, LockOrder, Nesting,
+    Verdict,
+};
 
 use crate::check::{report, SYNC_LOCKORDER};
 use crate::exec::{Exec, Held, Tid};
 use std::panic::Location;
-
-/// How a lock is being acquired.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum How {
-    /// May block: adds edges and must follow the declared order.
-    Blocking,
-    /// A successful try: held, adds no ordering edge.
-    Try,
-}
 
 /// Validates and records the acquisition of `taken` by `tid` (called before
 /// a blocking acquisition blocks, and after a try succeeds).
@@ -101,7 +92,7 @@ fn acquire_with(
             if !first {
                 continue;
             }
-            let verdict = order::judge(orders, h.name.class, taken.class, how);
+            let verdict = judge(orders, h.name.class, taken.class, how);
             if let Verdict::Violates(why) = verdict {
                 problems.push(describe(h, taken, how, &why, &graph));
             } else if how == How::Blocking {

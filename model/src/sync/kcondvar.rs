@@ -3,6 +3,7 @@
 use super::callout::Callouts;
 use super::kmutex::KMutex;
 use super::monitor::Monitor;
+use super::signal::SignalTable;
 use crate::exec::{self, Exec, ObjId, WaitFor};
 use crate::trace::{ObjName, Op};
 use std::panic::Location;
@@ -113,7 +114,7 @@ impl KCondvar {
         self.enqueue(me);
         let signals = if sig {
             self.exec.as_ref().map(|e| {
-                let t = e.signals();
+                let t = SignalTable::of(e);
                 t.sleep_on(me, Some(self.st.clone()));
                 t
             })

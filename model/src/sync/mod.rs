@@ -39,5 +39,4 @@ pub use pagelock::{PageLock, Se};
 pub use retry::Retries;
 pub use rwlock::{KRwLock, RwMode};
 pub use signal::post_signal;
-pub(crate) use signal::SignalTable;
 pub use thread::{retry, spawn, went_round, JoinHandle};

@@ -7,7 +7,7 @@
 
 use super::kcondvar::CvShared;
 use super::monitor::Monitor;
-use crate::exec::{self, Tid};
+use crate::exec::{self, Exec, Tid};
 use crate::trace::{ObjName, Op};
 use std::panic::Location;
 use std::sync::Arc;
@@ -36,8 +36,9 @@ fn slot(v: &mut Vec<Slot>, tid: Tid) -> &mut Slot {
 }
 
 impl SignalTable {
-    pub(crate) fn new() -> Self {
-        SignalTable(Monitor::new(Vec::new()))
+    /// The table of execution `exec` (created on its first use there).
+    pub(crate) fn of(exec: &Exec) -> Arc<SignalTable> {
+        exec.local(|| SignalTable(Monitor::new(Vec::new())))
     }
 
     /// Whether `tid` has a signal pending.
@@ -60,7 +61,7 @@ impl SignalTable {
 #[track_caller]
 pub fn post_signal(target: Tid) {
     let Some(exec) = exec::current() else { return };
-    let sleeping = exec.signals().0.with(|v| {
+    let sleeping = SignalTable::of(&exec).0.with(|v| {
         let s = slot(v, target);
         s.pending = true;
         (s.sleeping_on.clone(), false)

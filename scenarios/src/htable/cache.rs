@@ -2,12 +2,11 @@
 //! an allocation from the cache (htable.c:783-793, 1026-1040), and the
 //! reserve count against its list (356-429).
 
-use harness::{Expect, Mutant, Scenario};
+use super::BASE;
+use harness::{Mutant, Scenario};
 use model::check::SCHED_LIVELOCK;
 use model::sync::spawn;
-use subsys::htable::{
-    Config, PageId, World, HTABLE_H3, HTABLE_H9, LOCK_ORDER, MMU_PAGESIZE as PAGESIZE,
-};
+use subsys::htable::{Config, PageId, World, HTABLE_H3, HTABLE_H9, MMU_PAGESIZE as PAGESIZE};
 
 fn purge_body() {
     let w = World::new(Config::default());
@@ -25,18 +24,13 @@ fn purge_body() {
 pub const PURGE_VS_ALLOC: Scenario = Scenario {
     id: "htable/purge-vs-alloc",
     summary: "htable_purge_hat empties the hat's cache while htable_alloc takes from it",
-    threads: 2,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[Mutant {
         name: subsys::htable::mutants::ALLOC_STALE_HINT,
         catches: HTABLE_H3,
         summary: "htable_alloc takes the cache head it read without the hat mutex instead of re-reading it (783-787)",
     }],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: purge_body,
+    ..BASE
 };
 
 fn purge_alone_body() {
@@ -54,18 +48,13 @@ fn purge_alone_body() {
 pub const PURGE_ALONE: Scenario = Scenario {
     id: "htable/purge-alone",
     summary: "htable_purge_hat empties a hat's cache while the other thread waits for it (the loop must end on its own)",
-    threads: 2,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[Mutant {
         name: subsys::htable::mutants::PURGE_NO_DONT_CACHE,
         catches: SCHED_LIVELOCK,
         summary: "htable_purge_hat empties the cache without raising htable_dont_cache (1027, 1039): htable_free caches each htable again and the loop never ends",
     }],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: purge_alone_body,
+    ..BASE
 };
 
 fn reserve_body() {
@@ -80,17 +69,12 @@ fn reserve_body() {
 pub const RESERVE: Scenario = Scenario {
     id: "htable/reserve",
     summary: "the reserve is filled and trimmed at once: its count follows its list",
-    threads: 2,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[Mutant {
         name: subsys::htable::mutants::RESERVE_COUNT_UNLOCKED,
         catches: HTABLE_H9,
         summary:
             "htable_put_reserve bumps htable_reserve_cnt after dropping the reserve mutex (362-366)",
     }],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: reserve_body,
+    ..BASE
 };

@@ -3,10 +3,11 @@
 //! (htable.c:1294-1296), or a mapping lands in another table's entry and
 //! a release frees a table still in use.
 
-use harness::{Expect, Mutant, Scenario};
+use super::BASE;
+use harness::{Mutant, Scenario};
 use model::check::MEM_UAF;
 use model::sync::spawn;
-use subsys::htable::{Config, PageId, World, LOCK_ORDER};
+use subsys::htable::{Config, PageId, World};
 
 /// The top table and the two leaf tables of one hat, all on one chain:
 /// A maps page 1 at 0x2000 while the main thread maps page 0 at 0; then
@@ -37,16 +38,11 @@ fn body() {
 pub const ONE_CHAIN: Scenario = Scenario {
     id: "htable/one-chain",
     summary: "two leaf tables and the top table of one hat share one hash chain while two threads map through them",
-    threads: 2,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[Mutant {
         name: subsys::htable::mutants::SEARCH_ANY_OF_HAT,
         catches: MEM_UAF,
         summary: "htable_lookup's chain search matches any table of the hat (1294-1296)",
     }],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body,
+    ..BASE
 };

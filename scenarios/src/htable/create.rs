@@ -1,9 +1,10 @@
 //! Two threads create the same leaf table (htable.c:1341-1343,
 //! 1416-1420, 1440-1443).
 
-use harness::{Expect, Mutant, Scenario};
+use super::BASE;
+use harness::{Mutant, Scenario};
 use model::sync::spawn;
-use subsys::htable::{Config, World, HTABLE_H1, HTABLE_H2, LOCK_ORDER};
+use subsys::htable::{Config, World, HTABLE_H1, HTABLE_H2};
 
 fn body() {
     let w = World::new(Config::default());
@@ -22,10 +23,6 @@ fn body() {
 pub const CREATE_SAME: Scenario = Scenario {
     id: "htable/create-same",
     summary: "two threads htable_create the same leaf table and release it: one is hashed and linked, the loser's is freed",
-    threads: 2,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[
         Mutant {
             name: subsys::htable::mutants::CREATE_NO_RESEARCH,
@@ -38,7 +35,6 @@ pub const CREATE_SAME: Scenario = Scenario {
             summary: "htable_create releases the parent after linking a new child, whose hold it is (1440-1443)",
         },
     ],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body,
+    ..BASE
 };

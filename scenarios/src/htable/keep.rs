@@ -4,11 +4,12 @@
 //! both leaves lose their only mapping and are freed (below the level);
 //! their parent, at the level, loses its last link and stays.
 
-use harness::{Expect, Mutant, Scenario};
+use super::BASE;
+use harness::{Mutant, Scenario};
 use model::check;
 use model::machine::MmuConfig;
 use model::sync::spawn;
-use subsys::htable::{Config, PageId, World, HTABLE_KEEP, LOCK_ORDER, MMU_PAGESIZE as PAGESIZE};
+use subsys::htable::{Config, PageId, World, HTABLE_KEEP, MMU_PAGESIZE as PAGESIZE};
 
 fn body() {
     let w = World::new(Config {
@@ -49,16 +50,11 @@ fn body() {
 pub const KEEP_LEVELS: Scenario = Scenario {
     id: "htable/keep-levels",
     summary: "two leaves below max_page_level lose their last mapping and are freed; their parent at the level stays",
-    threads: 2,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[Mutant {
         name: subsys::htable::mutants::RELEASE_KEEP_BELOW,
         catches: HTABLE_KEEP,
         summary: "htable_release keeps the tables below max_page_level instead of at and above (1206-1208)",
     }],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body,
+    ..BASE
 };

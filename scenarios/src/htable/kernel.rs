@@ -2,9 +2,10 @@
 //! htable.c:2336-2381) while a kernel mapping is added; the kernel hat's
 //! tables come from the boot page tables (`htable_attach`, 1467-1574).
 
-use harness::{Expect, Mutant, Scenario};
+use super::BASE;
+use harness::{Mutant, Scenario};
 use model::sync::spawn;
-use subsys::htable::{Config, PageId, World, HTABLE_H10, LOCK_ORDER};
+use subsys::htable::{Config, PageId, World, HTABLE_H10};
 
 fn body() {
     let w = World::new(Config {
@@ -31,16 +32,11 @@ fn body() {
 pub const COPY_VS_KMAP: Scenario = Scenario {
     id: "htable/copy-vs-kmap",
     summary: "hat_alloc copies the kernel's top-level entries (x86pte_copy) while the kernel maps a page",
-    threads: 2,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[Mutant {
         name: subsys::htable::mutants::KERNEL_TABLES_ON_DEMAND,
         catches: HTABLE_H10,
         summary: "boot attaches no kernel leaf table: a kernel mapping links a new one at the top level after a new hat copied the kernel range (1569-1573)",
     }],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body,
+    ..BASE
 };

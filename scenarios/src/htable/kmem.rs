@@ -2,10 +2,11 @@
 //! later on `kmem_taskq`, racing the allocator's own `htable_steal` and
 //! the teardown of another address space; and finding L1.
 
+use super::BASE;
 use harness::{Expect, Mutant, Scenario};
 use model::check::SYNC_DEADLOCK;
 use model::sync::spawn;
-use subsys::htable::{Config, PageId, World, HTABLE_H8, HTABLE_L1, LOCK_ORDER};
+use subsys::htable::{Config, PageId, World, HTABLE_H8, HTABLE_L1};
 
 /// The whole modelled address space (two levels of two entries).
 const SPACE: u64 = 0x4000;
@@ -61,12 +62,9 @@ pub const ALLOC_KMEM_REAP_L1: Scenario = Scenario {
     summary: "FINDING L1: the reap htable_alloc's kmem_reap() starts takes the table the allocator would steal; 841-864 then spins with memory free",
     threads: 3,
     loom_bound: Some(2),
-    pct_depth: 3,
     expect: Expect::Finding(&[HTABLE_L1]),
-    mutants: &[],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: seed_body,
+    ..BASE
 };
 
 /// The same program with L1 fixed: every interleaving completes.
@@ -75,8 +73,6 @@ pub const ALLOC_KMEM_REAP: Scenario = Scenario {
     summary: "htable_alloc's kmem_reap() runs htable_reap on kmem_taskq while the allocator steals and another hat is torn down (L1 fixed)",
     threads: 3,
     loom_bound: Some(2),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[
         Mutant {
             name: subsys::htable::mutants::ALLOC_NO_RETRY,
@@ -94,7 +90,6 @@ pub const ALLOC_KMEM_REAP: Scenario = Scenario {
             summary: "a stealer clears HAT_VICTIM without cv_broadcast(&hat_list_cv): the teardown's hat_free_start sleeps for ever (690-694)",
         },
     ],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: fixed_body,
+    ..BASE
 };

@@ -3,9 +3,10 @@
 //! hashed and mapping a page, is cut off from its parent (HTABLE-H7).
 
 use super::cpu;
-use harness::{Expect, Mutant, Scenario};
+use super::BASE;
+use harness::{Mutant, Scenario};
 use model::check;
-use subsys::htable::{Config, PageId, World, HTABLE_H7, LOCK_ORDER};
+use subsys::htable::{Config, PageId, World, HTABLE_H7};
 
 /// Page 0 mapped at 0 (a leaf table linked at top entry 0); a CPU walks
 /// the top table (at 0x2000, unmapped: the model's MMU does not walk large
@@ -29,17 +30,12 @@ pub const LARGE_OVER_LINK: Scenario = Scenario {
     id: "htable/large-over-link",
     summary:
         "a large-page load over the link to a leaf table that maps a page is refused (LPAGE_ERROR)",
-    threads: 2,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[Mutant {
         name: subsys::htable::mutants::LPAGE_NO_LINK_CHECK,
         catches: HTABLE_H7,
         summary:
             "x86pte_set puts a large page over a link instead of returning LPAGE_ERROR (2126-2129)",
     }],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body,
+    ..BASE
 };

@@ -20,7 +20,16 @@ mod tlb;
 use harness::Scenario;
 use model::sync::{spawn, JoinHandle};
 use std::sync::Arc;
-use subsys::htable::World;
+use subsys::htable::{World, LOCK_ORDER};
+
+/// What an htable scenario is unless it says otherwise: main and one thread
+/// under htable's lock order, the rest as [`Scenario::DEFAULTS`]. A
+/// scenario states its id, summary and body, and what differs (`..BASE`).
+const BASE: Scenario = Scenario {
+    threads: 2,
+    orders: &[&LOCK_ORDER],
+    ..Scenario::DEFAULTS
+};
 
 /// The htable scenarios.
 pub const SCENARIOS: &[Scenario] = &[

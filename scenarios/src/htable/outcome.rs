@@ -3,12 +3,11 @@
 //! outcome (TLB coherence, the rest invariants) can see it.
 
 use super::cpu;
-use harness::{Expect, Mutant, Scenario};
+use super::BASE;
+use harness::{Mutant, Scenario};
 use model::check::MMU_COHERENCE;
 use model::sync::spawn;
-use subsys::htable::{
-    Config, PageId, World, HTABLE_H2, HTABLE_H5, LOCK_ORDER, MMU_PAGESIZE as PAGESIZE,
-};
+use subsys::htable::{Config, PageId, World, HTABLE_H2, HTABLE_H5, MMU_PAGESIZE as PAGESIZE};
 
 /// Pages 0 and 1 mapped writable at 0 and 0x1000: one leaf table.
 fn two_mappings() -> (std::sync::Arc<World>, subsys::htable::HatId) {
@@ -40,10 +39,6 @@ fn read_only_body() {
 pub const READ_ONLY_UNLOAD: Scenario = Scenario {
     id: "htable/read-only-unload",
     summary: "a CPU only reads one of two mappings of a leaf table (REF set, MOD clear); it is unloaded and its page reused while the other keeps the table",
-    threads: 2,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[
         Mutant {
             name: subsys::htable::mutants::INVAL_MOD_ONLY,
@@ -56,9 +51,8 @@ pub const READ_ONLY_UNLOAD: Scenario = Scenario {
             summary: "x86pte_inval skips the shootdown of a referenced entry (2273-2274)",
         },
     ],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: read_only_body,
+    ..BASE
 };
 
 fn two_unloads_body() {
@@ -73,18 +67,13 @@ fn two_unloads_body() {
 pub const TWO_UNLOADS: Scenario = Scenario {
     id: "htable/two-unloads",
     summary: "two hat_unloads of the two mappings of one leaf table race to release it: whoever is last frees it",
-    threads: 2,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[Mutant {
         name: subsys::htable::mutants::RELEASE_BUSY_AFTER_EXIT,
         catches: HTABLE_H2,
         summary: "htable_release decrements ht_busy (atomically) after dropping the bucket mutex: both releases see busy 2 and the empty table stays hashed (1186, 1252-1253)",
     }],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: two_unloads_body,
+    ..BASE
 };
 
 fn cached_reuse_body() {
@@ -106,16 +95,11 @@ fn cached_reuse_body() {
 pub const CACHED_REUSE: Scenario = Scenario {
     id: "htable/cached-reuse-vs-cpu",
     summary: "an unlinked leaf table goes to the hat's cache and is reused for another address while a CPU held a paging-structure entry to it",
-    threads: 2,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[Mutant {
         name: subsys::htable::mutants::UNLINK_NO_INVAL_UNCHECKED,
         catches: MMU_COHERENCE,
         summary: "unlink_ptp skips its shootdown and the point check after it (1098-1109): the table is cached, not freed, so only the outcome check sees the stale link",
     }],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: cached_reuse_body,
+    ..BASE
 };

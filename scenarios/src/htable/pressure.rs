@@ -3,8 +3,9 @@
 //! still translates through it.
 
 use super::cpu;
-use harness::{Expect, Mutant, Scenario};
-use subsys::htable::{Config, PageId, World, HTABLE_H5, LOCK_ORDER};
+use super::BASE;
+use harness::{Mutant, Scenario};
+use subsys::htable::{Config, PageId, World, HTABLE_H5};
 
 fn body() {
     // Room for the top table and one leaf table only.
@@ -29,10 +30,6 @@ fn body() {
 pub const ALLOC_STEALS: Scenario = Scenario {
     id: "htable/alloc-steals",
     summary: "htable_alloc finds no page for a table and steals the hat's other leaf table while a CPU uses it",
-    threads: 2,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[
         Mutant {
             name: subsys::htable::mutants::UNLINK_NO_INVAL,
@@ -40,7 +37,6 @@ pub const ALLOC_STEALS: Scenario = Scenario {
             summary: "unlink_ptp skips the shootdown: the CPU keeps a link into the stolen table's page (1098-1109)",
         },
     ],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body,
+    ..BASE
 };

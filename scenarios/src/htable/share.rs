@@ -5,10 +5,9 @@
 //! HAT_SHARED hat demaps everything).
 
 use super::cpu;
-use harness::{Expect, Mutant, Scenario};
-use subsys::htable::{
-    Config, PageId, World, HAT_LOAD_LOCK, HAT_LOAD_SHARE, HTABLE_H2, HTABLE_H5, LOCK_ORDER,
-};
+use super::BASE;
+use harness::{Mutant, Scenario};
+use subsys::htable::{Config, PageId, World, HAT_LOAD_LOCK, HAT_LOAD_SHARE, HTABLE_H2, HTABLE_H5};
 
 fn body() {
     let w = World::new(Config {
@@ -37,10 +36,6 @@ fn body() {
 pub const SHARE: Scenario = Scenario {
     id: "htable/share",
     summary: "a user hat shares an ISM leaf table; a CPU reads and writes through it while an ISM page is unloaded and the table unshared",
-    threads: 2,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[
         Mutant {
             name: subsys::htable::mutants::TLB_INVAL_SHARED_LOCAL,
@@ -58,7 +53,6 @@ pub const SHARE: Scenario = Scenario {
             summary: "htable_create does not pin the ISM table its new shared table uses (1451-1455)",
         },
     ],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body,
+    ..BASE
 };

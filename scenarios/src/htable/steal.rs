@@ -2,10 +2,11 @@
 //! behind the stealer's back (htable.c:484-494), and `hat_pageunload`
 //! holding the page's mapping-list mutex (461-467).
 
-use harness::{Expect, Mutant, Scenario};
+use super::BASE;
+use harness::{Mutant, Scenario};
 use model::check::SYNC_LOCKORDER;
 use model::sync::spawn;
-use subsys::htable::{Config, PageId, World, HTABLE_H2, HTABLE_H3, HTABLE_H4, LOCK_ORDER};
+use subsys::htable::{Config, PageId, World, HTABLE_H2, HTABLE_H3, HTABLE_H4};
 
 fn map_body() {
     let w = World::new(Config {
@@ -26,10 +27,6 @@ fn map_body() {
 pub const STEAL_VS_MAP: Scenario = Scenario {
     id: "htable/steal-vs-map",
     summary: "htable_reap steals the leaf table while another thread maps a second page in it",
-    threads: 2,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[
         Mutant {
             name: subsys::htable::mutants::STEAL_NO_RECHECK,
@@ -47,9 +44,8 @@ pub const STEAL_VS_MAP: Scenario = Scenario {
             summary: "htable_steal_active takes a table without removing it from its hash chain (505-513)",
         },
     ],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: map_body,
+    ..BASE
 };
 
 fn pageunload_body() {
@@ -71,16 +67,11 @@ fn pageunload_body() {
 pub const STEAL_VS_PAGEUNLOAD: Scenario = Scenario {
     id: "htable/steal-vs-pageunload",
     summary: "htable_reap unmaps a table's entries while hat_pageunload removes the same mapping (mapping-list mutex before bucket mutex; page tables through the per-CPU window)",
-    threads: 2,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[Mutant {
         name: subsys::htable::mutants::STEAL_UNMAP_UNDER_BUCKET,
         catches: SYNC_LOCKORDER,
         summary: "htable_steal_active keeps the bucket mutex while hat_pte_unmap takes the mapping-list mutex (461-467)",
     }],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: pageunload_body,
+    ..BASE
 };

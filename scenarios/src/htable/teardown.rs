@@ -2,11 +2,12 @@
 //! `hat_free_start` waits for it to clear, and the reaper forgets the hat
 //! before clearing it (htable.c:599-622, 651-694).
 
-use harness::{Expect, Mutant, Scenario};
+use super::BASE;
+use harness::{Mutant, Scenario};
 use model::check::SYNC_DEADLOCK;
 use model::sync::{spawn, JoinHandle};
 use std::sync::Arc;
-use subsys::htable::{Config, PageId, World, HTABLE_H8, LOCK_ORDER};
+use subsys::htable::{Config, PageId, World, HTABLE_H8};
 
 /// The whole modelled address space (two levels of two entries).
 const SPACE: u64 = 0x4000;
@@ -40,9 +41,6 @@ pub const REAP_VS_TEARDOWN: Scenario = Scenario {
     id: "htable/reap-vs-teardown",
     summary: "two htable_reap threads steal from a hat while it is torn down (hat_free_start waits for HAT_VICTIM)",
     threads: 3,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[
         Mutant {
             name: subsys::htable::mutants::STEAL_NO_VICTIM,
@@ -65,9 +63,8 @@ pub const REAP_VS_TEARDOWN: Scenario = Scenario {
             summary: "htable_steal clears HAT_VICTIM without cv_broadcast(&hat_list_cv) (690-694)",
         },
     ],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body,
+    ..BASE
 };
 
 fn two_body() {
@@ -113,16 +110,13 @@ pub const TWO_STEALERS_TWO_WAITERS: Scenario = Scenario {
     summary: "two htable_reap threads walk the hat list while two address spaces are torn down (two hat_free_start waiters on hat_list_cv)",
     threads: 4,
     loom_bound: Some(2),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[Mutant {
         name: subsys::htable::mutants::STEAL_NO_BROADCAST,
         catches: SYNC_DEADLOCK,
         summary: "htable_steal clears HAT_VICTIM without cv_broadcast(&hat_list_cv) (690-694)",
     }],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: two_body,
+    ..BASE
 };
 
 fn slim_body() {
@@ -159,9 +153,6 @@ pub const REAP_VS_TWO_TEARDOWNS_SLIM: Scenario = Scenario {
     id: "htable/reap-vs-two-teardowns-slim",
     summary: "reap-vs-two-teardowns with one table per hat and nothing mapped: two reapers mark the hats HAT_VICTIM while two hat_free_start wait on hat_list_cv, small enough for loom bound 3",
     threads: 4,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[
         Mutant {
             name: subsys::htable::mutants::STEAL_SIGNAL,
@@ -174,7 +165,6 @@ pub const REAP_VS_TWO_TEARDOWNS_SLIM: Scenario = Scenario {
             summary: "htable_steal clears HAT_VICTIM without cv_broadcast(&hat_list_cv) (690-694)",
         },
     ],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: slim_body,
+    ..BASE
 };

@@ -3,10 +3,11 @@
 //! 2097-2146, `x86pte_inval` 2262-2274, `x86pte_update` 2306-2324).
 
 use super::cpu;
+use super::BASE;
 use harness::{Expect, Mutant, Scenario};
 use model::check::{MMU_COHERENCE, MMU_REFMOD_LOST};
 use subsys::htable::{
-    Config, PageId, World, HTABLE_H5, HTABLE_H6, HTABLE_H7, LOCK_ORDER, MMU_PAGESIZE as PAGESIZE,
+    Config, PageId, World, HTABLE_H5, HTABLE_H6, HTABLE_H7, MMU_PAGESIZE as PAGESIZE,
 };
 
 /// Page 0 mapped writable at address 0.
@@ -29,10 +30,6 @@ fn unlink_body() {
 pub const UNLINK_VS_CPU: Scenario = Scenario {
     id: "htable/unlink-vs-cpu",
     summary: "the last mapping of a leaf table is unloaded and the table unlinked while a CPU walks through it",
-    threads: 2,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[
         Mutant {
             name: subsys::htable::mutants::UNLINK_NO_INVAL,
@@ -50,9 +47,8 @@ pub const UNLINK_VS_CPU: Scenario = Scenario {
             summary: "unlink_ptp skips its shootdown and the point check after it (1098-1109): the table goes to the hat's cache, so only the outcome check sees the stale link",
         },
     ],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: unlink_body,
+    ..BASE
 };
 
 fn set_body() {
@@ -68,10 +64,6 @@ fn set_body() {
 pub const SET_VS_CPU: Scenario = Scenario {
     id: "htable/set-vs-cpu",
     summary: "x86pte_set write-protects a mapping of the same page while a CPU reads and writes it",
-    threads: 2,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[
         Mutant {
             name: subsys::htable::mutants::SET_DROP_REFMOD,
@@ -84,9 +76,8 @@ pub const SET_VS_CPU: Scenario = Scenario {
             summary: "x86pte_set skips the shootdown of a referenced entry (2147-2148)",
         },
     ],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: set_body,
+    ..BASE
 };
 
 fn inval_body() {
@@ -100,10 +91,6 @@ fn inval_body() {
 pub const INVAL_VS_CPU: Scenario = Scenario {
     id: "htable/inval-vs-cpu",
     summary: "hat_unload invalidates a mapping (x86pte_inval) while a CPU reads then writes it",
-    threads: 2,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[
         Mutant {
             name: subsys::htable::mutants::INVAL_PLAIN_STORE,
@@ -117,9 +104,8 @@ pub const INVAL_VS_CPU: Scenario = Scenario {
             summary: "x86pte_inval skips the shootdown of a referenced entry (2273-2274)",
         },
     ],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: inval_body,
+    ..BASE
 };
 
 fn update_body() {
@@ -133,18 +119,13 @@ fn update_body() {
 pub const UPDATE_VS_CPU: Scenario = Scenario {
     id: "htable/update-vs-cpu",
     summary: "hati_page_clrwrt write-protects a page and clears REF/MOD (x86pte_update) while a CPU reads then writes it",
-    threads: 2,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[Mutant {
         name: subsys::htable::mutants::UPDATE_NO_INVAL,
         catches: HTABLE_H5,
         summary: "x86pte_update skips the shootdown after a successful CAS (2304)",
     }],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: update_body,
+    ..BASE
 };
 
 /// The hardware MOD update that ORs MOD into whatever the entry holds

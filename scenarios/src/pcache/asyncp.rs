@@ -2,13 +2,13 @@
 //! handover while `seg_pathr_on`, and `seg_preap`'s wakeup (finding P2).
 
 use super::common::{
-    async_purge, cache, finish, lock_unlock, pasync_thread, req, run_threads, Body,
+    async_purge, cache, finish, lock_unlock, pasync_thread, req, run_threads, Body, BASE,
 };
 use harness::{Expect, Mutant, Scenario};
 use model::check::SYNC_UNLOCKED;
 use std::sync::Arc;
 use subsys::pcache::{
-    Fixes, Memory, Pcache, PcacheConfig, LOCK_ORDER, PCACHE_J1, PCACHE_J4, PCACHE_J5, PCACHE_REAP,
+    Fixes, Memory, Pcache, PcacheConfig, PCACHE_J1, PCACHE_J4, PCACHE_J5, PCACHE_REAP,
 };
 
 /// A cached inactive, referenced list; a caller looks it up and hands it
@@ -38,18 +38,13 @@ fn second_chance_body() {
 pub const SECOND_CHANCE: Scenario = Scenario {
     id: "pcache/second-chance",
     summary: "the async purge racing a lookup hit of a referenced entry (second chance)",
-    threads: 2,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[Mutant {
         name: subsys::pcache::mutants::ASYNC_SKIP_ACTIVE_CHECK,
         catches: PCACHE_J1,
         summary: "the async walk takes active entries too (vm_seg.c:1069)",
     }],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: second_chance_body,
+    ..BASE
 };
 
 /// While the async purge walks the list holding the bucket (seg_pathr_on),
@@ -77,10 +72,6 @@ fn premove_body() {
 pub const PREMOVE_WHILE_ATHR: Scenario = Scenario {
     id: "pcache/premove-while-athr",
     summary: "seg_premove_abuck and seg_padd_abuck on the bucket the async purge is walking (seg_pathr_on)",
-    threads: 2,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[
         Mutant {
             name: subsys::pcache::mutants::PREMOVE_IGNORES_ATHR,
@@ -103,9 +94,8 @@ pub const PREMOVE_WHILE_ATHR: Scenario = Scenario {
             summary: "the async purge walks the other list without claiming seg_pathr_on (vm_seg.c:1039)",
         },
     ],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: premove_body,
+    ..BASE
 };
 
 /// The purge thread (two wakeups, by signal or timeout) and pageout's
@@ -132,13 +122,9 @@ pub const PREAP_LOST: Scenario = Scenario {
     id: "pcache/preap-lost-wakeup",
     summary: "FINDING P2: seg_preap's cv_signal while the purge thread purges is lost; only the timeout purges",
     threads: 3,
-    loom_bound: Some(3),
-    pct_depth: 3,
     expect: Expect::Finding(&[PCACHE_REAP]),
-    mutants: &[],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: preap_seed,
+    ..BASE
 };
 
 fn preap_fixed() {
@@ -152,17 +138,13 @@ pub const PREAP_FIXED: Scenario = Scenario {
     id: "pcache/preap-vs-async-fixed",
     summary: "seg_preap racing the purge thread, with the reap request recorded (fix P2)",
     threads: 3,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[Mutant {
         name: subsys::pcache::mutants::REAP_NO_PENDING,
         catches: PCACHE_REAP,
         summary: "fix P2 without the pending flag: the signal alone is lost again",
     }],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: preap_fixed,
+    ..BASE
 };
 
 /// Three buckets on the active list, a purge quota of one page: the walk
@@ -193,14 +175,8 @@ fn rehead_body() {
 pub const REHEAD: Scenario = Scenario {
     id: "pcache/async-rehead",
     summary: "the async walk stops early and re-heads the active list of three buckets, racing a lookup hit",
-    threads: 2,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
-    mutants: &[],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: rehead_body,
+    ..BASE
 };
 
 /// The purge thread as the seed runs it (one wakeup, by timeout: nobody
@@ -222,11 +198,6 @@ pub const PASYNC_VS_UNMAP: Scenario = Scenario {
     id: "pcache/pasync-vs-unmap",
     summary: "seg_pasync_thread's timed wakeup and purge (seg_pasync_mtx held) racing seg_unmap of the segment",
     threads: 3,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
-    mutants: &[],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: pasync_unmap_body,
+    ..BASE
 };

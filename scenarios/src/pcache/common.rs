@@ -1,8 +1,18 @@
 //! What the pcache scenarios share: a tiny cache, one segment, threads.
 
+use harness::Scenario;
 use model::sync::{spawn, Callouts, JoinHandle};
 use std::sync::Arc;
-use subsys::pcache::{Fixes, Memory, Pcache, PcacheConfig, Request, Tag};
+use subsys::pcache::{Fixes, Memory, Pcache, PcacheConfig, Request, Tag, LOCK_ORDER};
+
+/// What a pcache scenario is unless it says otherwise: main and one thread
+/// under pcache's lock order, the rest as [`Scenario::DEFAULTS`]. A
+/// scenario states its id, summary and body, and what differs (`..BASE`).
+pub(crate) const BASE: Scenario = Scenario {
+    threads: 2,
+    orders: &[&LOCK_ORDER],
+    ..Scenario::DEFAULTS
+};
 
 /// A cache of one non-wired and one wired bucket, under `memory`.
 pub(crate) fn cache(memory: Memory, fixes: Fixes) -> Arc<Pcache> {

@@ -1,8 +1,8 @@
 //! `seg_p_disable` racing insert and inactive (finding P1, PCACHE-J7).
 
-use super::common::{cache, finish, lock_unlock, req, run_threads, Body};
+use super::common::{cache, finish, lock_unlock, req, run_threads, Body, BASE};
 use harness::{Expect, Mutant, Scenario};
-use subsys::pcache::{Fixes, Memory, Pcache, LOCK_ORDER, PCACHE_J7};
+use subsys::pcache::{Fixes, Memory, Pcache, PCACHE_J7};
 
 /// DR's pre-delete disables the cache (and re-enables it after) while a
 /// caller locks and unlocks a list of the segment (`insert`), or hands
@@ -42,14 +42,9 @@ fn seed() {
 pub const DISABLE_VS_INSERT: Scenario = Scenario {
     id: "pcache/disable-vs-insert",
     summary: "FINDING P1: seg_p_disable returns success while an insert that passed its unlocked test still caches",
-    threads: 2,
-    loom_bound: Some(3),
-    pct_depth: 3,
     expect: Expect::Finding(&[PCACHE_J7]),
-    mutants: &[],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: seed,
+    ..BASE
 };
 
 const FIX_P1: Fixes = Fixes {
@@ -65,18 +60,13 @@ pub const DISABLE_FIXED: Scenario = Scenario {
     id: "pcache/disable-vs-insert-fixed",
     summary:
         "seg_p_disable racing an insert, with the disable count re-read under seg_pmem_mtx (fix P1)",
-    threads: 2,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[Mutant {
         name: subsys::pcache::mutants::INSERT_NO_RECHECK,
         catches: PCACHE_J7,
         summary: "fix P1 without the insert's re-test under seg_pmem_mtx",
     }],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: fixed,
+    ..BASE
 };
 
 fn inactive() {
@@ -89,12 +79,6 @@ fn inactive() {
 pub const DISABLE_VS_INACTIVE: Scenario = Scenario {
     id: "pcache/disable-vs-inactive",
     summary: "seg_p_disable racing seg_pinactive of a held list",
-    threads: 2,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
-    mutants: &[],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: inactive,
+    ..BASE
 };

@@ -1,10 +1,10 @@
 //! `seg_pinactive` races: a duplicate whose tryenter of P fails (and the
 //! async purge), and two inactives on one bucket.
 
-use super::common::{async_purge, cache, finish, lock_unlock, req, run_threads, Body};
-use harness::{Expect, Mutant, Scenario};
+use super::common::{async_purge, cache, finish, lock_unlock, req, run_threads, Body, BASE};
+use harness::{Mutant, Scenario};
 use model::check::{SYNC_LOCKORDER, SYNC_UNLOCKED};
-use subsys::pcache::{Fixes, Memory, Pcache, LOCK_ORDER, PCACHE_J1, PCACHE_J3};
+use subsys::pcache::{Fixes, Memory, Pcache, PCACHE_J1, PCACHE_J3};
 
 /// Main locks pages 0..1 of the segment, then 0..2, which caches a bigger
 /// list over its first: at its pageunlock the small list is a duplicate.
@@ -41,8 +41,6 @@ pub const DUP_TRY_FAILS: Scenario = Scenario {
     threads: 3,
     // Bound 3: 306,123 executions, 63 s.
     loom_bound: Some(2),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[
         Mutant {
             name: subsys::pcache::mutants::INACTIVE_BLOCKING_P,
@@ -70,9 +68,8 @@ pub const DUP_TRY_FAILS: Scenario = Scenario {
             summary: "seg_pinactive frees a duplicate without giving its pages back (vm_seg.c:717-725)",
         },
     ],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: dup_body,
+    ..BASE
 };
 
 /// Two callers hold one cached list (an insert and a lookup hit) and hand
@@ -104,15 +101,11 @@ pub const TWO_INACTIVE: Scenario = Scenario {
     id: "pcache/two-inactive-one-bucket",
     summary: "two seg_pinactive of one cached list on one bucket, and an anon map's insert there",
     threads: 3,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[Mutant {
         name: subsys::pcache::mutants::LOOKUP_NO_ACTIVE,
         catches: PCACHE_J1,
         summary: "seg_plookup hands out a list without raising p_active (vm_seg.c:505)",
     }],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: two_body,
+    ..BASE
 };

@@ -2,12 +2,10 @@
 //! caching into, a segment unmapped while the async purge holds its entry
 //! on a private callback list, and `seg_ppurge_wiredpp` racing inactive.
 
-use super::common::{async_purge, cache, finish, lock_unlock, req, run_threads, Body};
-use harness::{Expect, Mutant, Scenario};
+use super::common::{async_purge, cache, finish, lock_unlock, req, run_threads, Body, BASE};
+use harness::{Mutant, Scenario};
 use model::check::MEM_UAF;
-use subsys::pcache::{
-    Fixes, Memory, Pcache, LOCK_ORDER, PCACHE_CB, PCACHE_J2, PCACHE_J3, PCACHE_J6,
-};
+use subsys::pcache::{Fixes, Memory, Pcache, PCACHE_CB, PCACHE_J2, PCACHE_J3, PCACHE_J6};
 
 /// One thread caches a list of the segment and hands it back while
 /// another purges the segment; a third looks the list up.
@@ -34,10 +32,6 @@ fn insert_purge_body() {
 pub const INSERT_VS_PURGE: Scenario = Scenario {
     id: "pcache/insert-vs-purge",
     summary: "seg_pinsert and seg_pinactive racing seg_ppurge of the same segment",
-    threads: 2,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[
         Mutant {
             name: subsys::pcache::mutants::PLIST_KEEP,
@@ -60,9 +54,8 @@ pub const INSERT_VS_PURGE: Scenario = Scenario {
             summary: "seg_pinsert accounts its pages after linking the entry (vm_seg.c:831-840)",
         },
     ],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: insert_purge_body,
+    ..BASE
 };
 
 /// The async purge unlinks the segment's inactive entry and drops P; the
@@ -88,10 +81,6 @@ fn free_body() {
 pub const FREE_WHILE_CALLBACK: Scenario = Scenario {
     id: "pcache/free-while-callback",
     summary: "a segment unmapped while its entry waits on the async purge's callback list",
-    threads: 2,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[
         Mutant {
             name: subsys::pcache::mutants::UNMAP_NO_WAIT,
@@ -105,9 +94,8 @@ pub const FREE_WHILE_CALLBACK: Scenario = Scenario {
                 "seg_unmap frees the segment without seg_ppurge or the wait: the async walk uses it",
         },
     ],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: free_body,
+    ..BASE
 };
 
 /// A wired (segspt) list cached and held by two callers; one hands it
@@ -136,16 +124,11 @@ fn wiredpp_body() {
 pub const WIREDPP_VS_INACTIVE: Scenario = Scenario {
     id: "pcache/wiredpp-vs-inactive",
     summary: "seg_ppurge_wiredpp racing seg_pinactive of the wired list",
-    threads: 2,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[Mutant {
         name: subsys::pcache::mutants::WIREDPP_ACTIVE,
         catches: subsys::pcache::PCACHE_J1,
         summary: "seg_ppurge_wiredpp takes active entries too (vm_seg.c:1224)",
     }],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: wiredpp_body,
+    ..BASE
 };

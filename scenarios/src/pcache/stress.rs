@@ -3,10 +3,10 @@
 //! unforced purges. Small by default (3 pairs per thread) for loom and
 //! PCT; `vmspec bench` runs it on real threads with `--param ops=N`.
 
-use super::common::{cache, finish, req};
-use harness::{Expect, Scenario};
+use super::common::{cache, finish, req, BASE};
+use harness::Scenario;
 use model::sync::spawn;
-use subsys::pcache::{Fixes, Memory, LOCK_ORDER, OP_HIT, OP_INACTIVE, OP_INSERT};
+use subsys::pcache::{Fixes, Memory, OP_HIT, OP_INACTIVE, OP_INSERT};
 
 fn ops() -> u64 {
     let raw = model::param("ops").unwrap_or_default();
@@ -61,10 +61,7 @@ pub const STRESS: Scenario = Scenario {
     threads: 4,
     // Too large for loom: 44,671 executions and 43 s at bound 1.
     loom_bound: None,
-    pct_depth: 3,
-    expect: Expect::Pass,
-    mutants: &[],
-    orders: &[&LOCK_ORDER],
     params: &[("ops", "3")],
     body,
+    ..BASE
 };

@@ -1,10 +1,10 @@
 //! The window limit: two callers cache more than `seg_pmaxwindow` allows
 //! between them (PCACHE-J8), one of them an anon map's.
 
-use super::common::{finish, run_threads, Body};
-use harness::{Expect, Mutant, Scenario};
+use super::common::{finish, run_threads, Body, BASE};
+use harness::{Mutant, Scenario};
 use std::sync::Arc;
-use subsys::pcache::{Pcache, PcacheConfig, Request, LOCK_ORDER, PCACHE_J8};
+use subsys::pcache::{Pcache, PcacheConfig, Request, PCACHE_J8};
 
 fn body() {
     let mut cfg = PcacheConfig::tiny();
@@ -37,17 +37,12 @@ fn body() {
 pub const WINDOW_FULL: Scenario = Scenario {
     id: "pcache/window-full",
     summary: "a segment and an anon map cache lists that together exceed seg_pmaxwindow",
-    threads: 2,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[Mutant {
         name: subsys::pcache::mutants::WINDOW_UNCHECKED,
         catches: PCACHE_J8,
         summary:
             "seg_pinsert_check and seg_pinsert do not test the window limit (vm_seg.c:760, 833)",
     }],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body,
+    ..BASE
 };

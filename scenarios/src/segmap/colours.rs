@@ -2,10 +2,10 @@
 //! and per-CPU rotor (seg_map.c:1769-1772), and the step to the next
 //! freelist of the same colour when one is empty (seg_map.c:1240-1246).
 
-use super::common::{run_threads, use_window};
-use harness::{Expect, Scenario};
+use super::common::{run_threads, use_window, BASE};
+use harness::Scenario;
 use std::sync::Arc;
-use subsys::segmap::{Segmap, SegmapConfig, LOCK_ORDER, SM_ASYNC, SM_DONTNEED, SM_FREE, SM_WRITE};
+use subsys::segmap::{Segmap, SegmapConfig, SM_ASYNC, SM_DONTNEED, SM_FREE, SM_WRITE};
 
 /// Four slots in two colours (slots 0 and 2 colour 0, 1 and 3 colour 1).
 /// A maps a key of each colour, B one of colour 1; the releases between
@@ -32,14 +32,8 @@ fn colours_body() {
 pub const TWO_COLOURS: Scenario = Scenario {
     id: "segmap/two-colours",
     summary: "keys of both colours on two colour freelists",
-    threads: 3,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
-    mutants: &[],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: colours_body,
+    ..BASE
 };
 
 /// Two slots on two freelists of one colour. Each thread's CPU rotor
@@ -61,12 +55,6 @@ fn freelists_body() {
 pub const TWO_FREELISTS: Scenario = Scenario {
     id: "segmap/two-freelists",
     summary: "two freelists of one colour: an empty list sends the allocator to the next",
-    threads: 3,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
-    mutants: &[],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: freelists_body,
+    ..BASE
 };

@@ -1,8 +1,18 @@
 //! What the segmap scenarios share: keys, a segment, one use of a window.
 
+use harness::Scenario;
 use model::sync::{spawn, AtomicU32, KCondvar, KMutex, Ordering};
 use std::sync::Arc;
-use subsys::segmap::{Fixes, PageUniverse, Segmap, SegmapConfig, Vnode, MAXBSIZE};
+use subsys::segmap::{Fixes, PageUniverse, Segmap, SegmapConfig, Vnode, LOCK_ORDER, MAXBSIZE};
+
+/// What a segmap scenario is unless it says otherwise: main and two threads
+/// under segmap's lock order, the rest as [`Scenario::DEFAULTS`]. A
+/// scenario states its id, summary and body, and what differs (`..BASE`).
+pub(crate) const BASE: Scenario = Scenario {
+    threads: 3,
+    orders: &[&LOCK_ORDER],
+    ..Scenario::DEFAULTS
+};
 
 /// The vnode every scenario maps.
 pub(crate) const VP: Vnode = Vnode(1);

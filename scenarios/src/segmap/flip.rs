@@ -2,10 +2,10 @@
 //! release queue with no lock (seg_map.c:949-953) while an allocator swaps
 //! the roles (seg_map.c:1265-1266).
 
-use super::common::{key, run_threads, segmap, use_window, VP};
-use harness::{Expect, Mutant, Scenario};
+use super::common::{key, run_threads, segmap, use_window, BASE, VP};
+use harness::{Mutant, Scenario};
 use model::check::SYNC_UNLOCKED;
-use subsys::segmap::{Fixes, Segmap, LOCK_ORDER, SEGMAP_I3, SEGMAP_I5};
+use subsys::segmap::{Fixes, Segmap, SEGMAP_I3, SEGMAP_I5};
 
 /// Two slots. Main holds key 1 and has released key 3, so the allocation
 /// queue is empty and the release queue holds one slot. A releases key 1
@@ -32,10 +32,6 @@ fn body() {
 pub const RELEASE_VS_FLIP: Scenario = Scenario {
     id: "segmap/release-vs-flip",
     summary: "a release reads the release queue unlocked while an allocation flips the queues",
-    threads: 3,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[
         Mutant {
             name: subsys::segmap::mutants::QNDX_REREAD,
@@ -53,7 +49,6 @@ pub const RELEASE_VS_FLIP: Scenario = Scenario {
             summary: "the queue flip stores sm_allocq/sm_releq after dropping both queue mutexes (seg_map.c:1265-1268)",
         },
     ],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body,
+    ..BASE
 };

@@ -1,9 +1,9 @@
 //! Two threads miss on the same key at once: the lost hashin of
 //! seg_map.c:1006-1013 and 1785-1795.
 
-use super::common::{run_threads, segmap, use_window};
-use harness::{Expect, Mutant, Scenario};
-use subsys::segmap::{Fixes, Segmap, LOCK_ORDER, SEGMAP_I1, SEGMAP_I4, SEGMAP_I7};
+use super::common::{run_threads, segmap, use_window, BASE};
+use harness::{Mutant, Scenario};
+use subsys::segmap::{Fixes, Segmap, SEGMAP_I1, SEGMAP_I4, SEGMAP_I7};
 
 fn body() {
     let sm = segmap(2, Fixes::default());
@@ -19,10 +19,6 @@ fn body() {
 pub const LOST_HASHIN: Scenario = Scenario {
     id: "segmap/lost-hashin",
     summary: "two threads miss on the same key; the second hashin loses and uses the first's slot",
-    threads: 3,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[
         Mutant {
             name: subsys::segmap::mutants::SKIP_LOST_HASHIN,
@@ -40,7 +36,6 @@ pub const LOST_HASHIN: Scenario = Scenario {
             summary: "get_free_smp takes the head slot without moving the head (seg_map.c:1329-1332)",
         },
     ],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body,
+    ..BASE
 };

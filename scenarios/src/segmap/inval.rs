@@ -2,10 +2,10 @@
 //! (SM_INVAL, SM_DESTROY), racing the other's lookup: seg_map.c:2081-2104
 //! against 1664-1735.
 
-use super::common::{key, run_threads, segmap, use_window, VP};
-use harness::{Expect, Mutant, Scenario};
+use super::common::{key, run_threads, segmap, use_window, BASE, VP};
+use harness::{Mutant, Scenario};
 use subsys::segmap::{
-    Fixes, Segmap, LOCK_ORDER, SEGMAP_GRAB, SEGMAP_I2, SEGMAP_I6, SM_DESTROY, SM_INVAL, SM_WRITE,
+    Fixes, Segmap, SEGMAP_GRAB, SEGMAP_I2, SEGMAP_I6, SM_DESTROY, SM_INVAL, SM_WRITE,
 };
 
 fn body() {
@@ -28,10 +28,6 @@ pub const INVAL_RACE: Scenario = Scenario {
     id: "segmap/inval-race",
     summary:
         "two threads take the cached key 1; each release invalidates it while the other looks it up",
-    threads: 3,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[
         Mutant {
             name: subsys::segmap::mutants::INVAL_WHILE_HELD,
@@ -50,7 +46,6 @@ pub const INVAL_RACE: Scenario = Scenario {
             summary: "segmap_hashout does not clear the tag (seg_map.c:1085-1086)",
         },
     ],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body,
+    ..BASE
 };

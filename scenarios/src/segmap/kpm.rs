@@ -4,12 +4,12 @@
 //! (seg_map.c:1294-1322); a release finds its slot from the address
 //! through the per-CPU last-slot hint (seg_map.c:2277-2332).
 
-use super::common::{key, run_threads, use_window, Body, VP};
+use super::common::{key, run_threads, use_window, Body, BASE, VP};
 use harness::{Expect, Mutant, Scenario};
 use model::check::{SYNC_DEADLOCK, SYNC_LOCKORDER};
 use std::sync::Arc;
 use subsys::segmap::{
-    FaultType, Fixes, PageUniverse, SegRw, Segmap, SegmapConfig, KPM_BASE, LOCK_ORDER, SEGMAP_KPM,
+    FaultType, Fixes, PageUniverse, SegRw, Segmap, SegmapConfig, KPM_BASE, SEGMAP_KPM,
     SEGMAP_KPM_GRAB, SEGMAP_KPM_MAP, SM_FAULT, SM_INVAL, SM_LOCKPROTO, SM_PAGECREATE,
 };
 
@@ -20,7 +20,7 @@ pub(crate) fn kpm_segmap(npages: usize, ncpus: u32) -> Arc<Segmap> {
 }
 
 /// As [`kpm_segmap`], with `fixes`.
-fn kpm_segmap_fixed(npages: usize, ncpus: u32, fixes: Fixes) -> Arc<Segmap> {
+pub(crate) fn kpm_segmap_fixed(npages: usize, ncpus: u32, fixes: Fixes) -> Arc<Segmap> {
     kpm_segmap_holes(npages, ncpus, fixes, 0)
 }
 
@@ -79,27 +79,22 @@ fn reclaim_body() {
 pub const KPM_RECLAIM_RACE: Scenario = Scenario {
     id: "segmap/kpm-reclaim-race",
     summary: "segkpm: a kpm hit on a free slot races its reuse, which must lock and unmap its page",
-    threads: 3,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[Mutant {
         name: subsys::segmap::mutants::KPM_RELEASE_NO_UNLOCK,
         catches: SEGMAP_KPM,
         summary: "segmap_release of a kpm window leaves its page locked (seg_map.c:2109-2110)",
     }],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: reclaim_body,
+    ..BASE
 };
 
-/// A thread that pages key 1 out: holds its page exclusive and removes its
-/// kpm mappings (`Segmap::pageout`).
-fn pageout_key1() -> (&'static str, Body) {
+/// A thread that pages key `n` out: holds its page exclusive and removes
+/// its kpm mappings (`Segmap::pageout`).
+fn pageout_key(n: u64) -> (&'static str, Body) {
     (
         "pageout",
-        Box::new(|sm: &Segmap| {
-            sm.pageout(VP, key(1));
+        Box::new(move |sm: &Segmap| {
+            sm.pageout(VP, key(n));
         }),
     )
 }
@@ -107,7 +102,7 @@ fn pageout_key1() -> (&'static str, Body) {
 /// A pages key 1 out while B takes and releases a kpm window on key 2.
 fn pageout_vs_alloc(sm: &Arc<Segmap>) {
     let bodies: Vec<(&'static str, Body)> = vec![
-        pageout_key1(),
+        pageout_key(1),
         ("alloc", Box::new(|sm: &Segmap| use_kpm(sm, 2, 0))),
     ];
     run_threads(sm, bodies);
@@ -123,10 +118,6 @@ fn trylock_body() {
 pub const KPM_TRYLOCK: Scenario = Scenario {
     id: "segmap/kpm-trylock",
     summary: "segkpm: the allocator meets a free slot whose page a page-out holds exclusive",
-    threads: 3,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[
         Mutant {
             name: subsys::segmap::mutants::KPM_SKIP_TRYLOCK,
@@ -140,9 +131,8 @@ pub const KPM_TRYLOCK: Scenario = Scenario {
                 "get_free_smp does not re-check the kpme once it has the page (seg_map.c:1316)",
         },
     ],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: trylock_body,
+    ..BASE
 };
 
 /// One CPU, two slots. A takes a kpm window on key 1 and releases it
@@ -168,10 +158,7 @@ pub const KPM_LAST_SMAP: Scenario = Scenario {
     id: "segmap/kpm-last-smap",
     summary:
         "segkpm: a release finds its slot while the CPU's last-slot hint names a slot being reused",
-    threads: 3,
     loom_bound: Some(2),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[
         Mutant {
             name: subsys::segmap::mutants::KPM_LAST_SMAP_NO_RECHECK,
@@ -185,9 +172,8 @@ pub const KPM_LAST_SMAP: Scenario = Scenario {
                 "an SM_INVAL release of a kpm window keeps the slot's kpm mapping (seg_map.c:2088)",
         },
     ],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: last_smap_body,
+    ..BASE
 };
 
 /// `segmap/shared-hit` with segkpm on: key 1 cached and free; one thread
@@ -214,14 +200,8 @@ fn shared_body() {
 pub const KPM_SHARED_HIT: Scenario = Scenario {
     id: "segmap/kpm-shared-hit",
     summary: "segkpm: a kpm window and a segkmap window on one cached key (shared-hit's twin)",
-    threads: 3,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
-    mutants: &[],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: shared_body,
+    ..BASE
 };
 
 /// One slot, free and kpm-mapping key 1's page. A pages key 1 out
@@ -248,28 +228,49 @@ fn page_busy_sleep_fixed() {
 pub const KPM_PAGE_BUSY_SLEEP: Scenario = Scenario {
     id: "segmap/kpm-page-busy-sleep",
     summary: "FINDING F4: an allocator skips a free slot whose kpm page is locked, sleeps, and is never woken",
-    threads: 3,
     loom_bound: Some(2),
-    pct_depth: 3,
     expect: Expect::Finding(&[SYNC_DEADLOCK]),
-    mutants: &[],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: page_busy_sleep_body,
+    ..BASE
 };
 
 /// The same program with F4 fixed (`Fixes::page_locked_no_sleep`).
 pub const KPM_PAGE_BUSY_RETRY: Scenario = Scenario {
     id: "segmap/kpm-page-busy-retry",
     summary: "segkpm: an allocator that skipped a free slot for its locked kpm page pauses and walks again instead of sleeping (F4 fixed)",
-    threads: 3,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
-    mutants: &[],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: page_busy_sleep_fixed,
+    ..BASE
+};
+
+/// Three slots. Key 3's slot is left alone on the allocation queue with
+/// its kpme naming key 3's page, and two slots (keys 2 and 1, segkmap
+/// windows, no kpme) wait on the release queue. A pages key 3 out (page
+/// exclusive) while B needs a slot for key 0: B skips key 3's slot for
+/// its locked page (seg_map.c:1303-1314), finds the release queue full
+/// and flips the queues after a pause (1260-1273), where F4's allocator,
+/// with nothing released, sleeps.
+fn page_busy_flip_body() {
+    let sm = kpm_segmap(3, 8);
+    use_window(&sm, 0, 0);
+    use_kpm(&sm, 3, 0);
+    // Key 2 takes the last slot the allocation queue had; key 1 flips the
+    // queues and takes key 0's slot, leaving key 3's alone.
+    let a2 = sm.getmap(VP, key(2));
+    let a1 = sm.getmap(VP, key(1));
+    sm.release(a2, 0);
+    sm.release(a1, 0);
+    let bodies: Vec<(&'static str, Body)> = vec![
+        pageout_key(3),
+        ("alloc", Box::new(|sm: &Segmap| use_kpm(sm, 0, 0))),
+    ];
+    run_threads(&sm, bodies);
+}
+
+pub const KPM_PAGE_BUSY_FLIP: Scenario = Scenario {
+    id: "segmap/kpm-page-busy-flip",
+    summary: "segkpm: an allocator skips a free slot whose kpm page a page-out holds and flips to the slots released meanwhile",
+    body: page_busy_flip_body,
+    ..BASE
 };
 
 /// One thread: key 1 cached with a valid kpme (a kpm window taken and
@@ -296,10 +297,8 @@ pub const KPM_VALIDKPME_ORDER: Scenario = Scenario {
     loom_bound: Some(1),
     pct_depth: 1,
     expect: Expect::Finding(&[SYNC_LOCKORDER]),
-    mutants: &[],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: validkpme_body,
+    ..BASE
 };
 
 /// Key 1 cached with a valid kpme, F5 fixed. A takes a segkmap window on
@@ -312,7 +311,7 @@ fn validkpme_fixed_body() {
     use_kpm(&sm, 1, 0);
     let bodies: Vec<(&'static str, Body)> = vec![
         ("inval", Box::new(|sm: &Segmap| use_window(sm, 1, SM_INVAL))),
-        pageout_key1(),
+        pageout_key(1),
     ];
     run_threads(&sm, bodies);
 }
@@ -322,10 +321,6 @@ fn validkpme_fixed_body() {
 pub const KPM_VALIDKPME_FIXED: Scenario = Scenario {
     id: "segmap/kpm-validkpme-fixed",
     summary: "segkpm: an SM_INVAL release locks the kpme's page before the slot while a page-out holds it (F5 fixed)",
-    threads: 3,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[
         Mutant {
             name: subsys::segmap::mutants::VALIDKPME_WAIT_UNDER_SLOT,
@@ -338,9 +333,8 @@ pub const KPM_VALIDKPME_FIXED: Scenario = Scenario {
             summary: "fix F5 goes on without the busy page: the release unmaps the kpme without its page lock",
         },
     ],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: validkpme_fixed_body,
+    ..BASE
 };
 
 /// Two slots; key 1 cached with a valid kpme, block 2 a hole. A pages key
@@ -353,7 +347,7 @@ fn fallbacks_body() {
     let sm = kpm_segmap_holes(2, 8, Fixes::default(), 1 << 2);
     use_kpm(&sm, 1, 0);
     let bodies: Vec<(&'static str, Body)> = vec![
-        pageout_key1(),
+        pageout_key(1),
         ("hit", Box::new(|sm: &Segmap| use_kpm(sm, 1, 0))),
     ];
     run_threads(&sm, bodies);
@@ -368,12 +362,6 @@ fn fallbacks_body() {
 pub const KPM_FALLBACKS: Scenario = Scenario {
     id: "segmap/kpm-fallbacks",
     summary: "segkpm: a kpm hit waits for a page-out of its page; SM_LOCKPROTO on a hole and a read past EOF fall back to segkmap",
-    threads: 3,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
-    mutants: &[],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: fallbacks_body,
+    ..BASE
 };

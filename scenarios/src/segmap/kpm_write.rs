@@ -3,10 +3,10 @@
 //! 1748, 1803-1809) and the release marks the page modified from it
 //! (seg_map.c:2017-2018). Property: kpm writes are never lost.
 
-use super::common::{key, run_threads, Body, VP};
+use super::common::{key, run_threads, Body, BASE, VP};
 use super::kpm::{kpm_segmap, use_kpm};
-use harness::{Expect, Mutant, Scenario};
-use subsys::segmap::{SegRw, Segmap, LOCK_ORDER, SEGMAP_MODLOST, SM_FAULT, SM_WRITE};
+use harness::{Mutant, Scenario};
+use subsys::segmap::{SegRw, Segmap, SEGMAP_MODLOST, SM_FAULT, SM_WRITE};
 
 /// A kpm write window on key `n`: store, release with SM_WRITE.
 fn write_kpm(sm: &Segmap, n: u64) {
@@ -32,16 +32,11 @@ fn body() {
 pub const KPM_WRITE: Scenario = Scenario {
     id: "segmap/kpm-write",
     summary: "segkpm: a kpm write window's page is modified when the slot is reused",
-    threads: 3,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[Mutant {
         name: subsys::segmap::mutants::KPM_DATA_FLAGS_AND,
         catches: SEGMAP_MODLOST,
         summary: "a kpm getmap ANDs its SM_*_DATA flags into the slot's (seg_map.c:1742-1748)",
     }],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body,
+    ..BASE
 };

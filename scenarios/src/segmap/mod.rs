@@ -8,6 +8,7 @@ mod flip;
 mod hashin;
 mod inval;
 mod kpm;
+mod kpm_notkpm;
 mod kpm_write;
 mod nofree;
 mod otherlist;
@@ -51,9 +52,12 @@ pub const SCENARIOS: &[Scenario] = &[
     kpm::KPM_SHARED_HIT,
     kpm::KPM_PAGE_BUSY_SLEEP,
     kpm::KPM_PAGE_BUSY_RETRY,
+    kpm::KPM_PAGE_BUSY_FLIP,
     kpm::KPM_VALIDKPME_ORDER,
     kpm::KPM_VALIDKPME_FIXED,
     kpm::KPM_FALLBACKS,
+    kpm_notkpm::KPM_INVAL_NOTKPM,
+    kpm_notkpm::KPM_INVAL_NOTKPM_FIXED,
     kpm_write::KPM_WRITE,
     prefault::PREFAULT_OFFSET,
     putpage::PUTPAGE_FLAGS,

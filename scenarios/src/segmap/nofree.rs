@@ -1,10 +1,10 @@
 //! More getmaps than slots: one thread waits for a free slot (sm_want and
 //! sm_free_cv, seg_map.c:1231-1259 against 956-978), and finding F2.
 
-use super::common::{run_threads, segmap, use_window};
+use super::common::{run_threads, segmap, use_window, BASE};
 use harness::{Expect, Mutant, Scenario};
 use model::check::{SYNC_DEADLOCK, SYNC_LOCKORDER, SYNC_UNLOCKED};
-use subsys::segmap::{Fixes, Segmap, LOCK_ORDER, SEGMAP_I8};
+use subsys::segmap::{Fixes, Segmap, SEGMAP_I8};
 
 /// One slot, two threads with different keys. Main uses the slot once
 /// first, so that the queues have flipped once and the waiter finds the
@@ -37,24 +37,15 @@ fn fixed_body() {
 pub const BUSY_SLOT_SLEEP: Scenario = Scenario {
     id: "segmap/busy-slot-sleep",
     summary: "FINDING F2: an allocator skips the slot its releaser still locks, sleeps, and is never woken",
-    threads: 3,
-    loom_bound: Some(3),
-    pct_depth: 3,
     expect: Expect::Finding(&[SYNC_DEADLOCK]),
-    mutants: &[],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: seed_body,
+    ..BASE
 };
 
 /// The same program with F2 fixed: every interleaving completes.
 pub const NOFREE_WAIT: Scenario = Scenario {
     id: "segmap/nofree-wait",
     summary: "two threads, one slot: one waits on sm_free_cv for the other's release (F2 fixed)",
-    threads: 3,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[
         Mutant {
             name: subsys::segmap::mutants::SIGNAL_UNDER_RELEQ,
@@ -77,7 +68,6 @@ pub const NOFREE_WAIT: Scenario = Scenario {
             summary: "get_free_smp blocks on the release queue mutex instead of trying it (seg_map.c:1216)",
         },
     ],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: fixed_body,
+    ..BASE
 };

@@ -2,12 +2,12 @@
 //! (seg_map.c:1240-1258); a slot freed to another freelist of that colour
 //! does not wake it: finding F3, and its fix.
 
-use super::common::{key, VP};
+use super::common::{key, BASE, VP};
 use harness::{Expect, Mutant, Scenario};
 use model::check::SYNC_DEADLOCK;
 use model::sync::spawn;
 use std::sync::Arc;
-use subsys::segmap::{Fixes, Segmap, SegmapConfig, LOCK_ORDER};
+use subsys::segmap::{Fixes, Segmap, SegmapConfig};
 
 /// Two slots on two freelists of one colour (slot i on freelist i). Main
 /// holds both; the waiter's rotor starts at freelist 1, finds both lists
@@ -51,13 +51,9 @@ pub const OTHER_LIST_SLEEP: Scenario = Scenario {
     summary:
         "FINDING F3: a waiter sleeps on one freelist while a slot is freed to another of its colour",
     threads: 2,
-    loom_bound: Some(3),
-    pct_depth: 3,
     expect: Expect::Finding(&[SYNC_DEADLOCK]),
-    mutants: &[],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: f1_f2_fixed,
+    ..BASE
 };
 
 fn all_fixed() {
@@ -69,9 +65,6 @@ pub const OTHER_LIST_SLEEP_FIXED: Scenario = Scenario {
     id: "segmap/other-list-sleep-fixed",
     summary: "a slot freed to another freelist of the waiter's colour wakes it (F1, F2 and F3 fixed)",
     threads: 2,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[
         Mutant {
             name: subsys::segmap::mutants::COLOUR_NO_RECHECK,
@@ -84,7 +77,6 @@ pub const OTHER_LIST_SLEEP_FIXED: Scenario = Scenario {
             summary: "fix F3 without the release's wakeup of the colour's other lists: F3 again",
         },
     ],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: all_fixed,
+    ..BASE
 };

@@ -5,11 +5,11 @@
 //! (seg_map.c:1102). The two meet on one page. And the soft-lock protocol
 //! of `segmap_fault` (seg_map.c:582-770, 486-571).
 
-use super::common::{key, segmap_with_pages, VP};
-use harness::{Expect, Mutant, Scenario};
+use super::common::{key, segmap_with_pages, BASE, VP};
+use harness::{Mutant, Scenario};
 use model::check::{SYNC_LOCKORDER, SYNC_UNLOCKED};
 use model::sync::spawn;
-use subsys::segmap::{FaultType, Fixes, SegRw, LOCK_ORDER, PAGESIZE, SEGMAP_BITMAP, SM_WRITE};
+use subsys::segmap::{FaultType, Fixes, SegRw, PAGESIZE, SEGMAP_BITMAP, SM_WRITE};
 
 /// Two slots. Key 3 is cached on slot 1 with its first page in memory
 /// (created, then unlocked), key 1 on slot 0; slot 1 is next to reuse.
@@ -48,10 +48,6 @@ fn body() {
 pub const PAGECREATE_VS_REUSE: Scenario = Scenario {
     id: "segmap/pagecreate-vs-reuse",
     summary: "a window's page created under its lock while another slot's reuse tries to free it",
-    threads: 3,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[
         Mutant {
             name: subsys::segmap::mutants::PAGEFREE_BLOCKING,
@@ -71,9 +67,8 @@ pub const PAGECREATE_VS_REUSE: Scenario = Scenario {
             summary: "segmap_pagecreate sets the neighbouring page's bit (seg_map.c:1460-1469)",
         },
     ],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body,
+    ..BASE
 };
 
 /// Two slots; key 1's first page is not in memory yet. Both threads take a
@@ -111,10 +106,6 @@ fn softlock_body() {
 pub const SOFTLOCK: Scenario = Scenario {
     id: "segmap/softlock",
     summary: "two holders of one window soft-lock its page (fault F_SOFTLOCK, pagecreate) and soft-unlock it",
-    threads: 3,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[
         Mutant {
             name: subsys::segmap::mutants::SOFTUNLOCK_KEEPS_BIT,
@@ -127,7 +118,6 @@ pub const SOFTLOCK: Scenario = Scenario {
             summary: "F_SOFTLOCK unlocks the page it should keep locked, so F_SOFTUNLOCK looks it up without its lock (seg_map.c:536, 748-767)",
         },
     ],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: softlock_body,
+    ..BASE
 };

@@ -3,10 +3,10 @@
 //! offset of the slot's window, not the block's first page nor another
 //! slot's.
 
-use super::common::{key, run_threads, segmap_with_pages, use_window, Body, VP};
-use harness::{Expect, Mutant, Scenario};
+use super::common::{key, run_threads, segmap_with_pages, use_window, Body, BASE, VP};
+use harness::{Mutant, Scenario};
 use model::check;
-use subsys::segmap::{Fixes, SegRw, Segmap, LOCK_ORDER, PAGESIZE, SEGMAP_PREFAULT, SM_FAULT};
+use subsys::segmap::{Fixes, SegRw, Segmap, PAGESIZE, SEGMAP_PREFAULT, SM_FAULT};
 
 /// A prefaulted read window on the second page of key `n`; the page is
 /// translated before any access ([`SEGMAP_PREFAULT`]: the slot is new,
@@ -39,16 +39,11 @@ fn body() {
 pub const PREFAULT_OFFSET: Scenario = Scenario {
     id: "segmap/prefault-offset",
     summary: "a prefaulted window at a non-zero offset within its block has that page translated",
-    threads: 3,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[Mutant {
         name: subsys::segmap::mutants::PREFAULT_OFFSET_NEGATED,
         catches: SEGMAP_PREFAULT,
         summary: "the prefault subtracts the offset within the block (seg_map.c:1955-1972)",
     }],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body,
+    ..BASE
 };

@@ -4,12 +4,12 @@
 //! (seg_map.c:2115-2120). Property: VOP_PUTPAGE receives the seed's flags
 //! for each release flag.
 
-use super::common::{key, run_threads, segmap, Body, VP};
-use harness::{Expect, Mutant, Scenario};
+use super::common::{key, run_threads, segmap, Body, BASE, VP};
+use harness::{Mutant, Scenario};
 use model::check;
 use subsys::segmap::{
-    Fixes, Segmap, B_ASYNC, B_DONTNEED, B_FREE, B_INVAL, B_TRUNC, LOCK_ORDER, SEGMAP_PUTPAGE,
-    SM_ASYNC, SM_DESTROY, SM_DONTNEED, SM_FREE, SM_INVAL, SM_WRITE,
+    Fixes, Segmap, B_ASYNC, B_DONTNEED, B_FREE, B_INVAL, B_TRUNC, SEGMAP_PUTPAGE, SM_ASYNC,
+    SM_DESTROY, SM_DONTNEED, SM_FREE, SM_INVAL, SM_WRITE,
 };
 
 /// (release flags, holders left, the `VOP_PUTPAGE` bflags the seed passes
@@ -66,15 +66,11 @@ pub const PUTPAGE_FLAGS: Scenario = Scenario {
     id: "segmap/putpage-flags",
     summary: "VOP_PUTPAGE gets the seed's flags for each segmap_release flag",
     threads: 2,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[Mutant {
         name: subsys::segmap::mutants::PUTPAGE_DESTROY_INVERTED,
         catches: SEGMAP_PUTPAGE,
         summary: "segmap_release tests SM_DESTROY inverted (seg_map.c:2056-2057)",
     }],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body,
+    ..BASE
 };

@@ -3,10 +3,10 @@
 //! tag again), 1664-1731 (reclaim of a free slot) and 1283-1292 (the
 //! allocator try-locks slots in reversed order and skips busy ones).
 
-use super::common::{key, run_threads, segmap, use_window, VP};
-use harness::{Expect, Mutant, Scenario};
+use super::common::{key, run_threads, segmap, use_window, BASE, VP};
+use harness::{Mutant, Scenario};
 use model::check::SYNC_LOCKORDER;
-use subsys::segmap::{Fixes, Segmap, LOCK_ORDER, SEGMAP_I3, SEGMAP_TAG};
+use subsys::segmap::{Fixes, Segmap, SEGMAP_I3, SEGMAP_TAG};
 
 /// Two slots: key 1 on slot 1 and key 3 on slot 0, both free, with slot 1
 /// at the head of the release queue. A reclaims key 1; B needs a slot for
@@ -29,10 +29,6 @@ fn body() {
 pub const RECLAIM_RACE: Scenario = Scenario {
     id: "segmap/reclaim-race",
     summary: "a hit reclaims a free slot while an allocation walks the freelist over it",
-    threads: 3,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[
         Mutant {
             name: subsys::segmap::mutants::SKIP_TAG_RECHECK,
@@ -50,7 +46,6 @@ pub const RECLAIM_RACE: Scenario = Scenario {
             summary: "get_free_smp blocks on the slot mutex instead of trying it (seg_map.c:1283)",
         },
     ],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body,
+    ..BASE
 };

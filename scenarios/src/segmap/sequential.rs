@@ -1,13 +1,13 @@
 //! One thread, a long sequence of getmaps and releases, each result
 //! compared with the sequential reference model (`subsys::segmap::spec`).
 
-use super::common::{key, segmap, VP};
-use harness::{Expect, Mutant, Scenario};
+use super::common::{key, segmap, BASE, VP};
+use harness::{Mutant, Scenario};
 use model::check::fail;
 use subsys::segmap::spec::SegmapSpec;
 use subsys::segmap::{
-    Fixes, SegRw, Segmap, LOCK_ORDER, PAGESIZE, SEGMAP_SPEC, SM_ASYNC, SM_DESTROY, SM_DONTNEED,
-    SM_FAULT, SM_FREE, SM_INVAL, SM_WRITE,
+    Fixes, SegRw, Segmap, PAGESIZE, SEGMAP_SPEC, SM_ASYNC, SM_DESTROY, SM_DONTNEED, SM_FAULT,
+    SM_FREE, SM_INVAL, SM_WRITE,
 };
 
 /// One step of a sequential program.
@@ -107,13 +107,11 @@ pub const SEQUENTIAL: Scenario = Scenario {
     threads: 1,
     loom_bound: Some(1),
     pct_depth: 1,
-    expect: Expect::Pass,
     mutants: &[Mutant {
         name: subsys::segmap::mutants::SMAPADD_AT_HEAD,
         catches: SEGMAP_SPEC,
         summary: "a released slot goes to the head of the release queue, so the newest is reused first (seg_map.c:980-983)",
     }],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body,
+    ..BASE
 };

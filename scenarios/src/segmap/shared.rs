@@ -1,12 +1,12 @@
 //! Two threads hold windows on the same cached key at once: the reclaim of
 //! a free slot and the hit on a referenced one (seg_map.c:1676-1735).
 
-use super::common::{key, segmap, Gate, VP};
-use harness::{Expect, Mutant, Scenario};
+use super::common::{key, segmap, Gate, BASE, VP};
+use harness::{Mutant, Scenario};
 use model::check::SYNC_UNLOCKED;
 use model::sync::spawn;
 use std::sync::Arc;
-use subsys::segmap::{Fixes, SegRw, LOCK_ORDER, SEGMAP_REFCNT, SM_FAULT};
+use subsys::segmap::{Fixes, SegRw, SEGMAP_REFCNT, SM_FAULT};
 
 /// A 4K page within a MAXBSIZE block.
 const PAGE: u64 = 0x1000;
@@ -46,10 +46,6 @@ fn body() {
 pub const SHARED_HIT: Scenario = Scenario {
     id: "segmap/shared-hit",
     summary: "two threads hold windows on one cached key at once (reclaim, then hit)",
-    threads: 3,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[
         Mutant {
             name: subsys::segmap::mutants::RECLAIM_NO_REF,
@@ -63,7 +59,6 @@ pub const SHARED_HIT: Scenario = Scenario {
                 "a hit increments sm_refcnt after dropping the slot mutex (seg_map.c:1735, 1749)",
         },
     ],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body,
+    ..BASE
 };

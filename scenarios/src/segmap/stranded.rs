@@ -1,12 +1,12 @@
 //! Two threads wait for a slot and two slots are released: finding F1
 //! (seg_map.c:956-985, one wakeup per release into an empty queue).
 
-use super::common::{key, segmap, Gate, VP};
+use super::common::{key, segmap, Gate, BASE, VP};
 use harness::{Expect, Scenario};
 use model::check::SYNC_DEADLOCK;
 use model::sync::spawn;
 use std::sync::Arc;
-use subsys::segmap::{Fixes, LOCK_ORDER};
+use subsys::segmap::Fixes;
 
 /// Two slots, both held by main. Two threads each need a window and hold
 /// it until the other has one too (as two threads that each hold a window
@@ -54,26 +54,17 @@ fn both_fixed() {
 pub const STRANDED_WAITER: Scenario = Scenario {
     id: "segmap/stranded-waiter",
     summary: "FINDING F1: two waiters, two releases, one wakeup: a waiter sleeps while a slot is free (F2 fixed)",
-    threads: 3,
     loom_bound: Some(2),
-    pct_depth: 3,
     expect: Expect::Finding(&[SYNC_DEADLOCK]),
-    mutants: &[],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: f2_fixed,
+    ..BASE
 };
 
 /// The same program with F1 and F2 fixed.
 pub const STRANDED_WAITER_FIXED: Scenario = Scenario {
     id: "segmap/stranded-waiter-fixed",
     summary: "two waiters, two releases: every release wakes a waiter (F1 and F2 fixed)",
-    threads: 3,
     loom_bound: Some(2),
-    pct_depth: 3,
-    expect: Expect::Pass,
-    mutants: &[],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: both_fixed,
+    ..BASE
 };

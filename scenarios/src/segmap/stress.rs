@@ -5,10 +5,10 @@
 //! test suite under PCT; `vmspec bench` runs it on real threads with
 //! `--param ops=N` and reports getmap+release pairs per second.
 
-use super::common::{key, segmap, VP};
-use harness::{Expect, Scenario};
+use super::common::{key, segmap, BASE, VP};
+use harness::Scenario;
 use model::sync::spawn;
-use subsys::segmap::{Fixes, LOCK_ORDER};
+use subsys::segmap::Fixes;
 
 /// Slots in the segment; keys cycle over twice as many.
 const SLOTS: usize = 4;
@@ -56,12 +56,8 @@ fn body() {
 pub const STRESS: Scenario = Scenario {
     id: "segmap/stress",
     summary: "two threads getmap and release over 8 keys and 4 slots (run parameter ops: pairs per thread)",
-    threads: 3,
     loom_bound: Some(2),
-    pct_depth: 3,
-    expect: Expect::Pass,
-    mutants: &[],
-    orders: &[&LOCK_ORDER],
     params: &[("ops", "3")],
     body,
+    ..BASE
 };

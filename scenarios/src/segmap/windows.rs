@@ -6,11 +6,11 @@
 //! with `segmap_pagefree` 1094-1117) and the SM_INVAL release
 //! (seg_map.c:2081-2104).
 
-use super::common::{key, run_threads, segmap_with_pages, use_window, Body, VP};
-use harness::{Expect, Mutant, Scenario};
+use super::common::{key, run_threads, segmap_with_pages, use_window, Body, BASE, VP};
+use harness::{Mutant, Scenario};
 use model::check::MMU_STALE_TLB;
 use std::sync::Arc;
-use subsys::segmap::{Fixes, Segmap, Vnode, LOCK_ORDER, SEGMAP_MODLOST, SEGMAP_XLATE, SM_INVAL};
+use subsys::segmap::{Fixes, Segmap, Vnode, SEGMAP_MODLOST, SEGMAP_XLATE, SM_INVAL};
 
 /// One slot, two CPUs with one-entry TLBs, `vnodes` vnodes with one block
 /// each. A thread that finds no free slot sleeps for one; finding F2 is
@@ -61,10 +61,6 @@ fn reuse_body() {
 pub const WINDOW_REUSE: Scenario = Scenario {
     id: "segmap/window-reuse",
     summary: "two threads write through the one slot's window for different files; the reuse unloads the other's translation",
-    threads: 3,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[
         Mutant {
             name: subsys::segmap::mutants::GRAB_SKIP_UNLOAD,
@@ -82,9 +78,8 @@ pub const WINDOW_REUSE: Scenario = Scenario {
             summary: "hat_unload does not sync the PTE's REF/MOD into the page (hati_sync_pte_to_page), so segmap_pagefree frees a written page as clean",
         },
     ],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: reuse_body,
+    ..BASE
 };
 
 /// One slot, vnode 1's page. A writes through the window and releases it
@@ -107,18 +102,13 @@ fn inval_body() {
 pub const INVAL_VS_ACCESS: Scenario = Scenario {
     id: "segmap/inval-vs-access",
     summary: "an SM_INVAL release of a written window races another holder's access and reclaim",
-    threads: 3,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[Mutant {
         name: subsys::segmap::mutants::INVAL_SKIP_UNLOAD,
         catches: SEGMAP_XLATE,
         summary: "the SM_INVAL release hashes the slot out without hat_unload of its window (seg_map.c:2099-2101)",
     }],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: inval_body,
+    ..BASE
 };
 
 /// Two slots, two CPUs. Main reads key 1's page through a
@@ -148,16 +138,11 @@ fn remap_body() {
 pub const REUSE_VS_REMAP: Scenario = Scenario {
     id: "segmap/reuse-vs-remap",
     summary: "a reuse frees the old identity's page while a miss on that identity maps it at another window",
-    threads: 3,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
     mutants: &[Mutant {
         name: subsys::segmap::mutants::RELEASE_FREES_MAPPED,
         catches: MMU_STALE_TLB,
         summary: "page_release frees a page a window still maps (hat_page_is_mapped ignored), while a CPU translates to it",
     }],
-    orders: &[&LOCK_ORDER],
-    params: &[],
     body: remap_body,
+    ..BASE
 };

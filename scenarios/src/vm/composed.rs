@@ -4,7 +4,7 @@
 use super::segmap_on_x86;
 use crate::segmap::common::run_threads;
 use crate::segmap::windows::use_page;
-use harness::{Expect, Mutant, Scenario};
+use harness::{Mutant, Scenario};
 use model::sync::spawn;
 use subsys::htable::{PageId, HTABLE_H5};
 use subsys::order::KERNEL_ORDER;
@@ -24,19 +24,12 @@ fn reuse_body() {
     );
 }
 
-/// What the composed scenarios share: main and two threads, loom bound 3,
-/// PCT depth 3, every check holds, the kernel-wide lock order.
+/// What the composed scenarios share: main and two threads under the
+/// kernel-wide lock order, the rest as [`Scenario::DEFAULTS`].
 const BASE: Scenario = Scenario {
-    id: "",
-    summary: "",
     threads: 3,
-    loom_bound: Some(3),
-    pct_depth: 3,
-    expect: Expect::Pass,
-    mutants: &[],
     orders: &[&KERNEL_ORDER],
-    params: &[],
-    body: || {},
+    ..Scenario::DEFAULTS
 };
 
 /// The shootdown of a kernel translation reaches every CPU.
