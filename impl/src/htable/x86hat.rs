@@ -28,6 +28,7 @@
 //! kernel's leaf tables are never freed), for checks without scheduling
 //! points.
 
+use super::hment::HAT_LOAD_LOCK;
 use super::ids::HatId;
 use super::world::{Config, World};
 use crate::vm::hat::{Hat, Loaded};
@@ -198,5 +199,27 @@ impl Hat for X86Hat {
 
     fn check_quiescent(&self) {
         self.world.check_quiescent();
+    }
+
+    /// The user half: below `kernelbase`, in the address space the CPUs
+    /// run ([`X86Hat::user`]).
+    fn user_range(&self) -> (u64, u64) {
+        (0, self.world.kernelbase() / PAGESIZE)
+    }
+
+    #[track_caller]
+    fn hat_devload(&self, va: u64, pfn: u64, lock: bool) {
+        let flags = if lock { HAT_LOAD_LOCK } else { 0 };
+        self.world.hat_devload(self.user, va, pfn, flags);
+    }
+
+    #[track_caller]
+    fn hat_unload_range(&self, va: u64, npages: u64) {
+        self.world.hat_unload(self.user, va, npages * PAGESIZE, 0);
+    }
+
+    #[track_caller]
+    fn hat_unlock(&self, va: u64, npages: u64) {
+        self.world.hat_unlock(self.user, va, npages);
     }
 }
