@@ -343,7 +343,7 @@ impl Devmap {
             }
         }
         for &pfn in old {
-            if let Some(why) = mmu.translating(pfn) {
+            if let Some(why) = mmu.caching(pfn) {
                 fail(
                     DEVMAP_K6,
                     format!(

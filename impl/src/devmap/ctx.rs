@@ -165,10 +165,10 @@ impl Devmap {
     /// free for the next process.
     pub(crate) fn devmap_ctxto(&self, h: Handle) {
         let _f = exec::call("devmap_ctxto", "seg_dev.c:341");
-        self.k3_callout_gone(h);
         let devctx = self.ctx(h);
         cover(CTXTO_RUNS);
         devctx.lock.enter();
+        self.k3_callout_gone(h);
         devctx.oncpu.write(0, &[&devctx.lock]);
         devctx.timeout.with(&[&devctx.lock], |t| *t = None);
         self.k3_release(h, Owner::Callout);

@@ -109,13 +109,13 @@ impl Devmap {
         }
         seed("seg_dev.c:3537");
         dhp.mapping.with(&[&dhp.lock], |m| *m = new);
-        dhp.rele();
-        if !old.invalid {
+        // K6 as the remap completes (still under dh_lock, so no fault has
+        // loaded anything since).
+        if !old.invalid && old != new {
             let frames: Vec<u64> = (0..dhp.len).map(|i| self.frame(&old, i)).collect();
-            if old != new {
-                self.k6_remap(&dhp, &frames);
-            }
+            self.k6_remap(&dhp, &frames);
         }
+        dhp.rele();
         self.after_op();
         true
     }

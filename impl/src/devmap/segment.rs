@@ -6,7 +6,7 @@
 
 use super::checks::DEVMAP_K5;
 use super::mutants::*;
-use super::state::{Access, Devmap, Dh, FaultType, Fc, HandleSpec, Proc, SegRw, SegSpec, EAGAIN};
+use super::state::{Devmap, Dh, FaultType, Fc, HandleSpec, Proc, SegRw, SegSpec, EAGAIN};
 use super::windows::*;
 use crate::vm::keyed::Keyed;
 use crate::vm::param::PAGESIZE;
@@ -20,15 +20,12 @@ use std::sync::{Arc, Mutex};
 /// The driver's `dev` in the model (one device).
 const DEV: u32 = 1;
 
-/// The identity of a driver's `devmap_access` (the softlock's and
-/// context's `id`, seg_dev.c:3232-3235).
-fn access_id(a: Access) -> u32 {
-    match a {
-        Access::Default => 1,
-        Access::Fails => 2,
-        Access::CtxMgt { .. } => 3,
-    }
-}
+/// The identity of the driver's `devmap_access` (the softlock's and
+/// context's `id`, seg_dev.c:3232-3235): the model has one driver, whose
+/// one `devmap_access` behaves per handle as [`Access`] says, so every
+/// handle with one shares the softlock and the context (`devmap_setup`
+/// refuses a chain whose handles' softlocks differ, 3246-3251).
+const ACCESS_ID: u32 = 1;
 
 impl Devmap {
     /// A process maps the device with `spec` (`devmap_setup`: handles,
@@ -85,9 +82,9 @@ impl Devmap {
 
     fn setup_handle(&self, proc: usize, id: u32, uvaddr: u64, h: &HandleSpec) -> Dh {
         let (softlock, ctx) = match h.access {
-            Some(a) => (
-                Some(self.devmap_softlock_init(DEV, access_id(a))),
-                Some(self.devmap_ctxinit(DEV, access_id(a))),
+            Some(_) => (
+                Some(self.devmap_softlock_init(DEV, ACCESS_ID)),
+                Some(self.devmap_ctxinit(DEV, ACCESS_ID)),
             ),
             None => (None, None),
         };

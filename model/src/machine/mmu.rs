@@ -252,10 +252,11 @@ impl Mmu {
         None
     }
 
-    /// What some CPU caches that translates to frame `pfn` (ghost), if
-    /// anything.
-    pub fn translating(&self, pfn: u64) -> Option<String> {
-        self.cpus.iter().find_map(|c| c.translating(pfn))
+    /// A translation to frame `pfn` some CPU caches (ghost), if any; an
+    /// access still walking is not counted (it has cached nothing yet,
+    /// and the coherence check judges what it caches).
+    pub fn caching(&self, pfn: u64) -> Option<String> {
+        self.cpus.iter().find_map(|c| c.caching(pfn))
     }
 
     /// What some CPU caches or is walking through table `h` (a link to it
