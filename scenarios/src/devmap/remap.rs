@@ -26,6 +26,12 @@ const BASE: Scenario = Scenario {
 
 const NEW: u64 = DEVICE_PFN_BASE + 0x40;
 
+const REMAP_UNLOAD_UNLOCKED: Mutant = Mutant {
+    name: mutants::REMAP_UNLOAD_UNLOCKED,
+    catches: DEVMAP_K6,
+    summary: "the remap unloads before taking dh_lock: a fault reloads the old frame in between (seg_dev.c:3526-3534)",
+};
+
 const REMAP_NO_UNLOAD: Mutant = Mutant {
     name: mutants::REMAP_NO_UNLOAD,
     catches: DEVMAP_K6,
@@ -67,11 +73,6 @@ pub const REMAP_VS_FAULT: Scenario = Scenario {
     mutants: &[
         REMAP_NO_UNLOAD,
         Mutant {
-            name: mutants::REMAP_UNLOAD_UNLOCKED,
-            catches: DEVMAP_K6,
-            summary: "the remap unloads before taking dh_lock: a fault reloads the old frame in between (seg_dev.c:3526-3534)",
-        },
-        Mutant {
             name: subsys::htable::mutants::INVAL_NO_TLB,
             catches: subsys::htable::HTABLE_H5,
             summary: "x86pte_inval of the device translation shoots down no CPU (htable.c:2273-2274)",
@@ -108,9 +109,10 @@ pub const REMAP_VS_ACCESS: Scenario = Scenario {
     summary: "devmap_devmem_remap racing a fault through devmap_default_access",
     mutants: &[
         REMAP_NO_UNLOAD,
+        REMAP_UNLOAD_UNLOCKED,
         Mutant {
             name: mutants::ACCESS_HOLDS_DH_LOCK,
-            catches: model::check::SYNC_DEADLOCK,
+            catches: model::check::SYNC_MISUSE,
             summary: "devmap_access is called with dh_lock held: devmap_load takes it again (seg_dev.c:1822)",
         },
     ],
@@ -155,7 +157,7 @@ fn umem() {
 pub const UMEM_REMAP: Scenario = Scenario {
     id: "devmap/umem-remap",
     summary: "devmap_umem_remap of a pageable cookie racing a fault and a CPU access",
-    mutants: &[REMAP_NO_UNLOAD],
+    mutants: &[REMAP_NO_UNLOAD, REMAP_UNLOAD_UNLOCKED],
     body: umem,
     ..BASE
 };
