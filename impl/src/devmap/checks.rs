@@ -364,3 +364,18 @@ impl Devmap {
         }
     }
 }
+
+impl Devmap {
+    /// Process `proc`'s first handle's softlock count, `None` without a
+    /// softlock (ghost, for refinement tests).
+    pub fn peek_softlocked(&self, proc: usize) -> Option<i64> {
+        let p = self.proc(proc);
+        let h = p.peek_handles().first()?.softlock?;
+        Some(self.softlocks.peek(h)?.softlocked.peek())
+    }
+
+    /// Process `proc`'s `softlockcnt` (ghost, for refinement tests).
+    pub fn peek_softlockcnt(&self, proc: usize) -> u64 {
+        self.proc(proc).softlockcnt.peek()
+    }
+}

@@ -6,6 +6,7 @@ mod common;
 mod ctx;
 mod kpmem;
 mod remap;
+pub mod sequential;
 mod softlock;
 mod unmap;
 mod unwind;
