@@ -13,6 +13,12 @@
 //!   list under the mapping-list mutex; a CPU's access is
 //!   [`World::cpu_access`].
 //!
+//! Device mappings (devmap) go in that user address space, below
+//! `kernelbase`: `hat_devload` is [`World::hat_devload`] (no `page_t`, no
+//! hment), `hat_unload_range` is [`World::hat_unload`] of the range (a
+//! device frame's `hat_pte_unmap` invalidates with the user hat's
+//! shootdown and syncs nothing), `hat_unlock` is [`World::hat_unlock`].
+//!
 //! The machine's CPUs run one user address space ([`X86Hat::boot`] makes
 //! it), whose top table carries the kernel's top-level entries
 //! (`x86pte_copy`), so they reach the kernel range through the kernel's

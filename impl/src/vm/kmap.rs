@@ -19,7 +19,12 @@
 //! * `hat_unlock` does nothing: the kernel's translations are always
 //!   locked and hat_i86.c does not count their locks (`hati_pte_map`
 //!   counts `HAT_LOAD_LOCK` only for a hat other than `kas`);
-//! * `hat_probe` reads the PTE.
+//! * `hat_probe` reads the PTE;
+//! * for devmap (`crate::devmap`), the range is also the one address
+//!   space its processes map device frames in: `hat_devload` installs a
+//!   device frame by the same CAS (no mapping count: no `page_t`),
+//!   `hat_unload_range` unloads page by page as `hat_unload` does (no
+//!   REF/MOD to sync for a device frame), `hat_unlock` does nothing.
 //!
 //! Deviations: no hment list and no mapping-list mutex (`x86_hm_enter`):
 //! the page's mapping list is a count (`super::page`), and the range's PTEs
