@@ -35,8 +35,10 @@ pub const AS_CONTENTS: &str = "devmap.a_contents";
 /// held together: `freemem_lock` (1463, 2004, 1379), a cookie's lock
 /// (1203, 1225, under `dh_lock` from `segdev_faultpages` and
 /// `segdev_softunlock`), the softlock's mutex (taken by
-/// `devmap_softlock_enter/exit` under the address-space lock, and under
-/// `dh_lock` when `segdev_softunlock` runs inside `devmap_load`, 1368-1371),
+/// `devmap_softlock_enter/exit` under the address-space lock; never under
+/// `dh_lock`, which only remappable handles take, and those cannot be
+/// F_SOFTLOCKed, 1724-1726, so `segdev_softunlock`'s exit at 1368-1371
+/// runs without it),
 /// the context's mutex (under `devmapctx_lock`, 3009, or the
 /// address-space lock in `devmap_do_ctxmgt`, 2632) and `a_contents`
 /// (1392; `as_unmap` takes it under the write lock), and the driver
