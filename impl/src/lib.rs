@@ -1,6 +1,7 @@
 //! The seed subsystems, ported once against `model`.
 #![forbid(unsafe_code)]
 
+pub mod devmap;
 pub mod htable;
 pub mod order;
 pub mod pcache;

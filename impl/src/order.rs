@@ -24,7 +24,16 @@
 //! pcache's ranks follow segmap's. `composes` (below) checks that the
 //! composition judges every nesting within one subsystem as that
 //! subsystem's table does.
+//!
+//! devmap ranks before the HAT and after pcache: seg_dev.c loads and
+//! unloads device translations (`hat_devload`, `hat_unload`,
+//! `hat_unlock`) holding the address-space lock, `dh_lock` and
+//! `sdp->lock` (seg_dev.c:1958-2015, 3526-3534), and the HAT never calls
+//! back into it; it shares no lock with segmap or pcache (its page lock
+//! is never taken: device frames have no `page_t`), so its place among
+//! them is free.
 
+use crate::devmap::order::RANKS as DEVMAP;
 use crate::htable::order::{BUCKET, HAT, HAT_LIST, HCI, RESERVE};
 use crate::pcache::order::RANKS as PCACHE;
 use crate::segmap::{CHAIN, QUEUE, SLOT};
@@ -42,6 +51,11 @@ pub static KERNEL_ORDER: LockOrder = LockOrder {
         PCACHE[1],
         PCACHE[2],
         PCACHE[3],
+        DEVMAP[0],
+        DEVMAP[1],
+        DEVMAP[2],
+        DEVMAP[3],
+        DEVMAP[4],
         &[HAT_LIST],
         &[HMENT],
         &[BUCKET],
@@ -79,6 +93,7 @@ mod tests {
         let parts = [
             &crate::segmap::LOCK_ORDER,
             &crate::pcache::LOCK_ORDER,
+            &crate::devmap::LOCK_ORDER,
             &crate::htable::LOCK_ORDER,
         ];
         for part in parts {

@@ -2,6 +2,7 @@
 //! and the tests run.
 #![forbid(unsafe_code)]
 
+pub mod devmap;
 pub mod htable;
 pub mod pcache;
 pub mod prim;
@@ -20,6 +21,7 @@ pub fn all() -> Vec<Scenario> {
         htable::SCENARIOS,
         vm::SCENARIOS,
         pcache::SCENARIOS,
+        devmap::SCENARIOS,
     ]
     .concat()
 }

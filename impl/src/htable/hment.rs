@@ -82,7 +82,10 @@ impl World {
         let mut held = None;
         while pte_valid(old_pte) {
             let pfn = pte_pfn(old_pte);
-            let pp = self.page_of(pfn).expect("hat_pte_unmap: no page_t");
+            let Some(pp) = self.page_of(pfn) else {
+                self.hat_devunmap(ht, entry, old_pte, hat.freeing(), tlb);
+                return;
+            };
             pp.mlist.enter();
             old_pte = if hat.freeing() {
                 self.x86pte_get(ht, entry)
@@ -103,6 +106,66 @@ impl World {
         pp.hments.get(&pp.mlist).retain(|&h| h != (ht.0, entry));
         pp.mlist.exit();
         t.valid.fetch_sub(1, Relaxed);
+    }
+
+    /// `hat_pte_unmap` of a device frame (devmap's `hat_devload`): no
+    /// `page_t`, so no mapping-list mutex, no hment and no REF/MOD to
+    /// sync; the entry is invalidated if it still maps the frame (or only
+    /// read while the hat is freeing) and uncounted.
+    fn hat_devunmap(&self, ht: Ht, entry: u32, old_pte: u64, freeing: bool, tlb: bool) {
+        if freeing {
+            return;
+        }
+        let found = self.x86pte_inval(ht, entry, old_pte, tlb);
+        if pte_valid(found) && pte_pfn(found) == pte_pfn(old_pte) {
+            self.ht(ht).valid.fetch_sub(1, Relaxed);
+        }
+    }
+
+    /// `hat_devload` (hat_i86.c) of one page of device frame `pfn`:
+    /// `hati_load_common` with no `page_t`, so `hati_pte_map` takes no
+    /// mapping-list mutex and adds no hment. `flags`: [`HAT_LOAD_LOCK`].
+    /// A valid entry mapping another frame is a `PANIC` (hati_pte_map
+    /// changes a frame only for `HAT_LOAD_REMAP`, which devmap never
+    /// passes).
+    pub fn hat_devload(&self, hat: HatId, va: u64, pfn: u64, flags: u32) {
+        let ht = match self.htable_lookup(hat, va, 0) {
+            Some(ht) => ht,
+            None => self.htable_create(hat, va, 0, None),
+        };
+        let entry = self.va2entry(va, 0);
+        let pte = make_pte(pfn, PT_USER | PT_WRITABLE);
+        let t = self.ht(ht);
+        if flags & HAT_LOAD_LOCK != 0 {
+            t.lock_cnt.fetch_add(1, Relaxed);
+        }
+        let old = self.x86pte_set(ht, entry, pte);
+        if old != LPAGE_ERROR && !pte_equiv(pte, old) {
+            if !pte_valid(old) {
+                t.valid.fetch_add(1, Relaxed);
+            } else if pte_pfn(old) != pfn {
+                model::check::fail(
+                    model::check::PANIC,
+                    format!(
+                        "hat_devload at {va:#x}: the PTE mapped frame {:#x}, not {pfn:#x} (hati_pte_map: remap without HAT_LOAD_REMAP)",
+                        pte_pfn(old)
+                    ),
+                );
+            }
+        }
+        self.htable_release(Some(ht));
+    }
+
+    /// `hat_unlock` (hat_i86.c) of `npages` pages from `va`: the lock
+    /// `HAT_LOAD_LOCK` counted on each page's table is dropped.
+    pub fn hat_unlock(&self, hat: HatId, va: u64, npages: u64) {
+        for p in 0..npages {
+            let v = va + p * super::world::MMU_PAGESIZE;
+            if let Some(ht) = self.htable_lookup(hat, v, 0) {
+                self.ht(ht).lock_cnt.fetch_sub(1, Relaxed);
+                self.htable_release(Some(ht));
+            }
+        }
     }
 
     /// `hat_pageunload` (`hati_pageunload`, `hati_page_unmap`): removes

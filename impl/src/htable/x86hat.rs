@@ -13,6 +13,12 @@
 //!   list under the mapping-list mutex; a CPU's access is
 //!   [`World::cpu_access`].
 //!
+//! Device mappings (devmap) go in that user address space, below
+//! `kernelbase`: `hat_devload` is [`World::hat_devload`] (no `page_t`, no
+//! hment), `hat_unload_range` is [`World::hat_unload`] of the range (a
+//! device frame's `hat_pte_unmap` invalidates with the user hat's
+//! shootdown and syncs nothing), `hat_unlock` is [`World::hat_unlock`].
+//!
 //! The machine's CPUs run one user address space ([`X86Hat::boot`] makes
 //! it), whose top table carries the kernel's top-level entries
 //! (`x86pte_copy`), so they reach the kernel range through the kernel's
@@ -28,6 +34,7 @@
 //! kernel's leaf tables are never freed), for checks without scheduling
 //! points.
 
+use super::hat::HAT_LOAD_LOCK;
 use super::ids::HatId;
 use super::world::{Config, World};
 use crate::vm::hat::{Hat, Loaded};
@@ -198,5 +205,27 @@ impl Hat for X86Hat {
 
     fn check_quiescent(&self) {
         self.world.check_quiescent();
+    }
+
+    /// The user half: below `kernelbase`, in the address space the CPUs
+    /// run ([`X86Hat::user`]).
+    fn user_range(&self) -> (u64, u64) {
+        (0, self.world.kernelbase() / PAGESIZE)
+    }
+
+    #[track_caller]
+    fn hat_devload(&self, va: u64, pfn: u64, lock: bool) {
+        let flags = if lock { HAT_LOAD_LOCK } else { 0 };
+        self.world.hat_devload(self.user, va, pfn, flags);
+    }
+
+    #[track_caller]
+    fn hat_unload_range(&self, va: u64, npages: u64) {
+        self.world.hat_unload(self.user, va, npages * PAGESIZE, 0);
+    }
+
+    #[track_caller]
+    fn hat_unlock(&self, va: u64, npages: u64) {
+        self.world.hat_unlock(self.user, va, npages);
     }
 }

@@ -14,10 +14,16 @@
 //! and need no HAT state: they are page operations
 //! ([`super::page::Pages::setmod`], [`super::page::Pages::is_modified`]).
 //!
-//! Deviations: only what segmap calls; `hat_devload`, `hat_clrrefmod`,
+//! Device mappings (seg_dev.c, `crate::devmap`) are in the address space
+//! the machine's CPUs run, from [`Hat::user_base`]: `hat_devload` puts a
+//! device frame ([`DEVICE_PFN_BASE`] up, never a `page_t`'s, so no hment
+//! and no REF/MOD sync), `hat_unload` of a range invalidates with the
+//! shootdown, `hat_unlock` drops the locks `HAT_LOAD_LOCK` took.
+//!
+//! Deviations: only what segmap and devmap call; `hat_clrrefmod`,
 //! `hat_setmod_only` and `hat_pageunload` through this interface wait for
-//! the ports that call them (vm_pvn.c, seg_dev.c; `hat_pageunload` exists
-//! on the x86 HAT itself, [`crate::htable::World::hat_pageunload`]).
+//! the port that calls them (vm_pvn.c; `hat_pageunload` exists on the x86
+//! HAT itself, [`crate::htable::World::hat_pageunload`]).
 
 use model::machine::{Fault, Mmu};
 
@@ -73,4 +79,39 @@ pub trait Hat: Send + Sync {
 
     /// The HAT's own invariants at a quiescent point.
     fn check_quiescent(&self);
+
+    // devmap (seg_dev.c): device mappings in the user address space the
+    // machine's CPUs run. Machine addresses from `user_base`; frames from
+    // DEVICE_PFN_BASE, which no page_t has.
+
+    /// The machine address of the first page a segment driver may map in
+    /// the user address space, and how many pages it may map.
+    fn user_range(&self) -> (u64, u64);
+
+    /// `hat_devload(hat, va, PAGESIZE, pfn, PROT_READ | PROT_WRITE,
+    /// flags)` of device frame `pfn` (no `page_t`, so no hment and no
+    /// mapping count); `lock`: `HAT_LOAD_LOCK`. A valid entry mapping
+    /// another frame is a `PANIC` (hati_pte_map refuses to change the
+    /// frame of a mapping without `HAT_LOAD_REMAP`).
+    fn hat_devload(&self, va: u64, pfn: u64, lock: bool);
+
+    /// `hat_unload(hat, va, npages * PAGESIZE, HAT_UNLOAD)` in the user
+    /// address space: every valid entry of the range invalidated, with a
+    /// shootdown of every CPU that may cache it; device frames have no
+    /// `page_t` to sync REF/MOD into.
+    fn hat_unload_range(&self, va: u64, npages: u64);
+
+    /// `hat_unlock(hat, va, npages * PAGESIZE)`: the locks `HAT_LOAD_LOCK`
+    /// took on the range's entries are dropped.
+    fn hat_unlock(&self, va: u64, npages: u64);
+}
+
+/// The first device frame number (device registers and memory that no
+/// `page_t` describes, as `devmap_devmem_setup` maps them): far above
+/// every page's frame ([`super::page::PFN_BASE`] + pages).
+pub const DEVICE_PFN_BASE: u64 = 0x1000;
+
+/// Whether `pfn` is a device frame (no `page_t`).
+pub fn is_device_pfn(pfn: u64) -> bool {
+    pfn >= DEVICE_PFN_BASE
 }

@@ -19,7 +19,12 @@
 //! * `hat_unlock` does nothing: the kernel's translations are always
 //!   locked and hat_i86.c does not count their locks (`hati_pte_map`
 //!   counts `HAT_LOAD_LOCK` only for a hat other than `kas`);
-//! * `hat_probe` reads the PTE.
+//! * `hat_probe` reads the PTE;
+//! * for devmap (`crate::devmap`), the range is also the one address
+//!   space its processes map device frames in: `hat_devload` installs a
+//!   device frame by the same CAS (no mapping count: no `page_t`),
+//!   `hat_unload_range` unloads page by page as `hat_unload` does (no
+//!   REF/MOD to sync for a device frame), `hat_unlock` does nothing.
 //!
 //! Deviations: no hment list and no mapping-list mutex (`x86_hm_enter`):
 //! the page's mapping list is a count (`super::page`), and the range's PTEs
@@ -33,7 +38,7 @@
 //! MOD, which only the MMU adds, are not mirrored), for checks, which must
 //! not add scheduling points.
 
-use super::hat::{Hat, Loaded};
+use super::hat::{is_device_pfn, Hat, Loaded};
 use super::page::{Pages, PFN_BASE};
 use super::param::PAGESIZE;
 use super::windows::{KMAP_UNLOAD_HW_RACE, KMAP_UNLOAD_SHOOTDOWN};
@@ -146,6 +151,45 @@ impl KHat {
     fn kpte(&self, va: u64) -> &Kpte {
         &self.ptes[(va / PAGESIZE) as usize]
     }
+
+    /// `hat_pte_unmap` of one page (hat_i86.c), with `x86pte_inval`'s
+    /// loop (htable.c:2265-2274); a page's REF/MOD go to its `page_t`, a
+    /// device frame has none.
+    #[track_caller]
+    fn unload_one(&self, va: u64) {
+        let k = self.kpte(va);
+        let pte = k.table.pte(k.index);
+        let mut old = pte.load();
+        seed("htable.c:2265");
+        loop {
+            if !pte_valid(old) {
+                return;
+            }
+            let found = pte.cas(old, 0);
+            if found == old {
+                break;
+            }
+            // The MMU set REF or MOD since the read.
+            cover(KMAP_UNLOAD_HW_RACE.point);
+            old = found;
+            retry();
+        }
+        k.frame.store(NO_FRAME, SeqCst);
+        seed("htable.c:2273");
+        if old & PT_REFMOD != 0 && !model::mutant(super::mutants::UNLOAD_NO_SHOOTDOWN) {
+            cover(KMAP_UNLOAD_SHOOTDOWN.point);
+            self.mmu.hat_tlb_inval(Demap::Va(va));
+        }
+        if is_device_pfn(pte_pfn(old)) {
+            // A device frame: no page_t to sync into or uncount.
+            return;
+        }
+        let pp = self.pages.pfn_index(pte_pfn(old));
+        if !model::mutant(super::mutants::UNLOAD_DROPS_MOD) {
+            self.pages.page(pp).sync_pte(old);
+        }
+        self.pages.map_count(pp, false);
+    }
 }
 
 impl Hat for KHat {
@@ -187,34 +231,7 @@ impl Hat for KHat {
     /// loop (htable.c:2265-2274).
     #[track_caller]
     fn hat_unload(&self, va: u64) {
-        let k = self.kpte(va);
-        let pte = k.table.pte(k.index);
-        let mut old = pte.load();
-        seed("htable.c:2265");
-        loop {
-            if !pte_valid(old) {
-                return;
-            }
-            let found = pte.cas(old, 0);
-            if found == old {
-                break;
-            }
-            // The MMU set REF or MOD since the read.
-            cover(KMAP_UNLOAD_HW_RACE.point);
-            old = found;
-            retry();
-        }
-        k.frame.store(NO_FRAME, SeqCst);
-        seed("htable.c:2273");
-        if old & PT_REFMOD != 0 && !model::mutant(super::mutants::UNLOAD_NO_SHOOTDOWN) {
-            cover(KMAP_UNLOAD_SHOOTDOWN.point);
-            self.mmu.hat_tlb_inval(Demap::Va(va));
-        }
-        let pp = self.pages.pfn_index(pte_pfn(old));
-        if !model::mutant(super::mutants::UNLOAD_DROPS_MOD) {
-            self.pages.page(pp).sync_pte(old);
-        }
-        self.pages.map_count(pp, false);
+        self.unload_one(va);
     }
 
     #[track_caller]
@@ -253,4 +270,51 @@ impl Hat for KHat {
     }
 
     fn check_quiescent(&self) {}
+
+    /// The kmap range is the one address space of this machine: devmap's
+    /// processes get disjoint parts of it.
+    fn user_range(&self) -> (u64, u64) {
+        (0, self.ptes.len() as u64)
+    }
+
+    /// `hat_devload` through the kmap path: the PTE installed by CAS, as
+    /// `hat_memload` does, with no mapping count (no `page_t`). The lock
+    /// of `HAT_LOAD_LOCK` is not counted (see the module doc).
+    #[track_caller]
+    fn hat_devload(&self, va: u64, pfn: u64, _lock: bool) {
+        let k = self.kpte(va);
+        let pte = k.table.pte(k.index);
+        let new = make_pte(pfn, PT_WRITABLE);
+        seed("htable.c:2101");
+        loop {
+            let prev = pte.load();
+            if pte_valid(prev) {
+                if !same_frame(prev, new) {
+                    fail(
+                        PANIC,
+                        format!(
+                            "hat_devload at {va:#x}: the PTE maps frame {:#x}, not {pfn:#x} (hati_pte_map: remap without HAT_LOAD_REMAP)",
+                            pte_pfn(prev)
+                        ),
+                    );
+                }
+                return;
+            }
+            if pte.cas(prev, new) == prev {
+                k.frame.store(pfn, SeqCst);
+                return;
+            }
+            retry();
+        }
+    }
+
+    #[track_caller]
+    fn hat_unload_range(&self, va: u64, npages: u64) {
+        for p in 0..npages {
+            self.unload_one(va + p * PAGESIZE);
+        }
+    }
+
+    /// Nothing: the stand-in counts no locks.
+    fn hat_unlock(&self, _va: u64, _npages: u64) {}
 }

@@ -234,6 +234,31 @@ impl Mmu {
         }
     }
 
+    /// The leaf entry the current tables give `va`, walked from the top
+    /// on ghost state (no scheduling point); `None` if no valid entry maps
+    /// it. For checks of what software left mapped (devmap's remap).
+    pub fn ghost_translation(&self, va: u64) -> Option<u64> {
+        let mut h = self.top;
+        for level in (0..self.cfg.levels).rev() {
+            let e = self.tables.peek(h)?.pte(self.va2entry(va, level)).ghost();
+            if !pte_valid(e) {
+                return None;
+            }
+            if level == 0 {
+                return Some(e);
+            }
+            h = ptp_child(e)?;
+        }
+        None
+    }
+
+    /// A translation to frame `pfn` some CPU caches (ghost), if any; an
+    /// access still walking is not counted (it has cached nothing yet,
+    /// and the coherence check judges what it caches).
+    pub fn caching(&self, pfn: u64) -> Option<String> {
+        self.cpus.iter().find_map(|c| c.caching(pfn))
+    }
+
     /// What some CPU caches or is walking through table `h` (a link to it
     /// or an entry read from it), as [`Mmu::free_table`] would report it;
     /// `None` if nothing. Ghost: adds no scheduling point, for checks that

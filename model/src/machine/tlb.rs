@@ -357,6 +357,17 @@ impl Tlb {
             .collect()
     }
 
+    /// A cached translation to page `pfn` (ghost; no scheduling point).
+    pub(crate) fn caching(&self, pfn: u64) -> Option<String> {
+        let g = self.g();
+        let to = |pte: u64| super::pte::pte_valid(pte) && super::pte::pte_pfn(pte) == pfn;
+        g.leaf
+            .iter()
+            .flatten()
+            .find(|c| to(c.pte))
+            .map(|c| format!("cpu {} caches {c}", self.cpu))
+    }
+
     /// A cached translation to page `pfn`, or one the access in progress
     /// is about to cache (ghost; no scheduling point).
     pub(crate) fn translating(&self, pfn: u64) -> Option<String> {
