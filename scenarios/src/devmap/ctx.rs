@@ -151,7 +151,7 @@ pub const CTX_ERROR: Scenario = Scenario {
     id: "devmap/ctx-error",
     summary: "FINDING D4: a failing context callback without hysteresis gives back the context another process holds",
     threads: 4,
-    loom_bound: Some(2),
+    loom_bound: Some(3),
     expect: Expect::Finding(&[DEVMAP_K3]),
     body: error_seed,
     ..BASE
@@ -168,7 +168,7 @@ pub const CTX_ERROR_FIXED: Scenario = Scenario {
     id: "devmap/ctx-error-fixed",
     summary: "the failing callout's error path gives back only a context it took (fix D4)",
     threads: 4,
-    loom_bound: Some(2),
+    loom_bound: Some(3),
     mutants: &[Mutant {
         name: mutants::CTX_NO_HYSTERESIS_WAIT,
         catches: DEVMAP_K3,

@@ -81,7 +81,7 @@ pub const SOFTLOCK_VS_INVALS: Scenario = Scenario {
     id: "devmap/softlock-vs-invals",
     summary: "an F_SOFTLOCK against two F_INVALs on one softlock",
     threads: 3,
-    loom_bound: Some(2),
+    loom_bound: Some(3),
     mutants: &[
         Mutant {
             name: mutants::INVAL_ENTER_IGNORES_SOFTLOCK,
@@ -138,7 +138,7 @@ pub const INTERRUPTED_WAITER: Scenario = Scenario {
     id: "devmap/interrupted-waiter",
     summary: "FINDING D1: the waiter cv_signal chose is interrupted (cv_wait_sig), the other F_INVAL sleeps forever",
     threads: 3,
-    loom_bound: Some(2),
+    loom_bound: Some(3),
     expect: Expect::Finding(&[SYNC_DEADLOCK]),
     body: interrupted_seed,
     ..BASE
@@ -155,7 +155,7 @@ pub const INTERRUPTED_WAITER_FIXED: Scenario = Scenario {
     id: "devmap/interrupted-waiter-fixed",
     summary: "an interrupted softlock waiter with another behind it, exits broadcasting (fix D1)",
     threads: 3,
-    loom_bound: Some(2),
+    loom_bound: Some(3),
     mutants: &[Mutant {
         name: mutants::SOFTLOCK_EXIT_NO_SIGNAL,
         catches: SYNC_DEADLOCK,
