@@ -104,6 +104,12 @@ impl Callouts {
         }
     }
 
+    /// The actor thread: handlers run on it (a lock handed to a handler is
+    /// handed to this thread).
+    pub fn actor(&self) -> Tid {
+        self.actor_tid
+    }
+
     fn event(&self, me: Tid, op: Op, id: CalloutId, a: u64, site: &'static Location<'static>) {
         if let Some(e) = &self.exec {
             e.event(me, op, callout_name(id.seq), a, 0, site);
