@@ -4,5 +4,6 @@
 pub mod htable;
 pub mod order;
 pub mod pcache;
+pub mod pvn;
 pub mod segmap;
 pub mod vm;

@@ -6,6 +6,7 @@ pub mod htable;
 pub mod pcache;
 pub mod prim;
 pub mod proto;
+pub mod pvn;
 pub mod segmap;
 pub mod vm;
 
@@ -20,6 +21,7 @@ pub fn all() -> Vec<Scenario> {
         htable::SCENARIOS,
         vm::SCENARIOS,
         pcache::SCENARIOS,
+        pvn::SCENARIOS,
     ]
     .concat()
 }
