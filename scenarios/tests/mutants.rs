@@ -11,6 +11,7 @@ fn every_port_mutant_is_declared_and_typed() {
         subsys::htable::mutants::ALL,
         subsys::vm::mutants::ALL,
         subsys::pcache::mutants::ALL,
+        subsys::pvn::mutants::ALL,
     ]
     .concat();
     let unique: BTreeSet<&str> = typed.iter().copied().collect();
@@ -20,6 +21,7 @@ fn every_port_mutant_is_declared_and_typed() {
         scenarios::htable::SCENARIOS,
         scenarios::vm::SCENARIOS,
         scenarios::pcache::SCENARIOS,
+        scenarios::pvn::SCENARIOS,
     ]
     .concat()
     .iter()

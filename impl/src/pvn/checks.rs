@@ -10,7 +10,7 @@
 //! parameter `checks=end` turns the step checks off.
 
 use super::ghost::Walk;
-use super::state::{Pvn, B_ASYNC, B_FORCE, B_FREE, B_INVAL, B_TRUNC};
+use super::state::{Pvn, B_ASYNC, B_FORCE, B_TRUNC};
 use crate::vm::page::{P_MOD, P_REF};
 use crate::vm::vplist::{Entry, VM_VPLIST};
 use model::check::{fail, SYNC_MISUSE};
@@ -23,7 +23,8 @@ use std::collections::BTreeSet;
 /// an end after it was passed need not be passed again); and a
 /// synchronous write-back (no `B_ASYNC`, `B_TRUNC`, `B_FORCE`) that
 /// returns 0 leaves every write made before it began, to a page in its
-/// range, on disk (fsync's promise).
+/// range, on disk (fsync's promise), but for pages that `B_INVAL` or
+/// `B_FREE` left alone because they were locked in memory.
 pub const PVN_V1: &str = "PVN-V1";
 /// V2: the walk moves its marker past a page before it drops the vnode
 /// page mutex to process that page.
@@ -237,6 +238,20 @@ impl Pvn {
         }
     }
 
+    /// V5 as `pvn_getdirty` goes on to sync and write page `pp`: the
+    /// caller holds its I/O lock (nobody else does).
+    pub(crate) fn check_io_held(&self, pp: usize) {
+        if !self.pages.page(pp).io.held() && model::exec::in_model() {
+            fail(
+                PVN_V5,
+                format!(
+                    "pvn_getdirty of page {pp} by thread {} goes on without its I/O lock",
+                    model::exec::tid()
+                ),
+            );
+        }
+    }
+
     /// V2: the marker is right before page `pp` as the walk drops the
     /// vnode page mutex to process it.
     pub(crate) fn check_marker_passed(&self, mark: Entry, pp: usize) {
@@ -287,8 +302,7 @@ impl Pvn {
             if t == 0 || t > w.start || g.written_back(pp) || self.offset(pp) < w.off {
                 continue;
             }
-            let (lck, cow) = self.pages.peek_lockcounts(pp);
-            if w.flags & (B_INVAL | B_FREE) != 0 && (lck != 0 || cow != 0) {
+            if w.left_locked.contains(&pp) {
                 continue;
             }
             let msg = format!(
@@ -327,5 +341,40 @@ impl Pvn {
             }
             e = ring.prev(e);
         }
+    }
+}
+
+/// One page of the file as the sequential reference model sees it.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct PageView {
+    /// In memory (hashed, on the ring).
+    pub present: bool,
+    /// On the cachelist.
+    pub free: bool,
+    /// Modified (`p_nrm` or a PTE).
+    pub dirty: bool,
+    /// Translated by the HAT.
+    pub mapped: bool,
+    /// Write-backs that completed without error.
+    pub writes: u32,
+}
+
+impl Pvn {
+    /// Ghost: every page of the file, for refinement checks.
+    pub fn view(&self) -> Vec<PageView> {
+        let g = self.g();
+        (0..self.cfg.npages as usize)
+            .map(|pp| {
+                let (present, free) = self.pages.peek_state(pp);
+                PageView {
+                    present,
+                    free: present && free,
+                    dirty: present
+                        && (self.pages.peek_nrm(pp) & P_MOD != 0 || self.hat.peek_modified(pp)),
+                    mapped: !self.hat.translations(self.va(pp)).is_empty(),
+                    writes: g.writes[pp],
+                }
+            })
+            .collect()
     }
 }

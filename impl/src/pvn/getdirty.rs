@@ -26,6 +26,9 @@ impl Pvn {
             && self.pages.locked_in_memory(pp)
         {
             cover(GETDIRTY_LOCKED_IN_MEMORY);
+            if let Some(w) = self.g().walks.get_mut(&exec::tid()) {
+                w.left_locked.insert(pp);
+            }
             page.page_unlock();
             return false;
         }
@@ -41,6 +44,7 @@ impl Pvn {
         } else {
             io.page_io_lock();
         }
+        self.check_io_held(pp);
         // 630-634: unload to free or invalidate; otherwise sync and clear
         // the hardware REF/MOD so later writes show.
         if flags & (B_INVAL | B_FREE) != 0 && !mutant(mutants::GETDIRTY_FREE_WITHOUT_UNLOAD) {

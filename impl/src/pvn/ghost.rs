@@ -16,7 +16,7 @@ use crate::vm::page::Pages;
 use crate::vm::vplist::Marker;
 use model::check::fail;
 use model::Tid;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Mutex;
 
 /// One I/O in flight: its pages and its start tick.
@@ -42,6 +42,9 @@ pub(crate) struct Walk {
     pub(crate) at_start: BTreeMap<usize, (u64, u64)>,
     /// It stopped at a clean page of a `VMODSORT` vnode.
     pub(crate) early_exit: bool,
+    /// Pages its `pvn_getdirty` left alone, locked in memory, for
+    /// `B_INVAL`/`B_FREE` (vm_pvn.c:593-597): neither written nor freed.
+    pub(crate) left_locked: BTreeSet<usize>,
 }
 
 /// The ghost record.
@@ -54,6 +57,8 @@ pub(crate) struct Ghost {
     /// Per page: the start tick of the latest write-back that completed
     /// without error (0: none).
     pub(crate) on_disk: Vec<u64>,
+    /// Per page: write-backs that completed without error.
+    pub(crate) writes: Vec<u32>,
     /// I/Os issued and not yet completed, by id.
     pub(crate) in_flight: BTreeMap<u64, IoRec>,
     pub(crate) next_io: u64,
@@ -68,6 +73,7 @@ impl Ghost {
             clock: 0,
             last_write: vec![0; npages],
             on_disk: vec![0; npages],
+            writes: vec![0; npages],
             in_flight: BTreeMap::new(),
             next_io: 0,
             walks: BTreeMap::new(),

@@ -8,7 +8,7 @@ use super::windows::*;
 use crate::vm::vplist::{Entry, Marker, Slot};
 use model::sync::{went_round, Se};
 use model::{cover, exec, mutant, seed};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 impl Pvn {
     /// `pvn_vplist_dirty(vp, off, putapage, flags, cred)`: writes back,
@@ -308,6 +308,7 @@ impl Pvn {
                 passed: BTreeMap::new(),
                 at_start,
                 early_exit: false,
+                left_locked: BTreeSet::new(),
             },
         );
     }

@@ -160,6 +160,13 @@ impl IoLock {
         self.lock.event(me, Op::LockWait, 0, site);
     }
 
+    /// Whether the calling thread holds the I/O lock (ghost, for
+    /// assertions; `page_iolock_assert` with an owner, which illumos does
+    /// not record). `false` outside a model.
+    pub fn held(&self) -> bool {
+        self.lock.mode_of(exec::tid()).is_some()
+    }
+
     /// Whether the I/O lock is held, for assertions: the ghost holders in
     /// a model (no scheduling point), the monitor's state outside one.
     pub fn locked(&self) -> bool {

@@ -52,8 +52,14 @@ pub(crate) fn run_threads(pvn: &Arc<Pvn>, bodies: Vec<(&'static str, Body)>) {
 /// `pvn_vplist_dirty(vp, 0, putapage, flags)`, as fsync (`flags` 0), sync
 /// (`B_ASYNC`), msync or a page-out would call it.
 pub(crate) fn walk(flags: u32) -> Body {
+    walk_from(0, flags)
+}
+
+/// `pvn_vplist_dirty(vp, off(n), putapage, flags)`: the pages from page
+/// `n` to the end of the file.
+pub(crate) fn walk_from(n: u64, flags: u32) -> Body {
     Box::new(move |pvn: &Pvn| {
-        pvn.pvn_vplist_dirty(0, flags);
+        pvn.pvn_vplist_dirty(off(n), flags);
     })
 }
 

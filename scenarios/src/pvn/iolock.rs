@@ -5,17 +5,18 @@ use super::common::BASE;
 use super::common::{off, run_threads, walk, world, Body};
 use harness::{Mutant, Scenario};
 use model::check::SYNC_LOCKORDER;
-use subsys::pvn::{mutants, Pvn, PvnConfig, B_ASYNC, PVN_V5};
+use subsys::pvn::{mutants, Pvn, PvnConfig, B_ASYNC, B_FREE, PVN_V5};
 
-/// Page 0 is dirty; a page-out starts its write asynchronously
-/// (`VOP_PUTPAGE(B_ASYNC)`; the I/O actor completes it) while a walk with
-/// `flags` runs over the file.
+/// Page 0 is dirty; the page-out daemon starts its write asynchronously
+/// and will free it (`VOP_PUTPAGE(B_ASYNC | B_FREE)`: the page held
+/// exclusive until `pvn_getdirty` downgrades it; the I/O actor completes
+/// the write) while a walk with `flags` runs over the file.
 fn body(flags: u32) {
     let mut cfg = PvnConfig::new(1);
     cfg.io_actor = true;
     let pvn = world(cfg, &[0], &[0]);
     let pageout: Body = Box::new(|pvn: &Pvn| {
-        pvn.putpage(off(0), B_ASYNC);
+        pvn.putpage(off(0), B_ASYNC | B_FREE);
     });
     run_threads(&pvn, vec![("walk", walk(flags)), ("pageout", pageout)]);
 }
@@ -56,9 +57,10 @@ pub const IOLOCKED_ASYNC: Scenario = Scenario {
     ..BASE
 };
 
-/// A write-back klusters page 0 with its dirty neighbour, page 1
-/// (`pvn_write_kluster`, both in one I/O), while an mlock of page 1 holds
-/// it shared for a moment: the kluster takes it only if its try succeeds.
+/// A page-out of the file (`B_FREE`) klusters page 0 with its dirty
+/// neighbour, page 1 (`pvn_write_kluster`, both in one I/O, each taken
+/// exclusive), while an mlock of page 1 holds it shared for a moment: the
+/// kluster takes it only if its try succeeds.
 fn kluster_body() {
     let mut cfg = PvnConfig::new(2);
     cfg.kluster = 2;
@@ -68,12 +70,12 @@ fn kluster_body() {
             pvn.munlock(off(1), false);
         }
     });
-    run_threads(&pvn, vec![("fsync", walk(0)), ("mlock", mlock)]);
+    run_threads(&pvn, vec![("pageout", walk(B_FREE)), ("mlock", mlock)]);
 }
 
 pub const KLUSTER_BUSY: Scenario = Scenario {
     id: "pvn/kluster-vs-lock",
-    summary: "fsync klusters two dirty pages into one write while another thread locks the neighbour",
+    summary: "a page-out klusters two dirty pages into one write while another thread locks the neighbour",
     mutants: &[
         Mutant {
             name: mutants::KLUSTER_BLOCKING_LOOKUP,

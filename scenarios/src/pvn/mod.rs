@@ -8,6 +8,7 @@ mod lckcnt;
 mod modsort;
 mod refmod;
 mod ring;
+pub mod sequential;
 mod walks;
 
 use harness::Scenario;
@@ -16,9 +17,12 @@ use harness::Scenario;
 pub const SCENARIOS: &[Scenario] = &[
     walks::TWO_SYNC_WALKS,
     walks::ASYNC_MEETS_VVMLOCK,
+    walks::INVAL_VS_FSYNC,
     ring::INSERT_AT_HEAD,
     ring::INSERT_AT_TAIL,
     ring::DESTROY_NEXT,
+    ring::TRUNCATE_ONLY,
+    ring::READ_AHEAD_VS_FAULT,
     ring::SETDIRTY_VS_WALK,
     ring::INVAL_MEETS_FREE,
     refmod::WALK_VS_CPU,
@@ -26,6 +30,7 @@ pub const SCENARIOS: &[Scenario] = &[
     refmod::CK_REFMOD_READ,
     refmod::CK_REFMOD_X86,
     refmod::WRITE_ERROR,
+    refmod::WRITE_ERROR_FORCED,
     iolock::IOLOCKED_SYNC,
     iolock::IOLOCKED_ASYNC,
     iolock::KLUSTER_BUSY,

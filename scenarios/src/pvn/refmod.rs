@@ -6,7 +6,8 @@
 use super::common::BASE;
 use super::common::{off, run_threads, walk, world, write, Body};
 use harness::{Mutant, Scenario};
-use subsys::pvn::{mutants, HatKind, Memory, Pvn, PvnConfig, PVN_V4};
+use model::check::MMU_COHERENCE;
+use subsys::pvn::{mutants, HatKind, Memory, Pvn, PvnConfig, B_FORCE, B_INVAL, PVN_V4};
 
 /// fsync of page 0 (written by CPU 1 in the set-up, which keeps a dirty
 /// translation in its TLB) while CPU 1 writes it twice more: a write
@@ -34,7 +35,8 @@ pub const WALK_VS_CPU: Scenario = Scenario {
 
 /// The `ck_refmod` loop: memory is low, so the fsync's completed write
 /// frees its page (`write_free`, vm_pvn.c:384-387) unless someone used it
-/// during the write: CPU 1 reads or writes it meanwhile, and its access
+/// during the write: CPU 1, which wrote it in the set-up (its TLB caches
+/// the translation dirty), reads or writes it meanwhile, and its access
 /// may land between `hat_pagesync` and `hat_pageunload`, which is why the
 /// loop looks at REF/MOD again after the unload.
 fn ck_refmod_body(hat: HatKind, write_it: bool) {
@@ -42,7 +44,8 @@ fn ck_refmod_body(hat: HatKind, write_it: bool) {
     cfg.cpus = 2;
     cfg.memory = Memory::Low;
     cfg.hat = hat;
-    let pvn = world(cfg, &[0], &[0]);
+    let pvn = world(cfg, &[0], &[]);
+    assert!(pvn.cpu_access(1, off(0), true));
     let cpu: Body = Box::new(move |pvn: &Pvn| {
         pvn.cpu_access(1, off(0), write_it);
     });
@@ -105,8 +108,8 @@ pub const CK_REFMOD_X86: Scenario = Scenario {
         },
         Mutant {
             name: subsys::htable::mutants::UPDATE_NO_INVAL,
-            catches: PVN_V4,
-            summary: "x86pte_update skips the shootdown (htable.c:2304): after hat_pagesync(ZERORM) the CPU writes through its dirty translation and the page is freed with the write",
+            catches: MMU_COHERENCE,
+            summary: "x86pte_update skips the shootdown (htable.c:2304): after hat_pagesync(HAT_SYNC_ZERORM) CPU 1 still caches the translation dirty, which the PTE no longer is",
         },
     ],
     orders: &[&subsys::order::KERNEL_ORDER],
@@ -123,6 +126,29 @@ fn error_body() {
     let pvn = world(cfg, &[0], &[0]);
     run_threads(&pvn, vec![("fsync", walk(0)), ("cpu0", write(0, 0, 1))]);
 }
+
+/// A forced invalidation (`B_INVAL | B_FORCE`, as a forced unmount) of a
+/// page whose writes fail: the page is destroyed and its data given up
+/// (vm_pvn.c:426-429), while a CPU writes it.
+fn forced_body() {
+    let mut cfg = PvnConfig::new(1);
+    cfg.failing = 1;
+    let pvn = world(cfg, &[0], &[0]);
+    run_threads(
+        &pvn,
+        vec![
+            ("umount-f", walk(B_INVAL | B_FORCE)),
+            ("cpu0", write(0, 0, 1)),
+        ],
+    );
+}
+
+pub const WRITE_ERROR_FORCED: Scenario = Scenario {
+    id: "pvn/write-error-forced",
+    summary: "a failed write of a forced invalidation destroys the page, its data given up, while a CPU writes it",
+    body: forced_body,
+    ..BASE
+};
 
 pub const WRITE_ERROR: Scenario = Scenario {
     id: "pvn/write-error",

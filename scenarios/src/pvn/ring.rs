@@ -74,6 +74,39 @@ pub const DESTROY_NEXT: Scenario = Scenario {
     ..BASE
 };
 
+/// fsync of a one-page file while the page is truncated: the ring may be
+/// empty before the walk takes the vnode page mutex, or lose its only
+/// page under the walk.
+fn truncate_body() {
+    let pvn = world(PvnConfig::new(1), &[0], &[0]);
+    let trunc: super::common::Body = Box::new(|pvn: &Pvn| {
+        pvn.putpage(off(0), B_INVAL | B_TRUNC);
+    });
+    run_threads(&pvn, vec![("fsync", walk(0)), ("truncate", trunc)]);
+}
+
+pub const TRUNCATE_ONLY: Scenario = Scenario {
+    id: "pvn/walk-vs-truncate",
+    summary: "fsync of a one-page file while the page is truncated: the ring empties before or under the walk",
+    body: truncate_body,
+    ..BASE
+};
+
+/// A read-ahead and a CPU's fault create the same missing page: one
+/// `page_create_va(PG_EXCL)` finds it exists (vm_pvn.c:146-148).
+fn create_body() {
+    let pvn = world(PvnConfig::new(2), &[0], &[]);
+    let ra: super::common::Body = Box::new(|pvn: &Pvn| pvn.read_ahead(off(1), 1));
+    run_threads(&pvn, vec![("read-ahead", ra), ("cpu0", write(0, 1, 1))]);
+}
+
+pub const READ_AHEAD_VS_FAULT: Scenario = Scenario {
+    id: "pvn/read-ahead-vs-fault",
+    summary: "a read-ahead and a CPU's fault create the same page at the head of the ring",
+    body: create_body,
+    ..BASE
+};
+
 /// `pvn_vplist_setdirty` (no `VVMLOCK`) marks page 1 of a `VMODSORT` file
 /// dirty and moves it to the tail while an fsync walks, its markers on the
 /// ring.

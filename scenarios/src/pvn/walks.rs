@@ -3,16 +3,17 @@
 
 use super::common::run_threads;
 use super::common::BASE;
-use super::common::{walk, world};
+use super::common::{walk, walk_from, world};
 use harness::{Mutant, Scenario};
 use model::check::SYNC_DEADLOCK;
-use subsys::pvn::{mutants, PvnConfig, B_ASYNC, PVN_V3};
+use subsys::pvn::{mutants, PvnConfig, B_ASYNC, B_INVAL, PVN_V3};
 
-/// Two fsyncs of a file with two dirty pages: one walks, the other waits
-/// on `v_cv` for `VVMLOCK`, then walks the clean file.
+/// Two synchronous write-backs of a file with two dirty pages, of the
+/// whole file and of page 1 on: one walks, the other waits on `v_cv` for
+/// `VVMLOCK`, then walks (passing page 0 if its range starts after it).
 fn two_sync_body() {
     let pvn = world(PvnConfig::new(2), &[0, 1], &[0, 1]);
-    run_threads(&pvn, vec![("fsync-a", walk(0)), ("fsync-b", walk(0))]);
+    run_threads(&pvn, vec![("fsync", walk(0)), ("range", walk_from(1, 0))]);
 }
 
 pub const TWO_SYNC_WALKS: Scenario = Scenario {
@@ -48,6 +49,24 @@ fn async_body() {
     let pvn = world(cfg, &[0], &[0]);
     run_threads(&pvn, vec![("fsync", walk(0)), ("sync", walk(B_ASYNC))]);
 }
+
+/// An msync(MS_INVALIDATE) (`B_INVAL`) and an fsync of a one-page file:
+/// the fsync may wait for `VVMLOCK` and find the file empty, or walk
+/// first.
+fn inval_fsync_body() {
+    let pvn = world(PvnConfig::new(1), &[0], &[0]);
+    run_threads(
+        &pvn,
+        vec![("msync-inval", walk(B_INVAL)), ("fsync", walk(0))],
+    );
+}
+
+pub const INVAL_VS_FSYNC: Scenario = Scenario {
+    id: "pvn/inval-vs-fsync",
+    summary: "an invalidating walk and an fsync of a one-page file: VVMLOCK, then an empty ring",
+    body: inval_fsync_body,
+    ..BASE
+};
 
 pub const ASYNC_MEETS_VVMLOCK: Scenario = Scenario {
     id: "pvn/async-meets-vvmlock",
