@@ -17,14 +17,18 @@ use model::check::{fail, SYNC_MISUSE};
 use std::collections::BTreeSet;
 
 /// V1: a walk that is not the async write-back (`flags == B_ASYNC`) and
-/// did not stop at a clean page of a `VMODSORT` vnode has passed its
-/// marker over every page on the ring when it ends, in the page's current
-/// identity (present since the start, or created since; a page moved to
-/// an end after it was passed need not be passed again); and a
-/// synchronous write-back (no `B_ASYNC`, `B_TRUNC`, `B_FORCE`) that
+/// did not stop at a clean page of a `VMODSORT` vnode has processed every
+/// page that was on the ring when it began and still is, in the same
+/// identity, when it ends, wherever the page moved meanwhile: its marker
+/// passed the page, or its `pvn_getdirty` handled it in a kluster (a page
+/// moved to an end after it was processed need not be processed again);
+/// and a synchronous write-back (no `B_ASYNC`, `B_TRUNC`, `B_FORCE`) that
 /// returns 0 leaves every write made before it began, to a page in its
 /// range, on disk (fsync's promise), but for pages that `B_INVAL` or
-/// `B_FREE` left alone because they were locked in memory.
+/// `B_FREE` left alone because they were locked in memory. (Pages created
+/// during the walk are clean; the seed's comment, 721-733, says they are
+/// visited too, but one created after the marker went round past the end
+/// marker is not: see CHECKS.md.)
 pub const PVN_V1: &str = "PVN-V1";
 /// V2: the walk moves its marker past a page before it drops the vnode
 /// page mutex to process that page.
@@ -277,14 +281,15 @@ impl Pvn {
         let ring = self.vn.peek_ring();
         for pp in ring.pages() {
             let incarnation = self.pages.page(pp).incarnation();
-            if w.passed.get(&pp) != Some(&incarnation) {
+            let since_start = w.at_start.get(&pp).is_some_and(|&(_, i)| i == incarnation);
+            if since_start && w.processed.get(&pp) != Some(&incarnation) {
                 fail(
                     PVN_V1,
                     format!(
-                        "walk of thread {} (flags {:#x}) ends without passing page {pp} (identity {incarnation}; passed in {:?})",
+                        "walk of thread {} (flags {:#x}) ends without processing page {pp} (identity {incarnation}; processed in {:?})",
                         model::exec::tid(),
                         w.flags,
-                        w.passed.get(&pp)
+                        w.processed.get(&pp)
                     ),
                 );
             }

@@ -19,6 +19,7 @@ impl Pvn {
     pub(crate) fn pvn_getdirty(&self, pp: usize, flags: u32) -> bool {
         let _f = exec::call("pvn_getdirty", "vm_pvn.c:582");
         let page = &self.pages.page(pp).lock;
+        self.walk_processes(pp);
         // 593-597: a page locked in memory is neither freed nor destroyed.
         if flags & (B_INVAL | B_FREE) != 0
             && flags & (B_TRUNC | B_FORCE) == 0

@@ -35,8 +35,10 @@ pub(crate) struct Walk {
     pub(crate) start: u64,
     /// Its markers, once allocated.
     pub(crate) marks: Option<(Marker, Marker)>,
-    /// Per page, its incarnation when the marker last passed it.
-    pub(crate) passed: BTreeMap<usize, u64>,
+    /// Per page, its incarnation when the walk last processed it: its
+    /// marker passed the page, or its `pvn_getdirty` handled it (a
+    /// kluster's neighbour, written with the page the marker passed).
+    pub(crate) processed: BTreeMap<usize, u64>,
     /// Per page on the ring when the walk began, its ring epoch and
     /// incarnation then (coverage: what was inserted or moved since).
     pub(crate) at_start: BTreeMap<usize, (u64, u64)>,

@@ -62,13 +62,15 @@ pub enum HatKind {
 /// the seed.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Fixes {
-    /// Finding V1: a failed write sets MOD with `hat_setmod` (under the
-    /// vnode page mutex, the page moved to the tail of a `VMODSORT` ring)
-    /// instead of `hat_setmod_only` (vm_pvn.c:431), so the early exit's
-    /// two reads under that mutex (MOD, then the I/O lock, 841) cannot see
-    /// the failure half done, and a dirty page is never left among the
-    /// clean ones.
-    pub error_setmod_shuffles: bool,
+    /// Finding V1: on a `VMODSORT` vnode a failed write sets MOD again
+    /// (`hat_setmod_only`, the page left where it is, vm_pvn.c:431) with
+    /// the vnode page mutex held, as a successful write's completion takes
+    /// it (406-412). The early exit reads MOD, then the I/O lock, under
+    /// that mutex (841), so it can no longer see the failure half done: a
+    /// dirty page looking clean and idle. (Moving the page to the tail, as
+    /// `hat_setmod` would, is wrong: a walk that waited for the write
+    /// would no longer meet it before its early exit.)
+    pub error_setmod_locked: bool,
     /// Not a fix (a rejected one, kept as a negative control): the early
     /// exit reads the I/O lock before MOD. A write-back that starts
     /// between the two reads (`pvn_getdirty` takes the I/O lock, then
@@ -80,7 +82,7 @@ pub struct Fixes {
 impl Fixes {
     /// Every fix (not the rejected one).
     pub const ALL: Fixes = Fixes {
-        error_setmod_shuffles: true,
+        error_setmod_locked: true,
         exit_iolock_first: false,
     };
 }

@@ -251,7 +251,7 @@ impl Pvn {
         let then = {
             let mut g = self.g();
             let w = g.walks.get_mut(&me).expect("a walk in progress");
-            w.passed.insert(pp, incarnation);
+            w.processed.insert(pp, incarnation);
             w.at_start.get(&pp).copied()
         };
         match then {
@@ -261,6 +261,15 @@ impl Pvn {
                 }
             }
             _ => cover(PASSES_CREATED),
+        }
+    }
+
+    /// Ghost: if the caller is a walker, it processes page `pp` (held
+    /// locked) in its `pvn_getdirty`.
+    pub(crate) fn walk_processes(&self, pp: usize) {
+        let incarnation = self.pages.page(pp).incarnation();
+        if let Some(w) = self.g().walks.get_mut(&exec::tid()) {
+            w.processed.insert(pp, incarnation);
         }
     }
 
@@ -305,7 +314,7 @@ impl Pvn {
                 off,
                 start,
                 marks: None,
-                passed: BTreeMap::new(),
+                processed: BTreeMap::new(),
                 at_start,
                 early_exit: false,
                 left_locked: BTreeSet::new(),

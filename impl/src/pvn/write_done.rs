@@ -59,10 +59,13 @@ impl Pvn {
                 } else {
                     cover(WRITE_ERROR_REDIRTIES);
                     if !mutant(mutants::ERROR_NO_SETMOD) {
-                        if self.cfg.fixes.error_setmod_shuffles {
-                            self.pages.setmod(pp);
-                        } else {
-                            self.hat.hat_setmod_only(pp);
+                        let locked = self.cfg.fixes.error_setmod_locked && self.vn.modsort;
+                        if locked {
+                            self.vn.vphm.enter();
+                        }
+                        self.hat.hat_setmod_only(pp);
+                        if locked {
+                            self.vn.vphm.exit();
                         }
                     }
                     io.page_io_unlock();

@@ -119,14 +119,14 @@ pub const EXIT_VS_ERROR: Scenario = Scenario {
 
 fn error_fixed_body() {
     error(Fixes {
-        error_setmod_shuffles: true,
+        error_setmod_locked: true,
         ..Fixes::default()
     });
 }
 
 pub const EXIT_VS_ERROR_FIXED: Scenario = Scenario {
     id: "pvn/modsort-exit-vs-error-fixed",
-    summary: "pvn/modsort-exit-vs-error with the failed write's MOD set by hat_setmod under the vnode page mutex (fix V1)",
+    summary: "pvn/modsort-exit-vs-error with the failed write's MOD set under the vnode page mutex (fix V1)",
     mutants: &[Mutant {
         name: mutants::MODSORT_EXIT_IGNORES_IO,
         catches: PVN_V1,
