@@ -19,16 +19,18 @@ use std::collections::BTreeSet;
 /// V1: a walk that is not the async write-back (`flags == B_ASYNC`) and
 /// did not stop at a clean page of a `VMODSORT` vnode has processed every
 /// page that was on the ring when it began and still is, in the same
-/// identity, when it ends, wherever the page moved meanwhile: its marker
-/// passed the page, or its `pvn_getdirty` handled it in a kluster (a page
-/// moved to an end after it was processed need not be processed again);
-/// and a synchronous write-back (no `B_ASYNC`, `B_TRUNC`, `B_FORCE`) that
-/// returns 0 leaves every write made before it began, to a page in its
-/// range, on disk (fsync's promise), but for pages that `B_INVAL` or
-/// `B_FREE` left alone because they were locked in memory. (Pages created
-/// during the walk are clean; the seed's comment, 721-733, says they are
-/// visited too, but one created after the marker went round past the end
-/// marker is not: see CHECKS.md.)
+/// identity, when it ends, wherever the page moved meanwhile (but to the
+/// head): its marker passed the page, or its `pvn_getdirty` handled it in
+/// a kluster (a page moved to an end after it was processed need not be
+/// processed again); and a synchronous write-back (no `B_ASYNC`,
+/// `B_TRUNC`, `B_FORCE`) that returns 0 leaves every write made before it
+/// began, to a page in its range, on disk (fsync's promise), but for pages
+/// that `B_INVAL` or `B_FREE` left alone because they were locked in
+/// memory. The seed's comment (721-733) promises visits to pages inserted
+/// at either end too; a page inserted at the head after the marker went
+/// round past the end marker (created, or moved there by
+/// `pvn_write_done` once written) is not visited. Such a page is clean
+/// when inserted, so the outcome part holds; see CHECKS.md.
 pub const PVN_V1: &str = "PVN-V1";
 /// V2: the walk moves its marker past a page before it drops the vnode
 /// page mutex to process that page.
@@ -281,8 +283,13 @@ impl Pvn {
         let ring = self.vn.peek_ring();
         for pp in ring.pages() {
             let incarnation = self.pages.page(pp).incarnation();
-            let since_start = w.at_start.get(&pp).is_some_and(|&(_, i)| i == incarnation);
-            if since_start && w.processed.get(&pp) != Some(&incarnation) {
+            let Some(&(epoch, i)) = w.at_start.get(&pp) else {
+                continue;
+            };
+            // Moved to the head during the walk (clean, by pvn_write_done):
+            // see the type's doc.
+            let to_head = ring.epoch(pp) > epoch && ring.added_at_head(pp);
+            if i == incarnation && !to_head && w.processed.get(&pp) != Some(&incarnation) {
                 fail(
                     PVN_V1,
                     format!(
@@ -311,11 +318,14 @@ impl Pvn {
                 continue;
             }
             let msg = format!(
-                "pvn_vplist_dirty (flags {:#x}) of thread {} returned 0, but page {pp}'s write at tick {t}, before the walk began (tick {}), is not on disk (tick {})",
+                "pvn_vplist_dirty (flags {:#x}) of thread {} returned 0, but page {pp}'s write at tick {t}, before the walk began (tick {}), is not on disk (tick {}); the walk processed {:?}{}; the ring now {:?}",
                 w.flags,
                 model::exec::tid(),
                 w.start,
-                g.on_disk[pp]
+                g.on_disk[pp],
+                w.processed,
+                if w.early_exit { " and stopped at a clean page" } else { "" },
+                self.vn.peek_ring().entries()
             );
             drop(g);
             fail(PVN_V1, msg);

@@ -77,6 +77,15 @@ pub const KLUSTER_BLOCKING_LOOKUP: &str = "kluster-blocking-lookup";
 /// (seg_map.c:759-760): a modified page stays among the clean ones
 pub const FAULT_NO_SETMOD: &str = "fault-no-setmod";
 
+/// fix V1 without the vnode page mutex around the failed write's
+/// hat_setmod_only (vm_pvn.c:431)
+pub const ERROR_SETMOD_UNLOCKED: &str = "error-setmod-unlocked";
+
+/// fix V2 without its test of the end marker: the early exit stops at a
+/// clean page though pages were moved behind the end marker
+/// (vm_pvn.c:839-870)
+pub const EXIT_IGNORES_MOVED: &str = "exit-ignores-moved";
+
 /// Every pvn mutant.
 pub const ALL: &[&str] = &[
     WALK_NO_VVMLOCK,
@@ -98,4 +107,6 @@ pub const ALL: &[&str] = &[
     SETDIRTY_MOVES_MARKERS,
     KLUSTER_BLOCKING_LOOKUP,
     FAULT_NO_SETMOD,
+    ERROR_SETMOD_UNLOCKED,
+    EXIT_IGNORES_MOVED,
 ];

@@ -71,6 +71,14 @@ pub struct Fixes {
     /// `hat_setmod` would, is wrong: a walk that waited for the write
     /// would no longer meet it before its early exit.)
     pub error_setmod_locked: bool,
+    /// Finding V2: the `VMODSORT` early exit (vm_pvn.c:839-870) stops only
+    /// while its end marker is still the tail of the ring; a page moved
+    /// behind it during the walk (`hat_page_setattr` moves a page that is
+    /// already modified when it syncs REF with MOD; `pvn_vplist_setdirty`
+    /// moves pages whatever their state) may carry writes from before the
+    /// walk, so the walk passes the clean page instead and goes round to
+    /// it.
+    pub exit_at_tail_only: bool,
     /// Not a fix (a rejected one, kept as a negative control): the early
     /// exit reads the I/O lock before MOD. A write-back that starts
     /// between the two reads (`pvn_getdirty` takes the I/O lock, then
@@ -83,6 +91,7 @@ impl Fixes {
     /// Every fix (not the rejected one).
     pub const ALL: Fixes = Fixes {
         error_setmod_locked: true,
+        exit_at_tail_only: true,
         exit_iolock_first: false,
     };
 }

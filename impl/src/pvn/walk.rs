@@ -131,6 +131,16 @@ impl Pvn {
             if vn.modsort && flags & (B_INVAL | B_FREE | B_TRUNC) == 0 {
                 if self.clean_and_idle(pp) {
                     seed("vm_pvn.c:841");
+                    if self.cfg.fixes.exit_at_tail_only
+                        && !mutant(mutants::EXIT_IGNORES_MOVED)
+                        && vn.ring(|r| r.tail() != Some(end))
+                    {
+                        // Fix V2: pages were moved behind the end marker;
+                        // pass this clean page and go round to them.
+                        cover(MODSORT_EXIT_DEFERRED);
+                        self.move_marker(mark, where_to_move, pp);
+                        continue;
+                    }
                     cover(MODSORT_EXIT);
                     self.check_clean_to_head(pp);
                     self.mark_early_exit();

@@ -19,6 +19,7 @@ pub const ASYNC_STOPS_AT_HEAD: &str = "pvn.vplist_dirty.async_stops_at_head";
 pub const MARKER_MEETS_END: &str = "pvn.vplist_dirty.marker_meets_end";
 pub const MODSORT_EXIT: &str = "pvn.vplist_dirty.modsort_exit";
 pub const MODSORT_IO_WAIT: &str = "pvn.vplist_dirty.modsort_io_wait";
+pub const MODSORT_EXIT_DEFERRED: &str = "pvn.vplist_dirty.modsort_exit_deferred";
 pub const BELOW_OFFSET: &str = "pvn.vplist_dirty.below_offset";
 pub const PAGE_LOCK_DROPS: &str = "pvn.vplist_dirty.page_lock_drops";
 pub const TRYLOCK_SKIPS: &str = "pvn.vplist_dirty.trylock_skips";
@@ -57,6 +58,11 @@ pub const READ_KLUSTER_CREATES: &str = "pvn.read_kluster.creates";
 pub const CPU_FAULTS: &str = "pvn.cpu.faults";
 pub const FAULT_READS_IN: &str = "pvn.fault.reads_in";
 
+/// Real-thread stress: one completed operation of each kind.
+pub const OP_WALK: &str = "op.walk";
+pub const OP_WRITE: &str = "op.cpu_write";
+pub const OP_PAGEOUT: &str = "op.pageout";
+
 /// The windows and paths, with their seed lines.
 pub const WINDOWS: &[Window] = &[
     Window { lines: "768-772", point: ASYNC_EAGAIN, what: "an async walk finds VVMLOCK set and returns EAGAIN" },
@@ -66,6 +72,7 @@ pub const WINDOWS: &[Window] = &[
     Window { lines: "816-817", point: ASYNC_STOPS_AT_HEAD, what: "the async write-back stops at the head" },
     Window { lines: "822-823", point: MARKER_MEETS_END, what: "the marker meets the end marker: every page passed" },
     Window { lines: "839-870", point: MODSORT_EXIT, what: "a VMODSORT walk stops at a clean page with no I/O" },
+    Window { lines: "839-870", point: MODSORT_EXIT_DEFERRED, what: "fix V2: a clean page is passed, not exited at, while pages sit behind the end marker" },
     Window { lines: "871-881", point: MODSORT_IO_WAIT, what: "a synchronous VMODSORT walk waits for a clean page's I/O and looks again" },
     Window { lines: "888-892", point: BELOW_OFFSET, what: "a page below the offset is passed" },
     Window { lines: "904-910", point: PAGE_LOCK_DROPS, what: "page_lock drops the vnode page mutex, waits and fails: the walk re-derives its page from the marker" },

@@ -59,7 +59,9 @@ impl Pvn {
                 } else {
                     cover(WRITE_ERROR_REDIRTIES);
                     if !mutant(mutants::ERROR_NO_SETMOD) {
-                        let locked = self.cfg.fixes.error_setmod_locked && self.vn.modsort;
+                        let locked = self.cfg.fixes.error_setmod_locked
+                            && self.vn.modsort
+                            && !mutant(mutants::ERROR_SETMOD_UNLOCKED);
                         if locked {
                             self.vn.vphm.enter();
                         }

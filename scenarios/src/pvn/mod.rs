@@ -9,6 +9,7 @@ mod modsort;
 mod refmod;
 mod ring;
 pub mod sequential;
+mod stress;
 mod walks;
 
 use harness::Scenario;
@@ -40,5 +41,8 @@ pub const SCENARIOS: &[Scenario] = &[
     modsort::EXIT_VS_ERROR,
     modsort::EXIT_VS_ERROR_FIXED,
     modsort::WRITE_DURING_IO,
+    modsort::RESYNC_BEHIND_END,
+    modsort::RESYNC_FIXED,
     lckcnt::MLOCK_VS_PAGEOUT,
+    stress::STRESS,
 ];

@@ -127,11 +127,18 @@ fn error_fixed_body() {
 pub const EXIT_VS_ERROR_FIXED: Scenario = Scenario {
     id: "pvn/modsort-exit-vs-error-fixed",
     summary: "pvn/modsort-exit-vs-error with the failed write's MOD set under the vnode page mutex (fix V1)",
-    mutants: &[Mutant {
-        name: mutants::MODSORT_EXIT_IGNORES_IO,
-        catches: PVN_V1,
-        summary: "the early exit ignores the I/O lock (vm_pvn.c:841 before illumos' 2006 fix)",
-    }],
+    mutants: &[
+        Mutant {
+            name: mutants::MODSORT_EXIT_IGNORES_IO,
+            catches: PVN_V1,
+            summary: "the early exit ignores the I/O lock (vm_pvn.c:841 before illumos' 2006 fix)",
+        },
+        Mutant {
+            name: mutants::ERROR_SETMOD_UNLOCKED,
+            catches: PVN_V6,
+            summary: "fix V1 without the vnode page mutex around the failed write's hat_setmod_only: the early exit sees the failure half done again",
+        },
+    ],
     body: error_fixed_body,
     ..BASE
 };
@@ -163,5 +170,51 @@ pub const WRITE_DURING_IO: Scenario = Scenario {
         },
     ],
     body: during_io_body,
+    ..BASE
+};
+
+/// A `VMODSORT` file of three pages: page 1 clean (at the head), pages 0
+/// and 2 written (MOD set by their faults; their PTEs carry REF and MOD).
+/// An fsync walks while page 0's mapping is unmapped (`as_unmap` ->
+/// `hat_unload`): syncing REF with MOD, `hat_page_setattr` moves page 0,
+/// already modified, to the tail: behind the walk's end marker.
+fn resync(fixes: Fixes) {
+    let mut cfg = PvnConfig::new(3);
+    cfg.modsort = true;
+    cfg.fixes = fixes;
+    let pvn = world(cfg, &[0, 1, 2], &[0, 2]);
+    let unmap: Body = Box::new(|pvn: &Pvn| pvn.unmap(off(0)));
+    run_threads(&pvn, vec![("fsync", walk(0)), ("munmap", unmap)]);
+}
+
+fn resync_body() {
+    resync(Fixes::default());
+}
+
+/// Finding V2: see CHECKS.md.
+pub const RESYNC_BEHIND_END: Scenario = Scenario {
+    id: "pvn/modsort-resync-vs-fsync",
+    summary: "FINDING V2: VMODSORT fsync stops at a clean page while a dirty page it has not reached was moved behind its end marker (hat_page_setattr syncing REF with MOD on munmap): it returns 0 with that page's data not written",
+    expect: Expect::Finding(&[PVN_V1]),
+    body: resync_body,
+    ..BASE
+};
+
+fn resync_fixed_body() {
+    resync(Fixes {
+        exit_at_tail_only: true,
+        ..Fixes::default()
+    });
+}
+
+pub const RESYNC_FIXED: Scenario = Scenario {
+    id: "pvn/modsort-resync-vs-fsync-fixed",
+    summary: "pvn/modsort-resync-vs-fsync with the early exit taken only while the end marker is the tail (fix V2)",
+    mutants: &[Mutant {
+        name: mutants::EXIT_IGNORES_MOVED,
+        catches: PVN_V1,
+        summary: "fix V2 without its test of the end marker: fsync stops at a clean page with a dirty page behind its end marker",
+    }],
+    body: resync_fixed_body,
     ..BASE
 };
