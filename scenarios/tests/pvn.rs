@@ -70,7 +70,9 @@ fn lock_order_proved() {
         ("vnode.vph_mutex", "page"),
         ("page", "page"),
         ("page.io", "page"),
+        ("page.io", "page.io"),
         ("page", "htable.hment"),
+        ("htable.hment", "vnode.vph_mutex"),
     ] {
         assert!(
             graph.edges.keys().any(|e| e.from == from && e.to == to),

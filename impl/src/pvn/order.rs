@@ -13,14 +13,13 @@ use model::lockdep::{Exception, LockOrder, Nesting};
 /// mapping-list mutex; `pvn_write_done` takes it with the page and its
 /// I/O lock held, 406-412); `v_lock` with nothing else (768-783, 981-984).
 ///
-/// Exceptions, all but one by try only: the vnode page mutex before a
-/// page (909: `page_lock` drops the mutex before it waits, and fails; 930:
+/// Exceptions, all by try only: the vnode page mutex before a page (909:
+/// `page_lock` drops the mutex before it waits, and fails; 930:
 /// `page_trylock`); a page before another page and an I/O lock before a
 /// page (the klusters' neighbours, 275, 287; `page_create_va` without
 /// `PG_WAIT`, 167, 187); an I/O lock before another (`pvn_getdirty`'s
-/// try with `B_DELWRI`, 612); and, blocking, an I/O lock before the I/O
-/// lock of a page just created (`page_create_va` I/O-locks the pages it
-/// returns: nobody else can hold a brand-new page's).
+/// try with `B_DELWRI`, 612; `page_create_va` I/O-locks the pages it
+/// returns, whose locks nobody else can hold).
 pub static LOCK_ORDER: LockOrder = LockOrder {
     subsystem: "pvn",
     ranks: RANKS,
@@ -59,7 +58,7 @@ pub(crate) const EXCEPTIONS: &[Exception] = &[
     Exception {
         held: IOLOCK,
         taken: IOLOCK,
-        nesting: Nesting::Blocking,
-        why: "a neighbour's I/O lock in a write kluster only by pvn_getdirty's page_io_trylock (B_DELWRI, vm_pvn.c:611-615); page_create_va I/O-locks each page it creates for pvn_read_kluster (167, 187) while holding the others: a page just created is held exclusive by its creator, so nobody else holds its I/O lock",
+        nesting: Nesting::TryOnly,
+        why: "a neighbour's I/O lock in a write kluster only by pvn_getdirty's page_io_trylock (B_DELWRI, vm_pvn.c:611-615); page_create_va I/O-locks each page it creates for pvn_read_kluster (167, 187) while holding the others, a lock nobody else can hold (the page is new and exclusive): the model takes it with a try",
     },
 ];

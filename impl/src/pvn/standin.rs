@@ -227,14 +227,15 @@ impl Pvn {
         self.after_op();
     }
 
-    /// Read-ahead of the page at `off` (a getpage's `isra`): created and
-    /// read if missing, then `pvn_read_done`, which leaves it free on the
-    /// ring when nobody maps it.
+    /// Read-ahead of the page at `off` and the missing pages around it in
+    /// its file-system block of `pages` pages (a getpage's `isra`):
+    /// created and read, then `pvn_read_done`, which leaves each free on
+    /// the ring when nobody maps it.
     #[track_caller]
     pub fn read_ahead(&self, off: u64, pages: u32) {
         let _f = exec::call("read-ahead (stand-in)", "vm_pvn.c:91");
         let len = u64::from(pages) * PAGESIZE;
-        if let Some(plist) = self.pvn_read_kluster(off, off, len, true) {
+        if let Some(plist) = self.pvn_read_kluster(off, off / len * len, len, true) {
             self.pvn_read_done(plist, 0);
         }
     }

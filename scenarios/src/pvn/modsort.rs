@@ -6,7 +6,7 @@
 use super::common::BASE;
 use super::common::{off, run_threads, walk, world, write, Body};
 use harness::{Expect, Mutant, Scenario};
-use subsys::pvn::{mutants, Fixes, Pvn, PvnConfig, B_ASYNC, PVN_V1, PVN_V6};
+use subsys::pvn::{mutants, Fixes, HatKind, Pvn, PvnConfig, B_ASYNC, PVN_V1, PVN_V6};
 
 /// A `VMODSORT` file of two pages, page 0 dirty (at the tail), page 1
 /// clean; a page-out writes page 0 asynchronously and a CPU then dirties
@@ -147,12 +147,34 @@ pub const EXIT_VS_ERROR_FIXED: Scenario = Scenario {
 /// translation was write-protected by `hat_clrrefmod`, so the write
 /// faults, sets MOD and moves the page to the tail): the completed write
 /// must leave it there, not move it to the head among the clean pages.
-fn during_io_body() {
+fn during_io(hat: HatKind) {
     let mut cfg = PvnConfig::new(2);
     cfg.modsort = true;
+    cfg.hat = hat;
     let pvn = world(cfg, &[0, 1], &[0]);
     run_threads(&pvn, vec![("fsync", walk(0)), ("cpu0", write(0, 0, 1))]);
 }
+
+fn during_io_body() {
+    during_io(HatKind::Kmap);
+}
+
+fn during_io_x86_body() {
+    during_io(HatKind::X86);
+}
+
+pub const WRITE_DURING_IO_X86: Scenario = Scenario {
+    id: "pvn/modsort-write-during-io-x86",
+    summary: "pvn/modsort-write-during-io on the htable port: hati_page_clrwrt write-protects through x86pte_update, hat_page_setattr moves the page under the mapping-list mutex",
+    mutants: &[Mutant {
+        name: mutants::MODSORT_MOVES_MODIFIED,
+        catches: PVN_V6,
+        summary: "pvn_write_done moves a page modified during its write to the head too (vm_pvn.c:408 without !hat_ismod)",
+    }],
+    orders: &[&subsys::order::KERNEL_ORDER],
+    body: during_io_x86_body,
+    ..BASE
+};
 
 pub const WRITE_DURING_IO: Scenario = Scenario {
     id: "pvn/modsort-write-during-io",
@@ -178,18 +200,34 @@ pub const WRITE_DURING_IO: Scenario = Scenario {
 /// An fsync walks while page 0's mapping is unmapped (`as_unmap` ->
 /// `hat_unload`): syncing REF with MOD, `hat_page_setattr` moves page 0,
 /// already modified, to the tail: behind the walk's end marker.
-fn resync(fixes: Fixes) {
+fn resync(fixes: Fixes, hat: HatKind) {
     let mut cfg = PvnConfig::new(3);
     cfg.modsort = true;
     cfg.fixes = fixes;
+    cfg.hat = hat;
     let pvn = world(cfg, &[0, 1, 2], &[0, 2]);
     let unmap: Body = Box::new(|pvn: &Pvn| pvn.unmap(off(0)));
     run_threads(&pvn, vec![("fsync", walk(0)), ("munmap", unmap)]);
 }
 
 fn resync_body() {
-    resync(Fixes::default());
+    resync(Fixes::default(), HatKind::Kmap);
 }
+
+fn resync_x86_body() {
+    resync(Fixes::default(), HatKind::X86);
+}
+
+/// Finding V2 on the htable port: `hat_unload` -> `hat_pte_unmap` syncs
+/// the PTE under the mapping-list mutex; `hat_page_setattr` moves the page.
+pub const RESYNC_BEHIND_END_X86: Scenario = Scenario {
+    id: "pvn/modsort-resync-vs-fsync-x86",
+    summary: "FINDING V2 on the x86 HAT (hat_pte_unmap's hati_sync_pte_to_page moves the page behind fsync's end marker)",
+    expect: Expect::Finding(&[PVN_V1]),
+    orders: &[&subsys::order::KERNEL_ORDER],
+    body: resync_x86_body,
+    ..BASE
+};
 
 /// Finding V2: see CHECKS.md.
 pub const RESYNC_BEHIND_END: Scenario = Scenario {
@@ -201,10 +239,13 @@ pub const RESYNC_BEHIND_END: Scenario = Scenario {
 };
 
 fn resync_fixed_body() {
-    resync(Fixes {
-        exit_at_tail_only: true,
-        ..Fixes::default()
-    });
+    resync(
+        Fixes {
+            exit_at_tail_only: true,
+            ..Fixes::default()
+        },
+        HatKind::Kmap,
+    );
 }
 
 pub const RESYNC_FIXED: Scenario = Scenario {

@@ -92,11 +92,14 @@ pub const TRUNCATE_ONLY: Scenario = Scenario {
     ..BASE
 };
 
-/// A read-ahead and a CPU's fault create the same missing page: one
-/// `page_create_va(PG_EXCL)` finds it exists (vm_pvn.c:146-148).
+/// A read-ahead of the file's block of two pages (page 0 and its
+/// neighbour, both missing: `pvn_read_kluster` creates page 1 without
+/// waiting and I/O-locks it holding page 0) and a CPU's fault on page 1
+/// create the same missing page: one `page_create_va(PG_EXCL)` finds it
+/// exists (vm_pvn.c:146-148, 187-190).
 fn create_body() {
-    let pvn = world(PvnConfig::new(2), &[0], &[]);
-    let ra: super::common::Body = Box::new(|pvn: &Pvn| pvn.read_ahead(off(1), 1));
+    let pvn = world(PvnConfig::new(2), &[], &[]);
+    let ra: super::common::Body = Box::new(|pvn: &Pvn| pvn.read_ahead(off(0), 2));
     run_threads(&pvn, vec![("read-ahead", ra), ("cpu0", write(0, 1, 1))]);
 }
 
