@@ -18,19 +18,17 @@ use std::collections::BTreeSet;
 
 /// V1: a walk that is not the async write-back (`flags == B_ASYNC`) and
 /// did not stop at a clean page of a `VMODSORT` vnode has processed every
-/// page that was on the ring when it began and still is, in the same
-/// identity, when it ends, wherever the page moved meanwhile (but to the
-/// head): its marker passed the page, or its `pvn_getdirty` handled it in
-/// a kluster (a page moved to an end after it was processed need not be
-/// processed again); and a synchronous write-back (no `B_ASYNC`,
-/// `B_TRUNC`, `B_FORCE`) that returns 0 leaves every write made before it
-/// began, to a page in its range, on disk (fsync's promise), but for pages
-/// that `B_INVAL` or `B_FREE` left alone because they were locked in
-/// memory. The seed's comment (721-733) promises visits to pages inserted
-/// at either end too; a page inserted at the head after the marker went
-/// round past the end marker (created, or moved there by
-/// `pvn_write_done` once written) is not visited. Such a page is clean
-/// when inserted, so the outcome part holds; see CHECKS.md.
+/// page that has stayed in place on the ring since it began (its marker
+/// passed the page, or its `pvn_getdirty` handled it in a kluster); and a
+/// synchronous write-back (no `B_ASYNC`, `B_TRUNC`, `B_FORCE`) that
+/// returns 0 leaves every write made before it began, to a page in its
+/// range, on disk (fsync's promise), wherever the page moved meanwhile,
+/// but for pages that `B_INVAL` or `B_FREE` left alone because they were
+/// locked in memory. The seed's comment (721-733) also promises a visit to
+/// every page inserted at either end during the walk: once the marker has
+/// gone round past the end marker, a page moved or created at either end
+/// is not visited (see CHECKS.md); the outcome part is what such a page's
+/// data relies on.
 pub const PVN_V1: &str = "PVN-V1";
 /// V2: the walk moves its marker past a page before it drops the vnode
 /// page mutex to process that page.
@@ -283,20 +281,20 @@ impl Pvn {
         let ring = self.vn.peek_ring();
         for pp in ring.pages() {
             let incarnation = self.pages.page(pp).incarnation();
-            let Some(&(epoch, i)) = w.at_start.get(&pp) else {
+            // Only a page that stayed in place since the walk began (see
+            // the doc above).
+            if w.at_start.get(&pp) != Some(&(ring.epoch(pp), incarnation)) {
                 continue;
-            };
-            // Moved to the head during the walk (clean, by pvn_write_done):
-            // see the type's doc.
-            let to_head = ring.epoch(pp) > epoch && ring.added_at_head(pp);
-            if i == incarnation && !to_head && w.processed.get(&pp) != Some(&incarnation) {
+            }
+            if w.processed.get(&pp) != Some(&incarnation) {
                 fail(
                     PVN_V1,
                     format!(
-                        "walk of thread {} (flags {:#x}) ends without processing page {pp} (identity {incarnation}; processed in {:?})",
+                        "walk of thread {} (flags {:#x}) ends without processing page {pp}, in place on the ring since the walk began (identity {incarnation}; processed in {:?}); the ring {:?}",
                         model::exec::tid(),
                         w.flags,
-                        w.processed.get(&pp)
+                        w.processed.get(&pp),
+                        ring.entries()
                     ),
                 );
             }

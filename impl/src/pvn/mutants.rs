@@ -23,6 +23,10 @@ pub const WALK_STOP_AT_HEAD: &str = "walk-stop-at-head";
 /// 2006 fix): a page whose write-back is in flight looks clean
 pub const MODSORT_EXIT_IGNORES_IO: &str = "modsort-exit-ignores-io";
 
+/// a synchronous walk passes a page whose page_lock dropped the mutex and
+/// failed, instead of looking at it again (vm_pvn.c:909-910)
+pub const WALK_SKIPS_BUSY: &str = "walk-skips-busy";
+
 /// the async write-back takes the page lock under the vnode page mutex by
 /// blocking instead of trying (vm_pvn.c:930)
 pub const WALK_TRYLOCK_BLOCKS: &str = "walk-trylock-blocks";
@@ -93,6 +97,7 @@ pub const ALL: &[&str] = &[
     EXIT_KEEPS_MARKERS,
     WALK_STOP_AT_HEAD,
     MODSORT_EXIT_IGNORES_IO,
+    WALK_SKIPS_BUSY,
     WALK_TRYLOCK_BLOCKS,
     MARKER_MOVED_LATE,
     GETDIRTY_NO_LCKCNT,

@@ -174,6 +174,18 @@ impl Pvn {
                 if !page.page_lock(se, Some(&vn.vphm)) {
                     cover(PAGE_LOCK_DROPS);
                     self.neighbour_changed(pp);
+                    if mutant(mutants::WALK_SKIPS_BUSY)
+                        && vn.ring(|r| r.prev(mark)) == Entry::Page(pp)
+                    {
+                        let past = vn.ring(|r| match r.head() {
+                            Some(h) if h == Entry::Page(pp) => Slot::Head,
+                            _ => Slot::After(r.prev(Entry::Page(pp))),
+                        });
+                        vn.ring(|r| {
+                            r.sub(mark);
+                            r.add(past, mark);
+                        });
+                    }
                     continue;
                 }
                 if !mutant(mutants::MARKER_MOVED_LATE) {

@@ -61,9 +61,8 @@ pub enum Slot {
 #[derive(Clone, Debug, Default)]
 pub struct Ring {
     entries: Vec<Entry>,
-    /// (g) per page, how many times it was inserted, and whether the last
-    /// insertion was at the head.
-    epoch: BTreeMap<usize, (u64, bool)>,
+    /// (g) per page, how many times it was inserted.
+    epoch: BTreeMap<usize, u64>,
 }
 
 impl Ring {
@@ -152,9 +151,7 @@ impl Ring {
         };
         self.entries.insert(at, e);
         if let Entry::Page(p) = e {
-            let (n, head) = self.epoch.entry(p).or_default();
-            *n += 1;
-            *head = at == 0;
+            *self.epoch.entry(p).or_default() += 1;
         }
     }
 
@@ -180,11 +177,6 @@ impl Ring {
 
     /// How many times page `p` was inserted (ghost).
     pub fn epoch(&self, p: usize) -> u64 {
-        self.epoch.get(&p).map_or(0, |e| e.0)
-    }
-
-    /// Whether page `p`'s last insertion made it the head (ghost).
-    pub fn added_at_head(&self, p: usize) -> bool {
-        self.epoch.get(&p).is_some_and(|e| e.1)
+        self.epoch.get(&p).copied().unwrap_or(0)
     }
 }

@@ -5,7 +5,7 @@ use super::common::BASE;
 use super::common::{off, run_threads, walk, world, Body};
 use harness::{Mutant, Scenario};
 use model::check::SYNC_LOCKORDER;
-use subsys::pvn::{mutants, Pvn, PvnConfig, B_ASYNC, B_FREE, PVN_V5};
+use subsys::pvn::{mutants, Pvn, PvnConfig, B_ASYNC, B_FREE, PVN_V1, PVN_V5};
 
 /// Page 0 is dirty; the page-out daemon starts its write asynchronously
 /// and will free it (`VOP_PUTPAGE(B_ASYNC | B_FREE)`: the page held
@@ -77,6 +77,11 @@ pub const KLUSTER_BUSY: Scenario = Scenario {
     id: "pvn/kluster-vs-lock",
     summary: "a page-out klusters two dirty pages into one write while another thread locks the neighbour",
     mutants: &[
+        Mutant {
+            name: mutants::WALK_SKIPS_BUSY,
+            catches: PVN_V1,
+            summary: "the walk passes the page the mlock holds instead of waiting for it and looking again (vm_pvn.c:909-910)",
+        },
         Mutant {
             name: mutants::KLUSTER_BLOCKING_LOOKUP,
             catches: SYNC_LOCKORDER,

@@ -251,11 +251,18 @@ fn resync_fixed_body() {
 pub const RESYNC_FIXED: Scenario = Scenario {
     id: "pvn/modsort-resync-vs-fsync-fixed",
     summary: "pvn/modsort-resync-vs-fsync with the early exit taken only while the end marker is the tail (fix V2)",
-    mutants: &[Mutant {
-        name: mutants::EXIT_IGNORES_MOVED,
-        catches: PVN_V1,
-        summary: "fix V2 without its test of the end marker: fsync stops at a clean page with a dirty page behind its end marker",
-    }],
+    mutants: &[
+        Mutant {
+            name: mutants::EXIT_IGNORES_MOVED,
+            catches: PVN_V1,
+            summary: "fix V2 without its test of the end marker: fsync stops at a clean page with a dirty page behind its end marker",
+        },
+        Mutant {
+            name: mutants::WALK_STOP_AT_HEAD,
+            catches: PVN_V1,
+            summary: "every walk stops when its marker reaches the head (vm_pvn.c:816 without `flags == B_ASYNC`): it does not go round to the dirty page moved behind its end marker",
+        },
+    ],
     body: resync_fixed_body,
     ..BASE
 };

@@ -6,7 +6,7 @@
 use super::common::BASE;
 use super::common::{off, run_threads, walk, world, write};
 use harness::{Mutant, Scenario};
-use subsys::pvn::{mutants, Pvn, PvnConfig, B_FREE, B_INVAL, B_TRUNC, PVN_V1, PVN_V2};
+use subsys::pvn::{mutants, Pvn, PvnConfig, B_FREE, B_INVAL, B_TRUNC, PVN_V2};
 use subsys::vm::vplist::VM_VPLIST;
 
 /// fsync of a file whose page 0 is dirty while a CPU writes page 1, not
@@ -45,12 +45,8 @@ fn tail_body() {
 
 pub const INSERT_AT_TAIL: Scenario = Scenario {
     id: "pvn/walk-vs-insert-tail",
-    summary: "a B_FREE walk of a VMODSORT file while a CPU dirties a clean page, which moves to the tail",
-    mutants: &[Mutant {
-        name: mutants::WALK_STOP_AT_HEAD,
-        catches: PVN_V1,
-        summary: "every walk stops when its marker reaches the head (vm_pvn.c:816 without `flags == B_ASYNC`): the page moved to the tail is missed",
-    }],
+    summary:
+        "a B_FREE walk of a VMODSORT file while a CPU dirties a clean page, which moves to the tail",
     body: tail_body,
     ..BASE
 };
