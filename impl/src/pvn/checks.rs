@@ -221,6 +221,13 @@ impl Pvn {
     /// loses its identity; `discard`: the caller throws its data away.
     pub(crate) fn check_destroyed(&self, pp: usize, discard: bool) {
         let xlat = self.hat.translations(self.va(pp));
+        let (lck, cow) = self.pages.peek_lockcounts(pp);
+        if lck != 0 || cow != 0 {
+            fail(
+                PVN_V4,
+                format!("page {pp} destroyed locked in memory (p_lckcnt {lck}, p_cowcnt {cow})"),
+            );
+        }
         let mut g = self.g();
         let lost = !discard && !g.written_back(pp);
         let msg = format!(

@@ -43,7 +43,7 @@ use super::param::{MAXBSIZE, PAGESIZE};
 use super::vnode::{Vnode, VnodeState};
 use super::vplist::{Entry, Slot};
 use super::word::Word;
-use model::check::{fail, SYNC_UNLOCKED};
+use model::check::{fail, PANIC, SYNC_UNLOCKED};
 use model::exec;
 use model::kernel::Handle;
 use model::machine::pte::{PT_MOD, PT_REF};
@@ -62,10 +62,6 @@ pub const HMENT: &str = "htable.hment";
 pub const IOLOCK: &str = "page.io";
 /// The lock class of `page_struct_lock` (`p_lckcnt` / `p_cowcnt`).
 pub const PSTRUCT: &str = "page.struct_lock";
-
-/// `page_free` of a page that is locked in memory (`p_lckcnt` or
-/// `p_cowcnt` non-zero): illumos panics (vm_page.c `page_free`).
-pub const VM_PAGE_LOCKED: &str = "VM-PAGE-LOCKED";
 
 /// A page is freed only when no hment maps it (`page_free` of a page the
 /// x86 HAT still maps would leave a PTE to a free page). Checked, on ghost
@@ -628,8 +624,8 @@ impl Pages {
     }
 
     /// `page_free(pp, dontneed)` of a page the caller holds exclusive and
-    /// has unmapped: freed ([`VM_PAGE_MAPPED`] if a hment still maps it,
-    /// [`VM_PAGE_LOCKED`] if it is locked in memory) and unlocked.
+    /// has unmapped: freed ([`VM_PAGE_MAPPED`] if a hment still maps it; a
+    /// page locked in memory is a `PANIC`, as in illumos) and unlocked.
     pub fn free(&self, pp: usize) {
         let p = &self.pages[pp];
         p.held(true, "page_free");
@@ -645,8 +641,9 @@ impl Pages {
         let p = &self.pages[pp];
         let (lck, cow) = (p.lckcnt.load(SeqCst), p.cowcnt.load(SeqCst));
         if lck != 0 || cow != 0 {
+            // vm_page.c's page_free panics: the caller broke its contract.
             fail(
-                VM_PAGE_LOCKED,
+                PANIC,
                 format!(
                     "page_free of page {pp} with p_lckcnt {lck}, p_cowcnt {cow} by thread {}",
                     exec::tid()
