@@ -16,11 +16,12 @@ fn program(npages: usize, ops: &[(u8, u8, u8)]) -> Vec<SeqOp> {
     ops.iter()
         .map(|&(k, a, b)| {
             let p = usize::from(a) % npages;
-            match k % 12 {
+            match k % 13 {
                 0..=2 => SeqOp::Access(p, b & 1 != 0),
                 3 | 4 => SeqOp::Walk(WALK_FLAGS[usize::from(b) % WALK_FLAGS.len()]),
                 5 | 6 => SeqOp::Putpage(p, PUTPAGE_FLAGS[usize::from(b) % PUTPAGE_FLAGS.len()]),
                 7 => SeqOp::ReadAhead(p),
+                12 => SeqOp::Prefetch(p),
                 8 => SeqOp::Mlock(p),
                 9 => SeqOp::Munlock(p),
                 10 => SeqOp::Setdirty(p),

@@ -240,6 +240,20 @@ impl Pvn {
         }
     }
 
+    /// A prefetch of the page at `off` (a getpage with no page list, for
+    /// a caller that wants the page in memory, not mapped): created and
+    /// read if missing, then `pvn_io_done`, which leaves it unlocked and
+    /// in use.
+    #[track_caller]
+    pub fn prefetch(&self, off: u64) {
+        let _f = exec::call("prefetch (stand-in)", "vm_pvn.c:306");
+        if let Some(plist) = self.pvn_read_kluster(off, off, PAGESIZE, false) {
+            cover(PREFETCH_READS);
+            self.pvn_io_done(plist);
+        }
+        self.after_op();
+    }
+
     /// mlock of the page at `off` (`page_pp_lock`, `p_lckcnt++` with the
     /// page held shared), or of its copy-on-write share (`cow`); `false`
     /// if it is not in memory.

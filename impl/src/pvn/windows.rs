@@ -57,6 +57,7 @@ pub const READ_KLUSTER_EXISTS: &str = "pvn.read_kluster.exists";
 pub const READ_KLUSTER_CREATES: &str = "pvn.read_kluster.creates";
 pub const CPU_FAULTS: &str = "pvn.cpu.faults";
 pub const FAULT_READS_IN: &str = "pvn.fault.reads_in";
+pub const PREFETCH_READS: &str = "pvn.io_done.prefetch";
 
 /// Real-thread stress: one completed operation of each kind.
 pub const OP_WALK: &str = "op.walk";
@@ -110,5 +111,6 @@ pub const WINDOWS: &[Window] = &[
     Window { lines: "146-148", point: READ_KLUSTER_EXISTS, what: "the page to read exists already" },
     Window { lines: "146-197", point: READ_KLUSTER_CREATES, what: "pvn_read_kluster creates pages (at the head of the ring)" },
     Window { lines: "seg_map.c:740-767", point: CPU_FAULTS, what: "a CPU faults on a page whose translation was unloaded or write-protected" },
+    Window { lines: "305-316", point: PREFETCH_READS, what: "a prefetch reads a page in and pvn_io_done unlocks it" },
     Window { lines: "1195-1197", point: FAULT_READS_IN, what: "the fault reads a destroyed page in again" },
 ];

@@ -134,10 +134,14 @@ pub const SETDIRTY_VS_WALK: Scenario = Scenario {
 /// An msync(MS_INVALIDATE) (`B_INVAL`) of a file whose page 1 a
 /// read-ahead is creating: read in and, unmapped, released to the
 /// cachelist, still on the ring; the walk destroys a free page with
-/// `page_destroy_free`, a busy one after waiting for it.
+/// `page_destroy_free`, a busy one after waiting for it. The thread then
+/// prefetches page 1 again (`pvn_io_done`: in memory, in use).
 fn free_body() {
     let pvn = world(PvnConfig::new(2), &[0], &[0]);
-    let ra: super::common::Body = Box::new(|pvn: &Pvn| pvn.read_ahead(off(1), 1));
+    let ra: super::common::Body = Box::new(|pvn: &Pvn| {
+        pvn.read_ahead(off(1), 1);
+        pvn.prefetch(off(1));
+    });
     run_threads(
         &pvn,
         vec![("msync-inval", walk(B_INVAL)), ("read-ahead", ra)],

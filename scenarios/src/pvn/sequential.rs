@@ -20,6 +20,8 @@ pub enum SeqOp {
     Putpage(usize, u32),
     /// Read-ahead of the page.
     ReadAhead(usize),
+    /// Prefetch of the page (`pvn_io_done`).
+    Prefetch(usize),
     /// mlock of the page (skipped if it is not in memory).
     Mlock(usize),
     /// munlock (skipped unless the page is locked).
@@ -186,6 +188,13 @@ pub fn refine(pvn: &Pvn, ops: &[SeqOp]) -> Result<(), String> {
                 if !spec.pages[p].present && !spec.low_memory {
                     spec.bring_in(p);
                     spec.free(p);
+                }
+                (0, 0)
+            }
+            SeqOp::Prefetch(p) => {
+                pvn.prefetch(off(p));
+                if !spec.pages[p].present {
+                    spec.bring_in(p);
                 }
                 (0, 0)
             }
