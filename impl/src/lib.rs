@@ -5,5 +5,6 @@ pub mod devmap;
 pub mod htable;
 pub mod order;
 pub mod pcache;
+pub mod pvn;
 pub mod segmap;
 pub mod vm;

@@ -7,6 +7,7 @@ pub mod htable;
 pub mod pcache;
 pub mod prim;
 pub mod proto;
+pub mod pvn;
 pub mod segmap;
 pub mod vm;
 
@@ -22,6 +23,7 @@ pub fn all() -> Vec<Scenario> {
         vm::SCENARIOS,
         pcache::SCENARIOS,
         devmap::SCENARIOS,
+        pvn::SCENARIOS,
     ]
     .concat()
 }

@@ -12,6 +12,7 @@ fn every_port_mutant_is_declared_and_typed() {
         subsys::vm::mutants::ALL,
         subsys::pcache::mutants::ALL,
         subsys::devmap::mutants::ALL,
+        subsys::pvn::mutants::ALL,
     ]
     .concat();
     let unique: BTreeSet<&str> = typed.iter().copied().collect();
@@ -22,6 +23,7 @@ fn every_port_mutant_is_declared_and_typed() {
         scenarios::vm::SCENARIOS,
         scenarios::pcache::SCENARIOS,
         scenarios::devmap::SCENARIOS,
+        scenarios::pvn::SCENARIOS,
     ]
     .concat()
     .iter()

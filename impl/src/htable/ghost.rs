@@ -32,7 +32,7 @@ struct State {
     /// Hats marked HAT_VICTIM, with the stealing thread.
     victims: Vec<(HatId, Tid)>,
     /// Frames a CPU wrote.
-    written: BTreeSet<u64>,
+    written: BTreeSet<(u64, u64)>,
     /// Threads in `htable_alloc`'s steal loop (841-864).
     alloc_stealing: usize,
 }
@@ -168,11 +168,19 @@ impl Ghost {
         self.g().alloc_stealing > 0
     }
 
-    pub(crate) fn wrote(&self, pfn: u64) {
-        self.g().written.insert(pfn);
+    /// A CPU wrote frame `pfn` while its page had identity `incarnation`.
+    pub(crate) fn wrote(&self, pfn: u64, incarnation: u64) {
+        self.g().written.insert((pfn, incarnation));
     }
 
-    pub(crate) fn written(&self) -> Vec<u64> {
+    /// Software cleared frame `pfn`'s MOD on purpose (a write-back):
+    /// writes before that need no MOD any more.
+    pub(crate) fn mod_cleared(&self, pfn: u64) {
+        self.g().written.retain(|&(f, _)| f != pfn);
+    }
+
+    /// The frames written, each with the identity its page had then.
+    pub(crate) fn written(&self) -> Vec<(u64, u64)> {
         self.g().written.iter().copied().collect()
     }
 }

@@ -10,6 +10,7 @@ use super::ht::LPAGE_ERROR;
 use super::ids::{HatId, Ht};
 use super::pte::pte_equiv;
 use super::world::World;
+use crate::vm::hat::{HAT_SYNC_STOPON_MOD, HAT_SYNC_ZERORM};
 use crate::vm::page::{Page, PageId, P_MOD, P_REF};
 use model::machine::pte::{make_pte, pte_pfn, pte_valid, PT_MOD, PT_REF, PT_USER, PT_WRITABLE};
 use model::machine::Fault;
@@ -215,6 +216,46 @@ impl World {
         pp.mlist.exit();
     }
 
+    /// `hat_pagesync(pp, flags)` (hat_i86.c): under the page's
+    /// mapping-list mutex, each mapping's REF/MOD go to the page, cleared
+    /// in the PTE by `hati_update_pte` (with its shootdown) under
+    /// `HAT_SYNC_ZERORM`, only read otherwise; with
+    /// `HAT_SYNC_STOPON_MOD` it returns at once for a page already
+    /// modified (without `ZERORM`) and stops at the first mapping that
+    /// made it so. Returns the page's REF/MOD.
+    pub fn hat_pagesync(&self, page: PageId, flags: u32) -> u32 {
+        let _f = model::exec::call("hat_pagesync", "hat_i86.c (stand-in)");
+        let pp = self.page(page);
+        let zerorm = flags & HAT_SYNC_ZERORM != 0;
+        let stop_on_mod = flags & HAT_SYNC_STOPON_MOD != 0;
+        if !zerorm && stop_on_mod && pp.nrm.load(Relaxed) & P_MOD != 0 {
+            return pp.nrm.load(Relaxed) & (P_REF | P_MOD);
+        }
+        pp.mlist.enter();
+        let hments = pp.hments.get(&pp.mlist).clone();
+        for (h, entry) in hments {
+            let ht = Ht(h);
+            let mut old = self.x86pte_get(ht, entry);
+            while old & (PT_REF | PT_MOD) != 0 {
+                if !zerorm {
+                    self.hati_sync_pte_to_page(pp, old);
+                    break;
+                }
+                let new = old & !(PT_REF | PT_MOD);
+                old = self.hati_update_pte(ht, entry, old, new);
+                if old == 0 {
+                    break;
+                }
+                retry();
+            }
+            if stop_on_mod && pp.nrm.load(Relaxed) & P_MOD != 0 {
+                break;
+            }
+        }
+        pp.mlist.exit();
+        pp.nrm.load(Relaxed) & (P_REF | P_MOD)
+    }
+
     /// `hati_update_pte` (hat_i86.c): `x86pte_update`, then the old
     /// REF/MOD go to the page. Returns 0 on success, else the entry found.
     fn hati_update_pte(&self, ht: Ht, entry: u32, expected: u64, new: u64) -> u64 {
@@ -237,7 +278,7 @@ impl World {
             let pp = self
                 .page_of(pte_pfn(expected))
                 .expect("hati_update_pte: no page_t");
-            pp.nrm.fetch_or(rm, Relaxed);
+            pp.setattr(rm);
         }
         0
     }
@@ -249,12 +290,23 @@ impl World {
     }
 
     /// CPU `cpu` reads or writes `va` (a CPU actor's step): the machine's
-    /// access, with the pages it wrote remembered for H6.
+    /// access (the pages it writes are remembered for H6 by the world's
+    /// write observer, [`World::observe_writes`]).
     pub fn cpu_access(&self, cpu: usize, va: u64, write: bool) -> Result<u64, Fault> {
-        let r = self.mmu.access(cpu, va, write);
-        if let (true, Ok(pfn)) = (write, r) {
-            self.ghost.wrote(pfn);
-        }
-        r
+        self.mmu.access(cpu, va, write)
+    }
+
+    /// Remembers, for H6, each frame a CPU writes, with the identity its
+    /// page has, at the step the write lands (the machine's write
+    /// observer: a record taken after the access returned could follow a
+    /// write-back that already cleared the page's MOD).
+    pub(crate) fn observe_writes(w: &std::sync::Arc<World>) {
+        let me = std::sync::Arc::downgrade(w);
+        w.mmu.observe_writes(Box::new(move |_, pfn| {
+            if let Some(w) = me.upgrade() {
+                let incarnation = w.page_of(pfn).map_or(0, |p| p.incarnation());
+                w.ghost.wrote(pfn, incarnation);
+            }
+        }));
     }
 }

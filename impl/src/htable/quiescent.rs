@@ -268,10 +268,11 @@ impl World {
     }
 
     /// H6: every page a CPU wrote is modified in its page_t or in a leaf
-    /// PTE of a hashed table that maps it.
+    /// PTE of a hashed table that maps it, unless software cleared its MOD
+    /// since (a write-back) or the page changed identity.
     fn quiescent_dirty(&self, hashed: &BTreeMap<Ht, Seen>) {
-        for pfn in self.ghost.written() {
-            let Some(pp) = self.page_of(pfn) else {
+        for (pfn, incarnation) in self.ghost.written() {
+            let Some(pp) = self.page_of(pfn).filter(|p| p.incarnation() == incarnation) else {
                 continue;
             };
             if pp.nrm.load(Relaxed) & P_MOD != 0 {

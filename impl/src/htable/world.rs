@@ -192,6 +192,7 @@ impl World {
             me: me.clone(),
             ghost: Ghost::default(),
         });
+        World::observe_writes(&w);
         if cfg.kernel {
             w.kas_boot();
         }

@@ -34,7 +34,7 @@
 //! kernel's leaf tables are never freed), for checks without scheduling
 //! points.
 
-use super::hat::HAT_LOAD_LOCK;
+use super::hment::HAT_LOAD_LOCK;
 use super::ids::HatId;
 use super::world::{Config, World};
 use crate::vm::hat::{Hat, Loaded};
@@ -136,20 +136,7 @@ impl Hat for X86Hat {
 
     #[track_caller]
     fn hat_memload(&self, va: u64, pp: usize) -> Loaded {
-        let x = self.xpte(va);
-        let pfn = PFN_BASE + pp as u64;
-        let had = x.frame.load(SeqCst);
-        if had != NO_FRAME && had != pfn {
-            return Loaded::Other(had);
-        }
-        self.world
-            .hat_memload(self.kas, va, PageId(pp as u32), true, 0);
-        x.frame.store(pfn, SeqCst);
-        if had == pfn {
-            Loaded::Already
-        } else {
-            Loaded::New
-        }
+        self.hat_memload_prot(va, pp, true)
     }
 
     #[track_caller]
@@ -205,6 +192,64 @@ impl Hat for X86Hat {
 
     fn check_quiescent(&self) {
         self.world.check_quiescent();
+    }
+
+    fn pages(&self) -> &Pages {
+        &self.world.pages
+    }
+
+    #[track_caller]
+    fn hat_memload_prot(&self, va: u64, pp: usize, writable: bool) -> Loaded {
+        let x = self.xpte(va);
+        let pfn = PFN_BASE + pp as u64;
+        let had = x.frame.load(SeqCst);
+        if had != NO_FRAME && had != pfn {
+            return Loaded::Other(had);
+        }
+        self.world
+            .hat_memload(self.kas, va, PageId(pp as u32), writable, 0);
+        x.frame.store(pfn, SeqCst);
+        if had == pfn {
+            Loaded::Already
+        } else {
+            Loaded::New
+        }
+    }
+
+    #[track_caller]
+    fn hat_pageunload(&self, pp: usize) {
+        self.world.hat_pageunload(PageId(pp as u32));
+        let pfn = PFN_BASE + pp as u64;
+        for x in &self.ptes {
+            let _ = x.frame.compare_exchange(pfn, NO_FRAME, SeqCst, SeqCst);
+        }
+    }
+
+    #[track_caller]
+    fn hat_pagesync(&self, pp: usize, flags: u32) -> u32 {
+        self.world.hat_pagesync(PageId(pp as u32), flags)
+    }
+
+    fn peek_modified(&self, pp: usize) -> bool {
+        let pfn = PFN_BASE + pp as u64;
+        self.ptes.iter().any(|x| {
+            self.world.mmu.peek_table(x.leaf).is_some_and(|t| {
+                let e = t.pte(x.entry as usize).peek();
+                pte_valid(e) && pte_pfn(e) == pfn && e & PT_MOD != 0
+            })
+        })
+    }
+
+    /// `hat_clrrefmod` as the trait has it; the world's ghost record of
+    /// written frames forgets the page (its MOD is cleared on purpose).
+    fn hat_clrrefmod(&self, pp: usize) {
+        self.world.ghost.mod_cleared(PFN_BASE + pp as u64);
+        crate::vm::hat::clrrefmod(self, pp);
+    }
+
+    #[track_caller]
+    fn hat_page_clrwrt(&self, pp: usize) {
+        self.world.hati_page_clrwrt(PageId(pp as u32));
     }
 
     /// The user half: below `kernelbase`, in the address space the CPUs

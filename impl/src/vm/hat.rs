@@ -14,18 +14,30 @@
 //! and need no HAT state: they are page operations
 //! ([`super::page::Pages::setmod`], [`super::page::Pages::is_modified`]).
 //!
+//! The page-based calls of vm_pvn.c (`hat_pageunload`, `hat_pagesync`,
+//! `hat_clrrefmod` with `VMODSORT`'s write protection, `hat_ismod`,
+//! `hat_setmod_only`, `hat_page_getattr`, and a load without write
+//! permission) are one block at the end of the trait.
+//!
 //! Device mappings (seg_dev.c, `crate::devmap`) are in the address space
-//! the machine's CPUs run, from [`Hat::user_base`]: `hat_devload` puts a
+//! the machine's CPUs run, from [`Hat::user_range`]: `hat_devload` puts a
 //! device frame ([`DEVICE_PFN_BASE`] up, never a `page_t`'s, so no hment
 //! and no REF/MOD sync), `hat_unload` of a range invalidates with the
 //! shootdown, `hat_unlock` drops the locks `HAT_LOAD_LOCK` took.
 //!
-//! Deviations: only what segmap and devmap call; `hat_clrrefmod`,
-//! `hat_setmod_only` and `hat_pageunload` through this interface wait for
-//! the port that calls them (vm_pvn.c; `hat_pageunload` exists on the x86
-//! HAT itself, [`crate::htable::World::hat_pageunload`]).
+//! Deviations: only what segmap, devmap and pvn call.
 
+use super::page::{Pages, P_MOD};
 use model::machine::{Fault, Mmu};
+
+/// `HAT_SYNC_ZERORM` for [`Hat::hat_pagesync`]: clear REF/MOD in the
+/// PTEs (with a shootdown) as they are synced into the page.
+pub const HAT_SYNC_ZERORM: u32 = 0x01;
+/// `HAT_SYNC_DONTZERO`: sync without clearing.
+pub const HAT_SYNC_DONTZERO: u32 = 0x00;
+/// `HAT_SYNC_STOPON_MOD`: stop at the first mapping that shows MOD (or
+/// at once if the page already has it).
+pub const HAT_SYNC_STOPON_MOD: u32 = 0x04;
 
 /// What `hat_memload` found in the PTE.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -81,7 +93,7 @@ pub trait Hat: Send + Sync {
     fn check_quiescent(&self);
 
     // devmap (seg_dev.c): device mappings in the user address space the
-    // machine's CPUs run. Machine addresses from `user_base`; frames from
+    // machine's CPUs run. Machine addresses from `user_range`; frames from
     // DEVICE_PFN_BASE, which no page_t has.
 
     /// The machine address of the first page a segment driver may map in
@@ -104,6 +116,67 @@ pub trait Hat: Send + Sync {
     /// `hat_unlock(hat, va, npages * PAGESIZE)`: the locks `HAT_LOAD_LOCK`
     /// took on the range's entries are dropped.
     fn hat_unlock(&self, va: u64, npages: u64);
+
+    // ---- vm_pvn.c (issue 16): the page-based calls of the pvn port ----
+
+    /// The pages the HAT maps.
+    fn pages(&self) -> &Pages;
+
+    /// `hat_memload(kas.a_hat, va, pp, prot, flag)` with `PROT_WRITE` only
+    /// if `writable` (a `VMODSORT` page that is not yet modified is loaded
+    /// read-only, seg_map.c:758-765). Loading write permission over a
+    /// read-only translation of the same page adds it (`x86pte_set`
+    /// keeps REF/MOD).
+    fn hat_memload_prot(&self, va: u64, pp: usize, writable: bool) -> Loaded;
+
+    /// `hat_pageunload(pp, HAT_FORCE_PGUNLOAD)` of a page the caller holds
+    /// exclusive: every translation invalidated and shot down, its REF/MOD
+    /// synced into `p_nrm`.
+    fn hat_pageunload(&self, pp: usize);
+
+    /// `hat_pagesync(pp, flags)` of a page the caller holds: the REF/MOD
+    /// of every translation synced into `p_nrm` (cleared in the PTEs, with
+    /// a shootdown, under [`HAT_SYNC_ZERORM`]); returns `p_nrm`'s REF/MOD.
+    fn hat_pagesync(&self, pp: usize, flags: u32) -> u32;
+
+    /// `hati_page_clrwrt(pp)`: write permission, REF and MOD removed from
+    /// every translation (REF/MOD synced into `p_nrm`), with a shootdown.
+    fn hat_page_clrwrt(&self, pp: usize);
+
+    /// `hat_clrrefmod(pp)` (`hat_page_clrattr(pp, P_REF | P_MOD)`):
+    /// `p_nrm`'s REF/MOD cleared; a `VMODSORT` page loses write permission
+    /// everywhere, so its next write faults and sets MOD again.
+    fn hat_clrrefmod(&self, pp: usize) {
+        clrrefmod(self, pp);
+    }
+
+    /// Whether a valid PTE of the range maps page `pp` with MOD set
+    /// (ghost: no scheduling point; for checks at any step).
+    fn peek_modified(&self, pp: usize) -> bool;
+
+    /// `hat_ismod(pp)`: MOD in `p_nrm` (no lock).
+    fn hat_ismod(&self, pp: usize) -> bool {
+        self.pages().getattr(pp, P_MOD) != 0
+    }
+
+    /// `hat_setmod_only(pp)`: MOD set, the page left in place on its ring.
+    fn hat_setmod_only(&self, pp: usize) {
+        self.pages().setmod_only(pp);
+    }
+
+    /// `hat_page_getattr(pp, mask)`.
+    fn hat_page_getattr(&self, pp: usize, mask: u32) -> u32 {
+        self.pages().getattr(pp, mask)
+    }
+}
+
+/// `hat_clrrefmod(pp)` of any HAT (the default of [`Hat::hat_clrrefmod`],
+/// which a HAT that keeps a record of written pages extends).
+pub fn clrrefmod<H: Hat + ?Sized>(hat: &H, pp: usize) {
+    hat.pages().clear_refmod(pp);
+    if hat.pages().vmodsort(pp) {
+        hat.hat_page_clrwrt(pp);
+    }
 }
 
 /// The first device frame number (device registers and memory that no

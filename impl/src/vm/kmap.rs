@@ -39,7 +39,8 @@
 //! not add scheduling points.
 
 use super::hat::{is_device_pfn, Hat, Loaded};
-use super::page::{Pages, PFN_BASE};
+use super::hat::{HAT_SYNC_STOPON_MOD, HAT_SYNC_ZERORM};
+use super::page::{Pages, PFN_BASE, P_MOD, P_REF};
 use super::param::PAGESIZE;
 use super::windows::{KMAP_UNLOAD_HW_RACE, KMAP_UNLOAD_SHOOTDOWN};
 use model::check::{fail, PANIC};
@@ -47,7 +48,7 @@ use model::kernel::Handle;
 use model::machine::pte::{make_pte, make_ptp, pte_pfn, pte_valid, same_frame};
 use model::machine::pte::{PT_MOD, PT_REFMOD, PT_WRITABLE};
 use model::machine::{Demap, Fault, Mmu, MmuConfig, PageTable};
-use model::sync::retry;
+use model::sync::{retry, Ordering::Relaxed};
 use model::{cover, seed};
 use std::sync::atomic::{AtomicU64 as GhostU64, Ordering::SeqCst};
 use std::sync::Arc;
@@ -203,28 +204,7 @@ impl Hat for KHat {
 
     #[track_caller]
     fn hat_memload(&self, va: u64, pp: usize) -> Loaded {
-        let k = self.kpte(va);
-        let pte = k.table.pte(k.index);
-        let pfn = PFN_BASE + pp as u64;
-        let new = make_pte(pfn, PT_WRITABLE);
-        seed("htable.c:2101");
-        loop {
-            let prev = pte.load();
-            if pte_valid(prev) {
-                return if same_frame(prev, new) {
-                    Loaded::Already
-                } else {
-                    Loaded::Other(pte_pfn(prev))
-                };
-            }
-            if pte.cas(prev, new) == prev {
-                k.frame.store(pfn, SeqCst);
-                break;
-            }
-            retry();
-        }
-        self.pages.map_count(pp, true);
-        Loaded::New
+        self.hat_memload_prot(va, pp, true)
     }
 
     /// `hat_pte_unmap` of one page (hat_i86.c), with `x86pte_inval`'s
@@ -317,4 +297,140 @@ impl Hat for KHat {
 
     /// Nothing: the stand-in counts no locks.
     fn hat_unlock(&self, _va: u64, _npages: u64) {}
+
+    fn pages(&self) -> &Pages {
+        &self.pages
+    }
+
+    #[track_caller]
+    fn hat_memload_prot(&self, va: u64, pp: usize, writable: bool) -> Loaded {
+        let k = self.kpte(va);
+        let pte = k.table.pte(k.index);
+        let pfn = PFN_BASE + pp as u64;
+        let new = make_pte(pfn, if writable { PT_WRITABLE } else { 0 });
+        seed("htable.c:2101");
+        loop {
+            let prev = pte.load();
+            if pte_valid(prev) {
+                if !same_frame(prev, new) {
+                    return Loaded::Other(pte_pfn(prev));
+                }
+                if !writable || prev & PT_WRITABLE != 0 {
+                    return Loaded::Already;
+                }
+                // The same frame with write permission added; REF/MOD
+                // stay (htable.c:2127-2130).
+                if pte.cas(prev, prev | PT_WRITABLE) == prev {
+                    return Loaded::Already;
+                }
+            } else if pte.cas(prev, new) == prev {
+                k.frame.store(pfn, SeqCst);
+                break;
+            }
+            retry();
+        }
+        self.pages.map_count(pp, true);
+        Loaded::New
+    }
+
+    /// Every PTE of the range that maps page `pp` (the stand-in keeps no
+    /// hments: it reads its PTEs).
+    #[track_caller]
+    fn hat_pageunload(&self, pp: usize) {
+        let _f = model::exec::call("hat_pageunload", "hat_i86.c (stand-in)");
+        for i in self.mapping(pp) {
+            self.hat_unload(i as u64 * PAGESIZE);
+        }
+    }
+
+    #[track_caller]
+    fn hat_pagesync(&self, pp: usize, flags: u32) -> u32 {
+        let _f = model::exec::call("hat_pagesync", "hat_i86.c (stand-in)");
+        let p = self.pages.page(pp);
+        let zerorm = flags & HAT_SYNC_ZERORM != 0;
+        let stop_on_mod = flags & HAT_SYNC_STOPON_MOD != 0;
+        if !zerorm && stop_on_mod && p.nrm.load(Relaxed) & P_MOD != 0 {
+            return p.nrm.load(Relaxed) & (P_REF | P_MOD);
+        }
+        for i in self.mapping(pp) {
+            let pte = self.ptes[i].table.pte(self.ptes[i].index);
+            let mut old = pte.load();
+            while pte_valid(old) && pte_pfn(old) == p.pfn && old & PT_REFMOD != 0 {
+                if !zerorm {
+                    p.sync_pte(old);
+                    break;
+                }
+                old = self.update(i, old, old & !PT_REFMOD);
+                if old == 0 {
+                    break;
+                }
+                retry();
+            }
+            if stop_on_mod && p.nrm.load(Relaxed) & P_MOD != 0 {
+                break;
+            }
+        }
+        p.nrm.load(Relaxed) & (P_REF | P_MOD)
+    }
+
+    fn peek_modified(&self, pp: usize) -> bool {
+        self.peek_mod(pp)
+    }
+
+    #[track_caller]
+    fn hat_page_clrwrt(&self, pp: usize) {
+        let pfn = self.pages.page(pp).pfn;
+        for i in self.mapping(pp) {
+            let pte = self.ptes[i].table.pte(self.ptes[i].index);
+            let mut old = pte.load();
+            while pte_valid(old) && pte_pfn(old) == pfn && old & PT_WRITABLE != 0 {
+                old = self.update(i, old, old & !(PT_REFMOD | PT_WRITABLE));
+                if old == 0 {
+                    break;
+                }
+                retry();
+            }
+        }
+    }
+}
+
+impl KHat {
+    fn peek_mod(&self, pp: usize) -> bool {
+        let pfn = self.pages.page(pp).pfn;
+        self.ptes.iter().any(|k| {
+            let e = k.table.pte(k.index).peek();
+            pte_valid(e) && pte_pfn(e) == pfn && e & PT_MOD != 0
+        })
+    }
+
+    /// The indexes of the range's PTEs that map page `pp` (modelled reads).
+    fn mapping(&self, pp: usize) -> Vec<usize> {
+        let pfn = self.pages.page(pp).pfn;
+        (0..self.ptes.len())
+            .filter(|&i| {
+                let e = self.ptes[i].table.pte(self.ptes[i].index).load();
+                pte_valid(e) && pte_pfn(e) == pfn
+            })
+            .collect()
+    }
+
+    /// `hati_update_pte` of PTE `i` (`x86pte_update`'s CAS and shootdown,
+    /// htable.c:2301-2304, then the old REF/MOD into the page): 0 on
+    /// success, else the entry found. No re-check of MOD after removing
+    /// write permission (htable.c:2306-2324): with the checked hardware
+    /// update nothing can set it; the x86 HAT has the re-check.
+    fn update(&self, i: usize, old: u64, new: u64) -> u64 {
+        let k = &self.ptes[i];
+        let found = k.table.pte(k.index).cas(old, new);
+        if found != old {
+            return found;
+        }
+        if !model::mutant(super::mutants::UPDATE_NO_SHOOTDOWN) {
+            self.mmu.hat_tlb_inval(Demap::Va(i as u64 * PAGESIZE));
+        }
+        self.pages
+            .page(self.pages.pfn_index(pte_pfn(old)))
+            .sync_pte(old);
+        0
+    }
 }

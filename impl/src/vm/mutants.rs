@@ -13,5 +13,11 @@ pub const UNLOAD_DROPS_MOD: &str = "unload-drops-mod";
 /// (htable.c:2273-2274)
 pub const UNLOAD_NO_SHOOTDOWN: &str = "unload-no-shootdown";
 
+/// the kmap stand-in's hati_update_pte (hat_pagesync with HAT_SYNC_ZERORM,
+/// hati_page_clrwrt) changes the PTE without shooting the address down
+/// (htable.c:2304): a CPU keeps writing through a translation whose dirty
+/// bit it cached, and MOD never reaches the PTE again
+pub const UPDATE_NO_SHOOTDOWN: &str = "kmap-update-no-shootdown";
+
 /// Every mutant of vm.
-pub const ALL: &[&str] = &[UNLOAD_DROPS_MOD, UNLOAD_NO_SHOOTDOWN];
+pub const ALL: &[&str] = &[UNLOAD_DROPS_MOD, UNLOAD_NO_SHOOTDOWN, UPDATE_NO_SHOOTDOWN];

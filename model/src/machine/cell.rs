@@ -69,6 +69,12 @@ impl Pte {
         self.now.load(std::sync::atomic::Ordering::Relaxed)
     }
 
+    /// The entry's current value from ghost state (no scheduling point),
+    /// for checks.
+    pub fn peek(&self) -> u64 {
+        self.ghost()
+    }
+
     fn mirror(&self, v: u64) {
         self.now.store(v, std::sync::atomic::Ordering::Relaxed);
     }

@@ -13,7 +13,7 @@ use crate::sync::retry;
 use crate::trace::Op;
 use std::panic::Location;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
 type Site = &'static Location<'static>;
 
@@ -129,7 +129,12 @@ pub struct Mmu {
     /// Ghost: the operations software threads are inside, see
     /// [`Mmu::operation`].
     pub(super) ops: Operations,
+    /// Ghost: told of every write that lands, see [`Mmu::observe_writes`].
+    writes: Mutex<Vec<WriteObserver>>,
 }
+
+/// Told, with the CPU and the frame, of every write an access lands.
+pub type WriteObserver = Box<dyn Fn(usize, u64) + Send + Sync>;
 
 impl std::fmt::Debug for Mmu {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -168,7 +173,22 @@ impl Mmu {
                 .collect(),
             serial,
             ops: Operations::default(),
+            writes: Mutex::new(Vec::new()),
         })
+    }
+
+    /// Adds `f` to the ghost observers of writes: every write an access
+    /// lands calls `f(cpu, frame)` at the step the store happens (with the
+    /// CPU's interlock held, so no shootdown and no other step of that CPU
+    /// comes between the store and the call). Checks that compare writes
+    /// with what software did afterwards (a write-back that must include
+    /// it, a MOD bit that must record it) need exactly that order. Ghost:
+    /// `f` must not touch modelled state, nor add an observer.
+    pub fn observe_writes(&self, f: WriteObserver) {
+        self.writes
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .push(f);
     }
 
     pub fn config(&self) -> &MmuConfig {
@@ -194,6 +214,12 @@ impl Mmu {
     #[track_caller]
     pub fn table(&self, h: Handle) -> Arc<PageTable> {
         self.tables.get(h)
+    }
+
+    /// Table `h` if it is live, from ghost state (no scheduling point, no
+    /// use): for checks that read PTEs with [`Pte::peek`](super::Pte::peek).
+    pub fn peek_table(&self, h: Handle) -> Option<Arc<PageTable>> {
+        self.tables.peek(h)
     }
 
     /// Frees table `h` (`htable_free` giving the page back). Fails
@@ -317,6 +343,12 @@ impl Mmu {
         let tlb = &self.cpus[cpu];
         tlb.lock();
         let r = self.translate(tlb, vpn, write, site);
+        if let (true, Ok(pfn)) = (write, r) {
+            let observers = self.writes.lock().unwrap_or_else(|e| e.into_inner());
+            for f in observers.iter() {
+                f(cpu, pfn);
+            }
+        }
         if let Err((f, pte)) = r {
             cover(match f {
                 Fault::NotPresent => "mmu.fault-not-present",

@@ -26,4 +26,4 @@ mod tlb;
 
 pub use cell::Pte;
 pub use coherence::Operation;
-pub use mmu::{Demap, Fault, HwMod, Mmu, MmuConfig, PageTable};
+pub use mmu::{Demap, Fault, HwMod, Mmu, MmuConfig, PageTable, WriteObserver};

@@ -125,6 +125,22 @@ impl IoLock {
         self.lock.event(me, Op::Exit, 0, site);
     }
 
+    /// Hands the caller's hold to thread `to`, the thread that will
+    /// complete the I/O and unlock it (as [`super::PageLock::page_give`]):
+    /// only the lock-order and deadlock bookkeeping changes, since any
+    /// thread may unlock an I/O lock. A caller that does not hold it is a
+    /// `SYNC-MISUSE` violation.
+    #[track_caller]
+    pub fn page_io_give(&self, to: Tid) {
+        let site = Location::caller();
+        let me = exec::tid();
+        if self.lock.mode_of(me).is_none() && self.lock.holds().is_some() {
+            let what = format!("page_io_give of {} it does not hold", self.lock.name);
+            self.lock.misuse(me, &what);
+        }
+        self.lock.transfer(me, to, 0, site);
+    }
+
     /// `page_io_wait`: blocks until the I/O lock is free, without taking
     /// it.
     #[track_caller]
@@ -142,6 +158,22 @@ impl IoLock {
             self.lock.wait(me, &self.st, |s| (!s.inuse).then_some(()));
         }
         self.lock.event(me, Op::LockWait, 0, site);
+    }
+
+    /// Whether the calling thread holds the I/O lock (ghost, for
+    /// assertions; `page_iolock_assert` with an owner, which illumos does
+    /// not record). `false` outside a model.
+    pub fn held(&self) -> bool {
+        self.lock.mode_of(exec::tid()).is_some()
+    }
+
+    /// Whether the I/O lock is held, for assertions: the ghost holders in
+    /// a model (no scheduling point), the monitor's state outside one.
+    pub fn locked(&self) -> bool {
+        match self.lock.holds() {
+            Some(h) => !h.is_empty(),
+            None => self.st.with(|s| (s.inuse, false)),
+        }
     }
 
     /// `page_io_locked`: whether the I/O lock is held. The seeds decide on

@@ -102,6 +102,21 @@ impl LockObj {
         }
     }
 
+    /// Moves `from`'s hold to `to` (a lock handed to the thread that will
+    /// release it), in the mode `from` held it; a [`SYNC_MISUSE`]
+    /// violation if `from` held none. Traced as `from`'s exit and `to`'s
+    /// enter, with the lock's `mode` code.
+    pub(crate) fn transfer(&self, from: Tid, to: Tid, mode: u64, site: &'static Location<'static>) {
+        let Some(e) = &self.exec else { return };
+        let shared = self.mode_of(from).unwrap_or(false);
+        if !e.release(from, self.id) {
+            self.misuse(from, &format!("hand-off of {} it does not hold", self.name));
+        }
+        e.hold(to, self.held(shared, How::Blocking, site));
+        e.event(from, Op::Exit, self.name, mode, 0, site);
+        e.event(to, Op::Enter, self.name, mode, 0, site);
+    }
+
     /// Drops `me`'s hold; a [`SYNC_MISUSE`] violation if it held none.
     pub(crate) fn release(&self, me: Tid, what: &str) {
         if let Some(e) = &self.exec {

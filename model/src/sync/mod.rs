@@ -8,6 +8,7 @@
 //! | [`KRwLock`] | `krwlock_t` | writer, hold count and FIFO queue in a monitor; writers preferred, lock handed off to waiters |
 //! | [`PageLock`] | `page_lock`, `page_trylock`, `page_tryupgrade`, `page_downgrade`, `page_unlock` | holders and a `p_cv` broadcast count in a monitor |
 //! | [`IoLock`] | `page_io_lock` family | the in-use flag in a monitor |
+//! | [`FlagLock`] | a flag bit used as a sleeping lock (`VVMLOCK`) | none: lockdep and report identity only, the caller's mutex and condvar do the locking |
 //! | atomics | `atomic_*`, `CAS_PTE` | backend atomics |
 //! | [`spawn`], [`JoinHandle`] | threads | backend threads |
 //! | [`Callouts`] | `timeout` / `untimeout` | a pending queue in a monitor, drained by an actor thread |
@@ -16,6 +17,7 @@
 
 mod atomic;
 mod callout;
+mod flaglock;
 mod iolock;
 mod kcondvar;
 mod kmutex;
@@ -30,6 +32,7 @@ mod thread;
 
 pub use atomic::{AtomicBool, AtomicU16, AtomicU32, AtomicU64, AtomicUsize, Ordering};
 pub use callout::{CalloutId, Callouts, Handler};
+pub use flaglock::FlagLock;
 pub use iolock::IoLock;
 pub use kcondvar::{KCondvar, Wakeup};
 pub use kmutex::{KMutex, UNSOUND_TRIED_EXIT};

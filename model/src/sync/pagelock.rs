@@ -303,6 +303,35 @@ impl PageLock {
         self.lock.event(me, Op::Exit, se.code(), site);
     }
 
+    /// `page_unlock` by another thread: hands the caller's hold, in its
+    /// mode, to thread `to`, which will release it. The seeds start an
+    /// asynchronous write with its pages locked and unlock them when it
+    /// completes, on the completion thread (vm_pvn.c:392-395, 548-549);
+    /// illumos keeps no owner for a page lock, the model does, so the
+    /// issuer hands its hold to the thread that completes the I/O. A
+    /// caller that does not hold the lock is a `SYNC-MISUSE` violation.
+    #[track_caller]
+    pub fn page_give(&self, to: Tid) {
+        let site = Location::caller();
+        let me = exec::tid();
+        let se = self.st.with(|s| {
+            if s.excl == Some(me) {
+                s.excl = Some(to);
+                return (Some(Se::Excl), false);
+            }
+            if let Some(i) = s.sharers.iter().position(|&t| t == me) {
+                s.sharers[i] = to;
+                return (Some(Se::Shared), false);
+            }
+            (None, false)
+        });
+        let Some(se) = se else {
+            let what = format!("page_give of {} it does not hold", self.lock.name);
+            self.lock.misuse(me, &what);
+        };
+        self.lock.transfer(me, to, se.code(), site);
+    }
+
     /// The holders with their modes (ghost state in a model, so assertions
     /// add no scheduling point; the monitor's state outside one).
     fn holds(&self) -> Vec<(Tid, bool)> {
