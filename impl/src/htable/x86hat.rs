@@ -34,7 +34,7 @@
 //! kernel's leaf tables are never freed), for checks without scheduling
 //! points.
 
-use super::hment::HAT_LOAD_LOCK;
+use super::hat::HAT_LOAD_LOCK;
 use super::ids::HatId;
 use super::world::{Config, World};
 use crate::vm::hat::{Hat, Loaded};

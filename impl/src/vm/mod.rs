@@ -50,6 +50,6 @@ pub mod mutants;
 pub mod page;
 pub mod param;
 pub mod vnode;
-pub mod windows;
 pub mod vplist;
+pub mod windows;
 pub(crate) mod word;
