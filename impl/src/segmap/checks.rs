@@ -143,6 +143,13 @@ impl Segmap {
         self.hat.check_quiescent();
     }
 
+    /// Ghost: threads asleep on freelist `freelist`'s `sm_free_cv`. For a
+    /// scenario that must act only once a waiter sleeps (no port decision
+    /// reads it).
+    pub fn sleepers(&self, freelist: usize) -> u64 {
+        self.free[freelist].waiting.load(SeqCst)
+    }
+
     /// The refinement of refcnt for slot `smp`, checked first wherever the
     /// count is examined, so that a miscount is reported as such and not as
     /// whatever it later breaks: the count equals the windows handed out

@@ -230,6 +230,17 @@ impl Segmap {
         if !self.fixes.colour_wakeup || model::mutant(super::mutants::COLOUR_NO_WAKE) {
             return;
         }
+        if model::mutant(super::mutants::COLOUR_WAKE_ONE_LIST) {
+            // Wrong: only the list before this one; equal to all of them
+            // when the colour has two lists.
+            let other = &self.free[ndx.wrapping_sub(self.ncolor) & self.freemsk];
+            other.freeq[0].mtx.enter();
+            if other.want.read(&[&other.freeq[0].mtx]) != 0 {
+                other.cv.signal();
+            }
+            other.freeq[0].mtx.exit();
+            return;
+        }
         let mut other = (ndx + self.ncolor) & self.freemsk;
         while other != ndx {
             let sm = &self.free[other];

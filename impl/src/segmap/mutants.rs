@@ -20,6 +20,11 @@ pub const COLOUR_NO_RECHECK: &str = "colour-no-recheck";
 /// again
 pub const COLOUR_NO_WAKE: &str = "colour-no-wake";
 
+/// fix F3 waking one other list of the colour (the one before the freeing
+/// list), not all of them: the same as all of them with two lists a colour,
+/// F3 again with more
+pub const COLOUR_WAKE_ONE_LIST: &str = "colour-wake-one-list";
+
 /// the queue flip makes the release queue the allocation queue but not the
 /// reverse (seg_map.c:1265-1266)
 pub const FLIP_ONE_SIDED: &str = "flip-one-sided";
@@ -165,6 +170,7 @@ pub const ALL: &[&str] = &[
     BLOCKING_SLOT_ENTER,
     COLOUR_NO_RECHECK,
     COLOUR_NO_WAKE,
+    COLOUR_WAKE_ONE_LIST,
     FLIP_ONE_SIDED,
     FLIP_UNLOCKED,
     FORGET_WANT_DECREMENT,

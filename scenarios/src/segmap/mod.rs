@@ -5,6 +5,7 @@
 mod colours;
 pub(crate) mod common;
 mod flip;
+mod four_lists;
 mod hashin;
 mod inval;
 mod kpm;
@@ -57,4 +58,5 @@ pub const SCENARIOS: &[Scenario] = &[
     kpm_write::KPM_WRITE,
     prefault::PREFAULT_OFFSET,
     putpage::PUTPAGE_FLAGS,
+    four_lists::FOUR_LISTS_WAKE,
 ];
