@@ -412,7 +412,11 @@ impl Segmap {
             if releq.head.read(&[&releq.mtx]) == NIL {
                 // seg_map.c:1231-1246: this freelist is empty; try the next
                 // one of the same colour.
-                free_ndx = (free_ndx + self.ncolor) & self.freemsk;
+                free_ndx = if model::mutant(super::mutants::WALK_LISTS_DOWNWARD) {
+                    free_ndx.wrapping_sub(self.ncolor) & self.freemsk
+                } else {
+                    (free_ndx + self.ncolor) & self.freemsk
+                };
                 if free_ndx != end_ndx {
                     cover("segmap.next_freelist");
                     releq.mtx.exit();

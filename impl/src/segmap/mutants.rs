@@ -160,6 +160,10 @@ pub const VALIDKPME_GIVE_UP: &str = "validkpme-give-up";
 /// -> page nesting)
 pub const VALIDKPME_WAIT_UNDER_SLOT: &str = "validkpme-wait-under-slot";
 
+/// get_free_smp walks the colour's freelists downward from the rotor, not
+/// upward (seg_map.c:1240)
+pub const WALK_LISTS_DOWNWARD: &str = "walk-lists-downward";
+
 /// smapadd reads sm_want before taking the release queue mutex
 /// (seg_map.c:966)
 pub const WANT_BEFORE_RELEQ: &str = "want-before-releq";
@@ -206,5 +210,6 @@ pub const ALL: &[&str] = &[
     UNLINK_FORGET_HEAD,
     VALIDKPME_GIVE_UP,
     VALIDKPME_WAIT_UNDER_SLOT,
+    WALK_LISTS_DOWNWARD,
     WANT_BEFORE_RELEQ,
 ];

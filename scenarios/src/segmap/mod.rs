@@ -17,6 +17,7 @@ mod prefault;
 mod putpage;
 mod reclaim;
 pub mod sequential;
+mod sequential_lists;
 mod shared;
 mod stranded;
 mod stress;
@@ -59,4 +60,5 @@ pub const SCENARIOS: &[Scenario] = &[
     prefault::PREFAULT_OFFSET,
     putpage::PUTPAGE_FLAGS,
     four_lists::FOUR_LISTS_WAKE,
+    sequential_lists::SEQUENTIAL_LISTS,
 ];
