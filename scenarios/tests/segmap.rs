@@ -277,6 +277,7 @@ fn lock_order_proved() {
     assert!(ok, "{text}");
     for (from, to) in [
         ("page", "segmap.slot"),
+        ("page", "page"),
         ("segmap.slot", "page"),
         ("segmap.queue", "segmap.slot"),
         ("segmap.queue", "segmap.queue"),

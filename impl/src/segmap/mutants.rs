@@ -4,6 +4,9 @@
 //! a misspelt mutant does not compile. [`ALL`] lists them for the test that
 //! every one is declared by a scenario.
 
+/// SMAP_BIT_MASK gives every page of a window bit 0 (seg_map.c:193)
+pub const BITMAP_ONE_BIT: &str = "bitmap-one-bit";
+
 /// get_free_smp blocks on the release queue mutex instead of trying it
 /// (seg_map.c:1216)
 pub const BLOCKING_RELEQ_ENTER: &str = "blocking-releq-enter";
@@ -131,6 +134,10 @@ pub const SKIP_TAG_RECHECK: &str = "skip-tag-recheck";
 /// reused first (seg_map.c:980-983)
 pub const SMAPADD_AT_HEAD: &str = "smapadd-at-head";
 
+/// segmap_unlock (F_SOFTUNLOCK) does not advance the page offset, so a
+/// range of several pages finds its first page again (seg_map.c:528)
+pub const SOFTUNLOCK_OFFSET_STUCK: &str = "softunlock-offset-stuck";
+
 /// F_SOFTLOCK unlocks the page it should keep locked, so F_SOFTUNLOCK looks
 /// it up without its lock (seg_map.c:536, 748-767)
 pub const SOFTLOCK_DROPS_PAGE: &str = "softlock-drops-page";
@@ -170,6 +177,7 @@ pub const WANT_BEFORE_RELEQ: &str = "want-before-releq";
 
 /// Every mutant of segmap.
 pub const ALL: &[&str] = &[
+    BITMAP_ONE_BIT,
     BLOCKING_RELEQ_ENTER,
     BLOCKING_SLOT_ENTER,
     COLOUR_NO_RECHECK,
@@ -207,6 +215,7 @@ pub const ALL: &[&str] = &[
     SMAPADD_AT_HEAD,
     SOFTLOCK_DROPS_PAGE,
     SOFTUNLOCK_KEEPS_BIT,
+    SOFTUNLOCK_OFFSET_STUCK,
     UNLINK_FORGET_HEAD,
     VALIDKPME_GIVE_UP,
     VALIDKPME_WAIT_UNDER_SLOT,

@@ -5,7 +5,7 @@
 
 use super::checks::SEGMAP_BITMAP;
 use super::consts::*;
-use super::fault::bit;
+use super::fault::{bit, ghost_bit};
 use super::Segmap;
 use model::check::fail;
 use model::sync::Se;
@@ -61,7 +61,7 @@ impl Segmap {
                         mask
                     };
                     s.bitmap.write(s.bitmap.read(&sl) | set, &sl);
-                    s.bits.fetch_or(mask, SeqCst);
+                    s.bits.fetch_or(ghost_bit(off - sm_off), SeqCst);
                     s.mtx.exit();
                     lock = true;
                     pp
@@ -110,7 +110,7 @@ impl Segmap {
                 if !model::mutant(super::mutants::PAGEUNLOCK_KEEPS_BIT) {
                     s.bitmap.write(s.bitmap.read(&sl) & !mask, &sl);
                 }
-                s.bits.fetch_and(!mask, SeqCst);
+                s.bits.fetch_and(!ghost_bit(off - sm_off), SeqCst);
                 s.mtx.exit();
                 self.hat_unlock();
                 // seg_map.c:1563-1567: the page is ours, locked exclusive

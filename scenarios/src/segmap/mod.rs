@@ -21,6 +21,7 @@ mod sequential_lists;
 mod shared;
 mod stranded;
 mod stress;
+mod whole_window;
 pub(crate) mod windows;
 
 use harness::Scenario;
@@ -61,4 +62,5 @@ pub const SCENARIOS: &[Scenario] = &[
     putpage::PUTPAGE_FLAGS,
     four_lists::FOUR_LISTS_WAKE,
     sequential_lists::SEQUENTIAL_LISTS,
+    whole_window::WHOLE_WINDOW,
 ];
