@@ -4,6 +4,7 @@
 
 mod colours;
 pub(crate) mod common;
+mod controls;
 mod flip;
 mod four_lists;
 mod hashin;
@@ -63,4 +64,6 @@ pub const SCENARIOS: &[Scenario] = &[
     four_lists::FOUR_LISTS_WAKE,
     sequential_lists::SEQUENTIAL_LISTS,
     whole_window::WHOLE_WINDOW,
+    controls::PAGE_LEFT_LOCKED,
+    controls::FAULT_AFTER_RELEASE,
 ];
