@@ -19,7 +19,7 @@
 //! `sm_want` (I8), translations (XLATE), and at the end lost writes
 //! (MODLOST).
 
-use super::consts::NIL;
+use super::consts::{MAXBSIZE, NIL};
 use super::Segmap;
 use crate::vm::vnode::Vnode;
 use model::check::{fail, SYNC_MISUSE};
@@ -282,7 +282,7 @@ impl Segmap {
             }
             let (vp, off) = (s.vp.peek(), s.off.peek());
             if vp != 0 {
-                let h = self.hashid(Vnode(vp as u32), off);
+                let h = self.ghost_chain(Vnode(vp as u32), off);
                 if let Some(m) = &chains[h] {
                     if !m.contains(&i) {
                         fail(
@@ -300,6 +300,15 @@ impl Segmap {
                 fail(SEGMAP_I2, format!("untagged slot {i} is on chain {h}"));
             }
         }
+    }
+
+    /// Ghost: the chain I2 expects (vp, off) on, `SMAP_HASHFUNC`
+    /// (seg_map.c:260-264) stated apart from [`Segmap::hashid`], so that a
+    /// wrong hash is seen, not copied: it decides which chain mutex a key
+    /// contends on.
+    fn ghost_chain(&self, vp: Vnode, off: u64) -> usize {
+        let a = vp.addr();
+        ((a / 64 + a / 8 + off / MAXBSIZE) % self.hash.len() as u64) as usize
     }
 
     /// The ring walk of I4 for freelist `f`.

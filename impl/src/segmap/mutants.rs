@@ -43,6 +43,10 @@ pub const FORGET_WANT_DECREMENT: &str = "forget-want-decrement";
 /// (seg_map.c:1177-1179)
 pub const GRAB_SKIP_UNLOAD: &str = "grab-skip-unload";
 
+/// SMAP_HASHFUNC leaves the vnode's address out: a key's chain comes from
+/// its offset alone (seg_map.c:260-264)
+pub const HASH_OFFSET_ONLY: &str = "hash-offset-only";
+
 /// segmap_hashout does not clear the tag (seg_map.c:1085-1086)
 pub const HASHOUT_KEEPS_TAG: &str = "hashout-keeps-tag";
 
@@ -187,6 +191,7 @@ pub const ALL: &[&str] = &[
     FLIP_UNLOCKED,
     FORGET_WANT_DECREMENT,
     GRAB_SKIP_UNLOAD,
+    HASH_OFFSET_ONLY,
     HASHOUT_KEEPS_TAG,
     INVAL_SKIP_UNLOAD,
     INVAL_WHILE_HELD,

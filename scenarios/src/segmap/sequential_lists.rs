@@ -1,15 +1,17 @@
-//! `segmap/sequential` on several freelists: one thread's getmaps and
-//! releases, each slot as the sequential model predicts, where the model
-//! decides which freelist a miss takes from (the CPU's rotor for the key's
-//! colour, then that colour's lists upward from it, seg_map.c:1231-1246,
-//! 1769-1772). With one freelist neither the walk's order nor the colours
-//! can be seen; cargo-mutants found a walk run downward surviving every
-//! scenario (MUTANTS.md).
+//! `segmap/sequential` on several freelists and hash chains: one thread's
+//! getmaps and releases, each slot as the sequential model predicts, where
+//! the model decides which freelist a miss takes from (the CPU's rotor for
+//! the key's colour, then that colour's lists upward from it,
+//! seg_map.c:1231-1246, 1769-1772), and each key on the chain
+//! `SMAP_HASHFUNC` names (I2, seg_map.c:260-264). With one freelist and one
+//! or two chains neither the walk's order, the colours nor the hash could
+//! be seen; cargo-mutants found a walk run downward and three wrong hashes
+//! surviving every scenario (MUTANTS.md).
 
 use super::sequential::{refine, SeqOp};
 use harness::{Expect, Mutant, Scenario};
 use model::check::fail;
-use subsys::segmap::{Segmap, SegmapConfig, LOCK_ORDER, SEGMAP_SPEC};
+use subsys::segmap::{Segmap, SegmapConfig, LOCK_ORDER, SEGMAP_I2, SEGMAP_SPEC};
 use SeqOp::{Get, Release};
 
 /// Four slots, slot i on freelist i, of one colour. Four misses take
@@ -51,6 +53,10 @@ fn on_lists(nfreelist: u32, ncolor: u32, program: &[SeqOp]) {
     let mut cfg = SegmapConfig::new(4);
     cfg.nfreelist = nfreelist;
     cfg.ncolor = ncolor;
+    // 256 chains: the keys spread over them as SMAP_HASHFUNC says (I2),
+    // the vnode address's terms included (a vnode is 0x200 bytes, so with
+    // fewer chains `vp >> 3` and `vp >> 6` add a multiple of the size).
+    cfg.hashsz = Some(256);
     let sm = Segmap::create(cfg);
     if let Err(e) = refine(&sm, program) {
         fail(
@@ -68,16 +74,23 @@ fn body() {
 
 pub const SEQUENTIAL_LISTS: Scenario = Scenario {
     id: "segmap/sequential-lists",
-    summary: "one thread on four freelists, then on two colours: every miss takes the freelist the sequential model predicts",
+    summary: "one thread on four freelists, then on two colours, with 256 hash chains: every miss takes the freelist the sequential model predicts, every key sits on its SMAP_HASHFUNC chain",
     threads: 1,
     loom_bound: Some(1),
     pct_depth: 1,
     expect: Expect::Pass,
-    mutants: &[Mutant {
-        name: subsys::segmap::mutants::WALK_LISTS_DOWNWARD,
-        catches: SEGMAP_SPEC,
-        summary: "get_free_smp walks the colour's freelists downward from the rotor (seg_map.c:1240)",
-    }],
+    mutants: &[
+        Mutant {
+            name: subsys::segmap::mutants::WALK_LISTS_DOWNWARD,
+            catches: SEGMAP_SPEC,
+            summary: "get_free_smp walks the colour's freelists downward from the rotor (seg_map.c:1240)",
+        },
+        Mutant {
+            name: subsys::segmap::mutants::HASH_OFFSET_ONLY,
+            catches: SEGMAP_I2,
+            summary: "SMAP_HASHFUNC leaves the vnode's address out (seg_map.c:260-264)",
+        },
+    ],
     orders: &[&LOCK_ORDER],
     params: &[],
     body,
