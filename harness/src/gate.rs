@@ -7,7 +7,11 @@
 //!    that one mutant's incremental build and gate take under a minute on
 //!    a shared two-core machine. A scenario that expects nothing must find
 //!    nothing; a recorded finding or control must still be reproduced (by
-//!    either explorer), and nothing else may fire.
+//!    either explorer), and nothing else may fire. Together the runs must
+//!    reach every race window the subsystem declares (its coverage
+//!    points): a mutant that closes a window or skips a path (a fast path
+//!    never taken, a wakeup never sent) fails here even where no check
+//!    sees a wrong result.
 //! 2. **Checks**: every typed mutant the scenarios declare is still caught
 //!    by its check (by either explorer). A generated mutant that leaves
 //!    the port alone but weakens a check (a ghost update, an invariant's
@@ -75,11 +79,12 @@ fn progress(phase: &str, what: &str, o: &Outcome) {
 }
 
 /// Runs the gate over `scenarios` (one subsystem's list) and panics at the
-/// first scenario whose runs fire a check it does not expect, that
-/// expects a check no run fired, or that declares a typed mutant no run
-/// catches.
-pub fn assert_gate(scenarios: &[Scenario]) {
+/// first scenario whose runs fire a check it does not expect or that
+/// expects a check no run fired, if a coverage point of `windows` is
+/// never reached, or at a typed mutant no run catches.
+pub fn assert_gate(scenarios: &[Scenario], windows: &[&str]) {
     let start = Instant::now();
+    let mut reached = BTreeSet::new();
     let leaked: Vec<&'static Scenario> = scenarios
         .iter()
         .map(|s| &*Box::leak(Box::new(*s)))
@@ -101,6 +106,7 @@ pub fn assert_gate(scenarios: &[Scenario]) {
                 report(&o)
             );
             seen.extend(o.checks());
+            reached.extend(o.coverage.into_keys());
         }
         let missing: Vec<_> = expected.iter().filter(|c| !seen.contains(*c)).collect();
         assert!(
@@ -109,6 +115,11 @@ pub fn assert_gate(scenarios: &[Scenario]) {
             s.id
         );
     }
+    let missing: Vec<_> = windows.iter().filter(|w| !reached.contains(*w)).collect();
+    assert!(
+        missing.is_empty(),
+        "gate: windows never reached: {missing:?}"
+    );
     let scenarios_done = start.elapsed();
     for &s in &leaked {
         for m in s.mutants {

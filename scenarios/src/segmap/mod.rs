@@ -16,6 +16,7 @@ mod otherlist;
 mod pages;
 mod prefault;
 mod putpage;
+mod reached;
 mod reclaim;
 pub mod sequential;
 mod sequential_lists;
@@ -26,6 +27,7 @@ mod whole_window;
 pub(crate) mod windows;
 
 use harness::Scenario;
+pub use reached::REACHED;
 
 /// The segmap scenarios.
 pub const SCENARIOS: &[Scenario] = &[
