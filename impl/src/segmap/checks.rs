@@ -102,7 +102,9 @@ pub const SEGMAP_KPM_MAP: &str = "SEGMAP-KPM-MAP";
 
 /// A `segmap_getmapflt` with `forcefault` whose slot is new returns with
 /// the pages of `[off, off + len)` translated in its window, at their
-/// offset within the block (seg_map.c:1955-1972), whatever that offset.
+/// offset within the block (seg_map.c:1955-1972), whatever that offset;
+/// so do `segmap_pagecreate` and `segmap_fault(F_SOFTLOCK)` over a range
+/// of the window (seg_map.c:1437-1480, 721-768).
 pub const SEGMAP_PREFAULT: &str = "SEGMAP-PREFAULT";
 
 /// The stand-in `VOP_PUTPAGE` after a `segmap_release` gets the flags the

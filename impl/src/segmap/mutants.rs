@@ -91,6 +91,10 @@ pub const LOST_HASHIN_LEAK: &str = "lost-hashin-leak";
 /// page the user still maps
 pub const PAGE_MAPPED_KMAP_COUNT: &str = "page-mapped-kmap-count";
 
+/// segmap_pagecreate stops after the first page of its range
+/// (seg_map.c:1435)
+pub const PAGECREATE_FIRST_PAGE_ONLY: &str = "pagecreate-first-page-only";
+
 /// segmap_pagecreate sets the neighbouring page's bit (seg_map.c:1460-1469)
 pub const PAGECREATE_WRONG_BIT: &str = "pagecreate-wrong-bit";
 
@@ -203,6 +207,7 @@ pub const ALL: &[&str] = &[
     KPM_SKIP_TRYLOCK,
     LOST_HASHIN_LEAK,
     PAGE_MAPPED_KMAP_COUNT,
+    PAGECREATE_FIRST_PAGE_ONLY,
     PAGECREATE_WRONG_BIT,
     PAGEFREE_BLOCKING,
     PAGEUNLOCK_KEEPS_BIT,

@@ -71,6 +71,9 @@ impl Segmap {
             if !lock {
                 self.pages.page(pp).lock.page_unlock();
             }
+            if model::mutant(super::mutants::PAGECREATE_FIRST_PAGE_ONLY) {
+                break;
+            }
             addr += PAGESIZE;
             off += PAGESIZE;
         }
