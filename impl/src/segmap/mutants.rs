@@ -67,6 +67,10 @@ pub const KPM_INVAL_NO_MAPOUT: &str = "kpm-inval-no-mapout";
 /// (seg_map.c:1742-1748, 2017-2018)
 pub const KPM_DATA_FLAGS_AND: &str = "kpm-data-flags-and";
 
+/// the getmapflt kpm fast path takes the kpme's page without checking
+/// that a page-out has not freed it meanwhile (seg_map.c:1841)
+pub const KPM_FASTPATH_FREE_PAGE: &str = "kpm-fastpath-free-page";
+
 /// get_free_smp does not re-check the kpme once it has the page
 /// (seg_map.c:1316)
 pub const KPM_KPE_NO_RECHECK: &str = "kpm-kpe-no-recheck";
@@ -201,6 +205,7 @@ pub const ALL: &[&str] = &[
     INVAL_WHILE_HELD,
     KPM_INVAL_NO_MAPOUT,
     KPM_DATA_FLAGS_AND,
+    KPM_FASTPATH_FREE_PAGE,
     KPM_KPE_NO_RECHECK,
     KPM_LAST_SMAP_NO_RECHECK,
     KPM_RELEASE_NO_UNLOCK,

@@ -10,6 +10,7 @@ mod four_lists;
 mod hashin;
 mod inval;
 mod kpm;
+mod kpm_free;
 mod kpm_write;
 mod nofree;
 mod otherlist;
@@ -68,4 +69,5 @@ pub const SCENARIOS: &[Scenario] = &[
     whole_window::WHOLE_WINDOW,
     controls::PAGE_LEFT_LOCKED,
     controls::FAULT_AFTER_RELEASE,
+    kpm_free::KPM_HIT_VS_FREE,
 ];
