@@ -5,6 +5,7 @@
 pub mod capture;
 pub mod cli;
 pub mod explain;
+pub mod gate;
 pub mod report;
 pub mod runner;
 pub mod scenario;

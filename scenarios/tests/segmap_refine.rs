@@ -1,6 +1,7 @@
 //! Random single-thread programs refine the sequential reference model:
 //! every getmap returns the slot `subsys::segmap::spec` predicts, and every
-//! invariant holds at the end, with segkpm off and on (kpm read windows).
+//! invariant holds at the end, with segkpm off and on (kpm read windows),
+//! on one to four freelists of one or two colours.
 //! Runs outside any explorer (one real thread).
 
 use quickcheck::{QuickCheck, TestResult};
@@ -19,9 +20,11 @@ fn program(ops: &[(bool, u8, u8)]) -> Vec<SeqOp> {
         .collect()
 }
 
-fn refines(npages: u8, hashsz: bool, kpm: bool, ops: Vec<(bool, u8, u8)>) -> TestResult {
+fn refines(npages: u8, hashsz: bool, kpm: bool, lists: u8, ops: Vec<(bool, u8, u8)>) -> TestResult {
     let mut cfg = SegmapConfig::new(usize::from(npages % 4) + 1);
     cfg.hashsz = Some(if hashsz { 2 } else { 1 });
+    // Freelists per colour, and colours: the walk and the rotors.
+    (cfg.nfreelist, cfg.ncolor) = [(1, 1), (2, 1), (4, 1), (1, 2), (2, 2)][usize::from(lists % 5)];
     if kpm {
         // Keys 0..8 of vnode 1, each with its pages.
         cfg.kpm = true;
@@ -45,5 +48,5 @@ fn refines(npages: u8, hashsz: bool, kpm: bool, ops: Vec<(bool, u8, u8)>) -> Tes
 fn random_sequences_refine_the_model() {
     QuickCheck::new()
         .tests(1000)
-        .quickcheck(refines as fn(u8, bool, bool, Vec<(bool, u8, u8)>) -> TestResult);
+        .quickcheck(refines as fn(u8, bool, bool, u8, Vec<(bool, u8, u8)>) -> TestResult);
 }

@@ -14,6 +14,12 @@ pub(super) fn run(shared: &Arc<RunShared>, body: fn(), bound: usize, max: Option
     b.preemption_bound = (bound != crate::scenario::UNBOUNDED).then_some(bound);
     b.max_branches = MAX_BRANCHES;
     b.max_permutations = max;
+    // loom 0.7.2 tests `max_permutations` only every `checkpoint_interval`
+    // executions (20,000 unless LOOM_CHECKPOINT_INTERVAL says otherwise),
+    // so a smaller cap was never applied: test it after every execution.
+    if max.is_some() {
+        b.checkpoint_interval = 1;
+    }
     b.checkpoint_file = None;
     b.log = false;
     // The patched loom's exploration refinements (vendor/loom/VMSPEC-PATCH.md)

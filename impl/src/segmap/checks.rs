@@ -19,7 +19,7 @@
 //! `sm_want` (I8), translations (XLATE), and at the end lost writes
 //! (MODLOST).
 
-use super::consts::NIL;
+use super::consts::{MAXBSIZE, NIL};
 use super::Segmap;
 use crate::vm::vnode::Vnode;
 use model::check::{fail, SYNC_MISUSE};
@@ -102,7 +102,9 @@ pub const SEGMAP_KPM_MAP: &str = "SEGMAP-KPM-MAP";
 
 /// A `segmap_getmapflt` with `forcefault` whose slot is new returns with
 /// the pages of `[off, off + len)` translated in its window, at their
-/// offset within the block (seg_map.c:1955-1972), whatever that offset.
+/// offset within the block (seg_map.c:1955-1972), whatever that offset;
+/// so do `segmap_pagecreate` and `segmap_fault(F_SOFTLOCK)` over a range
+/// of the window (seg_map.c:1437-1480, 721-768).
 pub const SEGMAP_PREFAULT: &str = "SEGMAP-PREFAULT";
 
 /// The stand-in `VOP_PUTPAGE` after a `segmap_release` gets the flags the
@@ -141,6 +143,13 @@ impl Segmap {
     pub fn check_quiescent(&self) {
         self.check_invariants(At::Quiescent);
         self.hat.check_quiescent();
+    }
+
+    /// Ghost: threads asleep on freelist `freelist`'s `sm_free_cv`. For a
+    /// scenario that must act only once a waiter sleeps (no port decision
+    /// reads it).
+    pub fn sleepers(&self, freelist: usize) -> u64 {
+        self.free[freelist].waiting.load(SeqCst)
     }
 
     /// The refinement of refcnt for slot `smp`, checked first wherever the
@@ -275,7 +284,7 @@ impl Segmap {
             }
             let (vp, off) = (s.vp.peek(), s.off.peek());
             if vp != 0 {
-                let h = self.hashid(Vnode(vp as u32), off);
+                let h = self.ghost_chain(Vnode(vp as u32), off);
                 if let Some(m) = &chains[h] {
                     if !m.contains(&i) {
                         fail(
@@ -293,6 +302,15 @@ impl Segmap {
                 fail(SEGMAP_I2, format!("untagged slot {i} is on chain {h}"));
             }
         }
+    }
+
+    /// Ghost: the chain I2 expects (vp, off) on, `SMAP_HASHFUNC`
+    /// (seg_map.c:260-264) stated apart from [`Segmap::hashid`], so that a
+    /// wrong hash is seen, not copied: it decides which chain mutex a key
+    /// contends on.
+    fn ghost_chain(&self, vp: Vnode, off: u64) -> usize {
+        let a = vp.addr();
+        ((a / 64 + a / 8 + off / MAXBSIZE) % self.hash.len() as u64) as usize
     }
 
     /// The ring walk of I4 for freelist `f`.

@@ -14,7 +14,17 @@ use std::sync::atomic::Ordering::SeqCst;
 /// `SMAP_BIT_MASK` (seg_map.c:193): the bitmap bit of the window page at
 /// byte `delta` of the window.
 pub(crate) fn bit(delta: u64) -> u64 {
+    if model::mutant(super::mutants::BITMAP_ONE_BIT) {
+        return 1;
+    }
     1 << ((delta >> PAGESHIFT) & 0xf)
+}
+
+/// Ghost: the bit SEGMAP-BITMAP expects for the window page at byte
+/// `delta`, page i of the window being bit i (stated apart from [`bit`],
+/// so that a wrong mask is seen, not copied).
+pub(crate) fn ghost_bit(delta: u64) -> u64 {
+    1 << (delta / PAGESIZE)
 }
 
 impl Segmap {
@@ -104,12 +114,14 @@ impl Segmap {
                 if !model::mutant(super::mutants::SOFTUNLOCK_KEEPS_BIT) {
                     s.bitmap.write(bitmap & !mask, &sl);
                 }
-                s.bits.fetch_and(!mask, SeqCst);
+                s.bits.fetch_and(!ghost_bit(off - sm_off), SeqCst);
             }
             s.mtx.exit();
             self.pages.page(pp).lock.page_unlock();
             adr += PAGESIZE;
-            off += PAGESIZE;
+            if !model::mutant(super::mutants::SOFTUNLOCK_OFFSET_STUCK) {
+                off += PAGESIZE;
+            }
         }
     }
 

@@ -235,6 +235,17 @@ impl Segmap {
         if !self.fixes.colour_wakeup || model::mutant(super::mutants::COLOUR_NO_WAKE) {
             return;
         }
+        if model::mutant(super::mutants::COLOUR_WAKE_ONE_LIST) {
+            // Wrong: only the list before this one; equal to all of them
+            // when the colour has two lists.
+            let other = &self.free[ndx.wrapping_sub(self.ncolor) & self.freemsk];
+            other.freeq[0].mtx.enter();
+            if other.want.read(&[&other.freeq[0].mtx]) != 0 {
+                other.cv.signal();
+            }
+            other.freeq[0].mtx.exit();
+            return;
+        }
         let mut other = (ndx + self.ncolor) & self.freemsk;
         while other != ndx {
             let sm = &self.free[other];
@@ -406,7 +417,11 @@ impl Segmap {
             if releq.head.read(&[&releq.mtx]) == NIL {
                 // seg_map.c:1231-1246: this freelist is empty; try the next
                 // one of the same colour.
-                free_ndx = (free_ndx + self.ncolor) & self.freemsk;
+                free_ndx = if model::mutant(super::mutants::WALK_LISTS_DOWNWARD) {
+                    free_ndx.wrapping_sub(self.ncolor) & self.freemsk
+                } else {
+                    (free_ndx + self.ncolor) & self.freemsk
+                };
                 if free_ndx != end_ndx {
                     cover(NEXT_FREELIST.point);
                     releq.mtx.exit();

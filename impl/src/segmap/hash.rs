@@ -20,6 +20,10 @@ impl Segmap {
     /// `SMAP_HASHFUNC` (seg_map.c:260-264): the chain of `(vp, off)`.
     pub fn hashid(&self, vp: Vnode, off: u64) -> usize {
         let a = vp.addr();
+        if model::mutant(super::mutants::HASH_OFFSET_ONLY) {
+            // Wrong: the vnode's address left out.
+            return ((off >> MAXBSHIFT) & self.hashmsk) as usize;
+        }
         (((a >> 6) + (a >> 3) + (off >> MAXBSHIFT)) & self.hashmsk) as usize
     }
 

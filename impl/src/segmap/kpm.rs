@@ -142,15 +142,36 @@ impl Segmap {
         let Some(pp) = self.pages.lookup(vp.tag(), off, Se::Excl) else {
             return false;
         };
+        self.kpm_pageunload(pp);
+        self.pages.page(pp).lock.page_unlock();
+        self.after_op();
+        true
+    }
+
+    /// [`Segmap::pageout`] that then frees the page, as a page-out of a
+    /// clean page does (`page_release` with the HAT's `hat_page_is_mapped`:
+    /// a page a segkmap window still maps stays). Returns whether the page
+    /// was in memory.
+    #[track_caller]
+    pub fn pageout_free(&self, vp: Vnode, off: u64) -> bool {
+        let Some(pp) = self.pages.lookup(vp.tag(), off, Se::Excl) else {
+            return false;
+        };
+        self.kpm_pageunload(pp);
+        self.page_release(pp);
+        self.after_op();
+        true
+    }
+
+    /// `hat_pageunload`'s kpm part, page `pp` held exclusive: every kpme
+    /// naming it is cleared.
+    fn kpm_pageunload(&self, pp: usize) {
         cover(KPM_PAGEUNLOAD.point);
         for s in &self.smap {
             if s.kpe_page.hint() == pp as u64 {
                 s.kpe_page.write(NIL, &[]);
             }
         }
-        self.pages.page(pp).lock.page_unlock();
-        self.after_op();
-        true
     }
 
     /// `get_smap_kpm(addr, &pp)` (seg_map.c:2277-2332): the slot of the kpm

@@ -107,7 +107,11 @@ impl Segmap {
     ) -> Option<u64> {
         seed("seg_map.c:1840");
         let pp = if self.pages.trylock(pp, Se::Shared) {
-            if self.pages.is_free(pp) || self.pages.identity(pp) != (vp.tag(), baseoff) {
+            // seg_map.c:1841-1843: a page-out may have freed the page since
+            // the kpme was read.
+            let free =
+                self.pages.is_free(pp) && !model::mutant(super::mutants::KPM_FASTPATH_FREE_PAGE);
+            if free || self.pages.identity(pp) != (vp.tag(), baseoff) {
                 self.pages.page(pp).lock.page_unlock();
                 self.pages.lookup(vp.tag(), baseoff, Se::Shared)
             } else {
@@ -236,6 +240,14 @@ impl Segmap {
                 fail(
                     SEGMAP_KPM,
                     format!("thread {t}'s kpm window on page {pp} is outstanding but the page is unlocked"),
+                );
+            }
+            // A free page may be created anew for anything: a window on
+            // one is a use of freed memory.
+            if !self.pages.cached(pp) {
+                fail(
+                    SEGMAP_KPM,
+                    format!("thread {t}'s kpm window is on page {pp}, which is free"),
                 );
             }
         }

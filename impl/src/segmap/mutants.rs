@@ -4,6 +4,9 @@
 //! a misspelt mutant does not compile. [`ALL`] lists them for the test that
 //! every one is declared by a scenario.
 
+/// SMAP_BIT_MASK gives every page of a window bit 0 (seg_map.c:193)
+pub const BITMAP_ONE_BIT: &str = "bitmap-one-bit";
+
 /// get_free_smp blocks on the release queue mutex instead of trying it
 /// (seg_map.c:1216)
 pub const BLOCKING_RELEQ_ENTER: &str = "blocking-releq-enter";
@@ -20,6 +23,11 @@ pub const COLOUR_NO_RECHECK: &str = "colour-no-recheck";
 /// again
 pub const COLOUR_NO_WAKE: &str = "colour-no-wake";
 
+/// fix F3 waking one other list of the colour (the one before the freeing
+/// list), not all of them: the same as all of them with two lists a colour,
+/// F3 again with more
+pub const COLOUR_WAKE_ONE_LIST: &str = "colour-wake-one-list";
+
 /// the queue flip makes the release queue the allocation queue but not the
 /// reverse (seg_map.c:1265-1266)
 pub const FLIP_ONE_SIDED: &str = "flip-one-sided";
@@ -34,6 +42,10 @@ pub const FORGET_WANT_DECREMENT: &str = "forget-want-decrement";
 /// grab_smp re-tags the slot without hat_unload of its window
 /// (seg_map.c:1177-1179)
 pub const GRAB_SKIP_UNLOAD: &str = "grab-skip-unload";
+
+/// SMAP_HASHFUNC leaves the vnode's address out: a key's chain comes from
+/// its offset alone (seg_map.c:260-264)
+pub const HASH_OFFSET_ONLY: &str = "hash-offset-only";
 
 /// segmap_hashout does not clear the tag (seg_map.c:1085-1086)
 pub const HASHOUT_KEEPS_TAG: &str = "hashout-keeps-tag";
@@ -54,6 +66,10 @@ pub const KPM_INVAL_NO_MAPOUT: &str = "kpm-inval-no-mapout";
 /// them, so a write window's release never marks its page modified
 /// (seg_map.c:1742-1748, 2017-2018)
 pub const KPM_DATA_FLAGS_AND: &str = "kpm-data-flags-and";
+
+/// the getmapflt kpm fast path takes the kpme's page without checking
+/// that a page-out has not freed it meanwhile (seg_map.c:1841)
+pub const KPM_FASTPATH_FREE_PAGE: &str = "kpm-fastpath-free-page";
 
 /// get_free_smp does not re-check the kpme once it has the page
 /// (seg_map.c:1316)
@@ -78,6 +94,10 @@ pub const LOST_HASHIN_LEAK: &str = "lost-hashin-leak";
 /// (which only that HAT keeps) instead of the segment's HAT, and frees a
 /// page the user still maps
 pub const PAGE_MAPPED_KMAP_COUNT: &str = "page-mapped-kmap-count";
+
+/// segmap_pagecreate stops after the first page of its range
+/// (seg_map.c:1435)
+pub const PAGECREATE_FIRST_PAGE_ONLY: &str = "pagecreate-first-page-only";
 
 /// segmap_pagecreate sets the neighbouring page's bit (seg_map.c:1460-1469)
 pub const PAGECREATE_WRONG_BIT: &str = "pagecreate-wrong-bit";
@@ -126,6 +146,10 @@ pub const SKIP_TAG_RECHECK: &str = "skip-tag-recheck";
 /// reused first (seg_map.c:980-983)
 pub const SMAPADD_AT_HEAD: &str = "smapadd-at-head";
 
+/// segmap_unlock (F_SOFTUNLOCK) does not advance the page offset, so a
+/// range of several pages finds its first page again (seg_map.c:528)
+pub const SOFTUNLOCK_OFFSET_STUCK: &str = "softunlock-offset-stuck";
+
 /// F_SOFTLOCK unlocks the page it should keep locked, so F_SOFTUNLOCK looks
 /// it up without its lock (seg_map.c:536, 748-767)
 pub const SOFTLOCK_DROPS_PAGE: &str = "softlock-drops-page";
@@ -155,31 +179,40 @@ pub const VALIDKPME_GIVE_UP: &str = "validkpme-give-up";
 /// -> page nesting)
 pub const VALIDKPME_WAIT_UNDER_SLOT: &str = "validkpme-wait-under-slot";
 
+/// get_free_smp walks the colour's freelists downward from the rotor, not
+/// upward (seg_map.c:1240)
+pub const WALK_LISTS_DOWNWARD: &str = "walk-lists-downward";
+
 /// smapadd reads sm_want before taking the release queue mutex
 /// (seg_map.c:966)
 pub const WANT_BEFORE_RELEQ: &str = "want-before-releq";
 
 /// Every mutant of segmap.
 pub const ALL: &[&str] = &[
+    BITMAP_ONE_BIT,
     BLOCKING_RELEQ_ENTER,
     BLOCKING_SLOT_ENTER,
     COLOUR_NO_RECHECK,
     COLOUR_NO_WAKE,
+    COLOUR_WAKE_ONE_LIST,
     FLIP_ONE_SIDED,
     FLIP_UNLOCKED,
     FORGET_WANT_DECREMENT,
     GRAB_SKIP_UNLOAD,
+    HASH_OFFSET_ONLY,
     HASHOUT_KEEPS_TAG,
     INVAL_SKIP_UNLOAD,
     INVAL_WHILE_HELD,
     KPM_INVAL_NO_MAPOUT,
     KPM_DATA_FLAGS_AND,
+    KPM_FASTPATH_FREE_PAGE,
     KPM_KPE_NO_RECHECK,
     KPM_LAST_SMAP_NO_RECHECK,
     KPM_RELEASE_NO_UNLOCK,
     KPM_SKIP_TRYLOCK,
     LOST_HASHIN_LEAK,
     PAGE_MAPPED_KMAP_COUNT,
+    PAGECREATE_FIRST_PAGE_ONLY,
     PAGECREATE_WRONG_BIT,
     PAGEFREE_BLOCKING,
     PAGEUNLOCK_KEEPS_BIT,
@@ -197,8 +230,10 @@ pub const ALL: &[&str] = &[
     SMAPADD_AT_HEAD,
     SOFTLOCK_DROPS_PAGE,
     SOFTUNLOCK_KEEPS_BIT,
+    SOFTUNLOCK_OFFSET_STUCK,
     UNLINK_FORGET_HEAD,
     VALIDKPME_GIVE_UP,
     VALIDKPME_WAIT_UNDER_SLOT,
+    WALK_LISTS_DOWNWARD,
     WANT_BEFORE_RELEQ,
 ];

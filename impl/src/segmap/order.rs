@@ -26,6 +26,12 @@ pub(crate) const EXCEPTIONS: &[Exception] = &[
             why: "get_free_smp tries each slot of the locked allocation queue (seg_map.c:1283, 244-246)",
         },
         Exception {
+            held: PAGE,
+            taken: PAGE,
+            nesting: Nesting::Blocking,
+            why: "a range of one window's pages is locked in ascending offset order, each kept while the next is taken: the VOP_GETPAGE page list of segmap_fault (seg_map.c:706-710, 721-768; F_SOFTLOCK keeps them) and the new pages of segmap_pagecreate (1437-1472); every segmap path that holds several pages of a block takes them upward, and none waits for a lower page of it",
+        },
+        Exception {
             held: QUEUE,
             taken: QUEUE,
             nesting: Nesting::TryOnly,
@@ -37,6 +43,12 @@ pub(crate) const EXCEPTIONS: &[Exception] = &[
 /// `segmap_pageunlock` 1552, `segmap_unlock` 563), slot before hash chain
 /// or free queue (seg_map.c:234-236); chains and queues never nest with
 /// each other.
+///
+/// A page, then another page of the same window, blocking: a range of a
+/// window's pages is locked upward, each kept while the next is taken
+/// (`segmap_fault`'s page list, `segmap_pagecreate`; seg_map.c:706-768,
+/// 1437-1472), and no segmap path wants a lower page of a block while it
+/// holds a higher one.
 ///
 /// Four nestings go against the ranks, by try only:
 /// * a slot, then a page: `segmap_pagefree`, called by grab_smp with the

@@ -5,7 +5,7 @@
 
 use super::checks::SEGMAP_BITMAP;
 use super::consts::*;
-use super::fault::bit;
+use super::fault::{bit, ghost_bit};
 use super::windows::{PAGECREATE, PAGECREATE_NEW};
 use super::Segmap;
 use model::check::fail;
@@ -62,7 +62,7 @@ impl Segmap {
                         mask
                     };
                     s.bitmap.write(s.bitmap.read(&sl) | set, &sl);
-                    s.bits.fetch_or(mask, SeqCst);
+                    s.bits.fetch_or(ghost_bit(off - sm_off), SeqCst);
                     s.mtx.exit();
                     lock = true;
                     pp
@@ -71,6 +71,9 @@ impl Segmap {
             self.hat_memload(addr, pp, lock);
             if !lock {
                 self.pages.page(pp).lock.page_unlock();
+            }
+            if model::mutant(super::mutants::PAGECREATE_FIRST_PAGE_ONLY) {
+                break;
             }
             addr += PAGESIZE;
             off += PAGESIZE;
@@ -111,7 +114,7 @@ impl Segmap {
                 if !model::mutant(super::mutants::PAGEUNLOCK_KEEPS_BIT) {
                     s.bitmap.write(s.bitmap.read(&sl) & !mask, &sl);
                 }
-                s.bits.fetch_and(!mask, SeqCst);
+                s.bits.fetch_and(!ghost_bit(off - sm_off), SeqCst);
                 s.mtx.exit();
                 self.hat_unlock();
                 // seg_map.c:1563-1567: the page is ours, locked exclusive

@@ -421,6 +421,11 @@ impl Segmap {
         self.free.len()
     }
 
+    /// Number of colours (`smd_ncolor`).
+    pub fn ncolor(&self) -> usize {
+        self.ncolor
+    }
+
     /// Number of hash chains.
     pub fn hashsz(&self) -> usize {
         self.hash.len()

@@ -419,6 +419,12 @@ impl Pages {
         !p.is_hashed() || (p.vn.is_some() && p.free.hint() != 0)
     }
 
+    /// Ghost, for checks: whether page `pp` is in the page cache (hashed),
+    /// read with no lock.
+    pub fn cached(&self, pp: usize) -> bool {
+        self.pages[pp].hashed.peek() != 0
+    }
+
     /// `hat_page_getattr(pp, P_MOD | P_REF) == (P_MOD | P_REF)` of a page the
     /// caller holds (kpm accesses set no reference bit in the model, and
     /// `hat_setref` is a no-op: a page counts as referenced).

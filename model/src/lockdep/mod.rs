@@ -89,13 +89,31 @@ fn acquire_with(
                 h.site,
                 site,
             );
+            // A class nested in itself by an exception (`Nesting::Blocking`):
+            // two instances, only upward, so the self-edge closes no cycle.
+            // Checked at every such nesting, not only the edge's first.
+            let same = how == How::Blocking && h.name.class == taken.class;
+            if same && taken.index <= h.name.index {
+                if let Verdict::Excepted(_) = judge(orders, h.name.class, taken.class, how) {
+                    problems.push(describe(
+                        h,
+                        taken,
+                        how,
+                        &format!(
+                            "but instances of {} nest only in ascending order, and {taken} is not above {}",
+                            taken.class, h.name
+                        ),
+                        &graph,
+                    ));
+                }
+            }
             if !first {
                 continue;
             }
             let verdict = judge(orders, h.name.class, taken.class, how);
             if let Verdict::Violates(why) = verdict {
                 problems.push(describe(h, taken, how, &why, &graph));
-            } else if how == How::Blocking {
+            } else if how == How::Blocking && !same {
                 if let Some(cycle) = graph.cycle_through(h.name.class, taken.class) {
                     problems.push(format!(
                         "acquiring {} while holding {} closes a cycle in the observed lock order:\n{}\n{}",

@@ -9,7 +9,9 @@ use super::How;
 pub enum Nesting {
     /// Only by a try operation (it cannot deadlock).
     TryOnly,
-    /// Also blocking (the table must then say why it cannot deadlock).
+    /// Also blocking (the table must then say why it cannot deadlock). A
+    /// class excepted against itself nests two instances only in
+    /// ascending instance order (checked), the order its reason states.
     Blocking,
 }
 

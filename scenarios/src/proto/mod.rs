@@ -6,6 +6,7 @@ mod inversion;
 mod pte_hw;
 mod stale_tlb;
 mod uaf;
+mod upward;
 
 use harness::Scenario;
 
@@ -19,4 +20,5 @@ pub const SCENARIOS: &[Scenario] = &[
     pte_hw::PTE_CAS_VS_HW,
     stale_tlb::STALE_TLB,
     uaf::USE_AFTER_FREE,
+    upward::UPWARD,
 ];

@@ -4,10 +4,13 @@
 
 mod colours;
 pub(crate) mod common;
+mod controls;
 mod flip;
+mod four_lists;
 mod hashin;
 mod inval;
 mod kpm;
+mod kpm_free;
 mod kpm_notkpm;
 mod kpm_write;
 mod nofree;
@@ -17,9 +20,11 @@ mod prefault;
 mod putpage;
 mod reclaim;
 pub mod sequential;
+mod sequential_lists;
 mod shared;
 mod stranded;
 mod stress;
+mod whole_window;
 pub(crate) mod windows;
 
 use harness::Scenario;
@@ -61,4 +66,10 @@ pub const SCENARIOS: &[Scenario] = &[
     kpm_write::KPM_WRITE,
     prefault::PREFAULT_OFFSET,
     putpage::PUTPAGE_FLAGS,
+    four_lists::FOUR_LISTS_WAKE,
+    sequential_lists::SEQUENTIAL_LISTS,
+    whole_window::WHOLE_WINDOW,
+    controls::PAGE_LEFT_LOCKED,
+    controls::FAULT_AFTER_RELEASE,
+    kpm_free::KPM_HIT_VS_FREE,
 ];

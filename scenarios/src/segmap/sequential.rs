@@ -36,7 +36,7 @@ pub const FLAGS: &[u32] = &[
 /// first step whose slot differs from the model's. Releases every window
 /// still held at the end.
 pub fn refine(sm: &Segmap, ops: &[SeqOp]) -> Result<(), String> {
-    let mut spec = SegmapSpec::new(sm.npages());
+    let mut spec = SegmapSpec::new(sm.npages(), sm.nfree(), sm.ncolor());
     let mut held: Vec<(u64, usize)> = Vec::new();
     for (step, op) in ops.iter().enumerate() {
         match *op {

@@ -106,6 +106,10 @@ pub const INVAL_VS_ACCESS: Scenario = Scenario {
         name: subsys::segmap::mutants::INVAL_SKIP_UNLOAD,
         catches: SEGMAP_XLATE,
         summary: "the SM_INVAL release hashes the slot out without hat_unload of its window (seg_map.c:2099-2101)",
+    }, Mutant {
+        name: subsys::vm::mutants::UNLOAD_DROPS_MOD,
+        catches: SEGMAP_MODLOST,
+        summary: "hat_unload drops the PTE's MOD instead of moving it into the page: the written page of the invalidated window stays cached but clean, which only the check at rest sees",
     }],
     body: inval_body,
     ..BASE
