@@ -159,7 +159,7 @@ fn generated_programs_pass_under_pct() {
     // too, so they test the fixes' wakeups, not only the fast paths.
     harness::testing::assert_generated_programs(
         &PROGRAMS,
-        40,
+        120,
         |bytes| {
             let raw = RawProgram::arbitrary(&mut Unstructured::new(bytes)).unwrap();
             let p = Program::from(raw);
