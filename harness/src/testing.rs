@@ -92,32 +92,15 @@ pub fn assert_expectation(s: &'static Scenario, sched: Sched) -> Outcome {
     o
 }
 
-/// The mutants loom misses with the reduction (`reduce=on`, the default)
-/// at the bound the suite runs them and catches without it: under a
-/// preemption bound loom's DPOR is not complete, and with fewer
-/// dependencies it adds fewer backtrack points (CHECKS.md, "Exploring
-/// less"). [`assert_caught`] accepts these two caught unreduced; any other
-/// mutant must be caught by the explorer as the user runs it.
-pub const REDUCTION_MISSES: &[(&str, &str)] = &[
-    ("pcache/disable-vs-insert-fixed", "insert-no-recheck"),
-    ("htable/reap-vs-two-teardowns-slim", "steal-signal"),
-];
-
 /// Runs mutant `mutant` of `s` under `sched` and asserts that its declared
-/// check catches it (a [`REDUCTION_MISSES`] entry under loom: reduced or,
-/// failing that, unreduced).
+/// check catches it.
 pub fn assert_caught(s: &'static Scenario, mutant: &str, sched: Sched) -> Outcome {
     let m = s
         .mutant(mutant)
         .unwrap_or_else(|| panic!("{} declares no mutant {mutant}", s.id));
     let mut spec = RunSpec::new(s, sched);
     spec.mutant = Some(mutant.to_string());
-    let mut o = run(&spec);
-    let listed = REDUCTION_MISSES.contains(&(s.id, mutant));
-    if o.find(m.catches).is_none() && listed && matches!(spec.sched, Sched::Loom { .. }) {
-        spec.params.insert("reduce".into(), "off".into());
-        o = run(&spec);
-    }
+    let o = run(&spec);
     assert!(
         o.find(m.catches).is_some(),
         "mutant {mutant} not caught by {}:\n{}",

@@ -48,39 +48,31 @@ fn every_htable_scenario_and_mutant() {
 /// its mutants are caught under PCT and under loom at its full bound even
 /// in `cargo test`: a cv_signal for the cv_broadcast on hat_list_cv (693)
 /// deadlocks only in interleavings with three preemptions.
-///
-/// The mutants' loom runs are unreduced (`reduce=off`). loom's DPOR under
-/// a preemption bound is not complete for the bounded space (it adds
-/// conservative backtrack points, CHECKS.md "Exploring less"), and with
-/// the reduction's fewer dependencies it adds fewer: reduced, bound 3 runs
-/// 238,609 executions without the deadlock; unreduced it is found at
-/// execution 182,208 (41 s). The reduction is exact without a bound
-/// (`tests/reduction.rs`); under one, a scenario's declared bound is a
-/// budget, not a proof of every interleaving with that many preemptions.
 #[test]
 fn signal_for_broadcast_is_caught_at_loom_bound_3() {
     let s = htable("htable/reap-vs-two-teardowns-slim");
     for sched in explorers(s) {
         assert_expectation(s, sched);
     }
-    let bound = s.loom_bound.expect("a loom bound");
-    let unreduced = |mutant: &str, bound: usize| {
-        let mut spec = RunSpec::new(s, Sched::Loom { bound, max: None });
-        spec.mutant = Some(mutant.into());
-        spec.params.insert("reduce".into(), "off".into());
-        run(&spec)
+    let full = Sched::Loom {
+        bound: s.loom_bound.expect("a loom bound"),
+        max: None,
     };
     for m in s.mutants {
-        assert_caught(s, m.name, pct(s));
-        let o = unreduced(m.name, bound);
-        assert!(
-            o.find(m.catches).is_some(),
-            "mutant {} not caught unreduced at loom bound {bound}",
-            m.name
-        );
+        for sched in [full.clone(), pct(s)] {
+            assert_caught(s, m.name, sched);
+        }
     }
+    let mut spec = RunSpec::new(
+        s,
+        Sched::Loom {
+            bound: 2,
+            max: None,
+        },
+    );
+    spec.mutant = Some(subsys::htable::mutants::STEAL_SIGNAL.into());
     assert_eq!(
-        unreduced(subsys::htable::mutants::STEAL_SIGNAL, 2).checks(),
+        run(&spec).checks(),
         Vec::<&str>::new(),
         "bound 2 suffices now"
     );

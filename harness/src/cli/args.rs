@@ -155,7 +155,8 @@ pub struct BenchArgs {
     /// Real-thread executions per measurement.
     #[arg(long, default_value_t = 20)]
     pub std_runs: usize,
-    /// Explorers to measure (repeatable; default: loom, pct and std).
+    /// Explorers to measure (repeatable; default: loom, pct and std;
+    /// `reduction`: loom with and without the reduction, side by side).
     #[arg(long = "explorer", value_enum)]
     pub explorers: Vec<BenchExplorer>,
     /// Run parameter, e.g. ops=20000 for segmap/stress (repeatable).
@@ -172,6 +173,7 @@ pub enum BenchExplorer {
     Loom,
     Pct,
     Std,
+    Reduction,
 }
 
 /// `--bound`: a number, or `none` for [`crate::scenario::UNBOUNDED`].

@@ -38,11 +38,56 @@ struct Overhead {
     ratio: f64,
 }
 
+/// One scenario explored by loom at its bound with the reduction
+/// (`reduce=on`, the default) and without it (`reduce=off`), one run each
+/// in the same process (ratios, not absolute times, are the claim).
+#[derive(Serialize)]
+struct Reduction {
+    scenario: String,
+    bound: String,
+    reduced_executions: u64,
+    reduced_seconds: f64,
+    unreduced_executions: u64,
+    unreduced_seconds: f64,
+    /// Unreduced executions per reduced one.
+    executions_ratio: f64,
+    /// Unreduced seconds per reduced one.
+    seconds_ratio: f64,
+    /// Both runs met the scenario's expectation.
+    same_verdict: bool,
+}
+
 #[derive(Serialize)]
 struct Bench {
     rates: Vec<Rate>,
     overhead: Vec<Overhead>,
+    reduction: Vec<Reduction>,
     mutants: Vec<MutantRow>,
+}
+
+/// Explores `s` at its loom bound reduced and unreduced.
+fn reduction(s: &'static Scenario, bound: usize, params: &BTreeMap<String, String>) -> Reduction {
+    let explore = |reduce: &str| {
+        let mut spec = RunSpec::new(s, Sched::Loom { bound, max: None });
+        spec.params.extend(params.clone());
+        spec.params.insert("reduce".into(), reduce.into());
+        let o = runner::run(&spec);
+        let ok = crate::verdict::judge(&o).ok();
+        (o.executions, o.elapsed.as_secs_f64(), ok)
+    };
+    let (re, rs, rok) = explore("on");
+    let (ue, us, uok) = explore("off");
+    Reduction {
+        scenario: s.id.to_string(),
+        bound: crate::scenario::bound_name(bound),
+        reduced_executions: re,
+        reduced_seconds: rs,
+        unreduced_executions: ue,
+        unreduced_seconds: us,
+        executions_ratio: ue as f64 / re.max(1) as f64,
+        seconds_ratio: us / rs.max(1e-9),
+        same_verdict: rok && uok,
+    }
 }
 
 /// Each measurement repeats its run until it has taken this long, so that
@@ -139,17 +184,25 @@ pub fn run(all: &'static [Scenario], args: &BenchArgs) -> CmdResult {
     }
     let selected = plan::select(all, &args.patterns)?;
     let params = plan::params(&args.params, &selected)?;
-    let wants = |e: BenchExplorer| args.explorers.is_empty() || args.explorers.contains(&e);
+    let wants = |e: BenchExplorer| {
+        (args.explorers.is_empty() && e != BenchExplorer::Reduction) || args.explorers.contains(&e)
+    };
     let mut out = Bench {
         rates: Vec::new(),
         overhead: Vec::new(),
+        reduction: Vec::new(),
         mutants: Vec::new(),
     };
-    println!("executions per second");
-    println!(
-        "{:<36} {:<22} {:>11} {:>9} {:>12}  operations",
-        "scenario", "explorer", "executions", "seconds", "exec/s"
-    );
+    if [BenchExplorer::Loom, BenchExplorer::Pct, BenchExplorer::Std]
+        .into_iter()
+        .any(wants)
+    {
+        println!("executions per second");
+        println!(
+            "{:<36} {:<22} {:>11} {:>9} {:>12}  operations",
+            "scenario", "explorer", "executions", "seconds", "exec/s"
+        );
+    }
     for s in &selected {
         let mut scheds = Vec::new();
         match s.loom_bound {
@@ -190,6 +243,34 @@ pub fn run(all: &'static [Scenario], args: &BenchArgs) -> CmdResult {
                 ops.join(", ")
             );
             out.rates.push(r);
+        }
+    }
+    if wants(BenchExplorer::Reduction) {
+        println!("\nloom with the reduction (reduce=on, the default) and without (reduce=off)");
+        println!(
+            "{:<36} {:<10} {:>12} {:>9} {:>12} {:>9} {:>7} {:>7}",
+            "scenario", "bound", "reduced", "s", "unreduced", "s", "execs", "time"
+        );
+        for s in &selected {
+            let Some(bound) = s.loom_bound else { continue };
+            let r = reduction(s, bound, &params);
+            println!(
+                "{:<36} {:<10} {:>12} {:>9.2} {:>12} {:>9.2} {:>6.1}x {:>6.1}x{}",
+                r.scenario,
+                r.bound,
+                r.reduced_executions,
+                r.reduced_seconds,
+                r.unreduced_executions,
+                r.unreduced_seconds,
+                r.executions_ratio,
+                r.seconds_ratio,
+                if r.same_verdict {
+                    ""
+                } else {
+                    "  VERDICTS DIFFER"
+                }
+            );
+            out.reduction.push(r);
         }
     }
     let explored = wants(BenchExplorer::Loom) || wants(BenchExplorer::Pct);

@@ -130,7 +130,8 @@ pub fn run(all: &'static [Scenario], args: &LockorderArgs) -> CmdResult {
 /// Graphviz of the observed order, in two boxes: the proof (the passing
 /// scenarios' graph) and the negative controls' and failing scenarios'
 /// graph, each class drawn once per box. Solid edges are blocking, dashed
-/// ones try acquisitions, red ones violate a table.
+/// ones try acquisitions, red ones violate every table that ranks both
+/// classes.
 fn dot(good: &LockGraph, bad: &LockGraph, orders: &[&LockOrder]) -> String {
     let mut s = String::from(
         "digraph lockorder {\n  rankdir=LR;\n  node [shape=box, fontname=monospace];\n",
@@ -156,7 +157,17 @@ fn dot(good: &LockGraph, bad: &LockGraph, orders: &[&LockOrder]) -> String {
         }
         for (e, info) in &g.edges {
             let how = if e.by_try { How::Try } else { How::Blocking };
-            let violates = matches!(judge(orders, e.from, e.to, how), Verdict::Violates(_));
+            // Red where no table that ranks both classes allows the edge
+            // (scenarios are judged by their own tables, and two tables
+            // may judge one nesting apart: proto/upward-nesting's lets
+            // proto.node nest upward, proto's base table does not).
+            let mut judges = orders
+                .iter()
+                .filter(|o| o.rank(e.from).is_some() && o.rank(e.to).is_some())
+                .map(|o| judge(&[o], e.from, e.to, how))
+                .peekable();
+            let violates =
+                judges.peek().is_some() && judges.all(|v| matches!(v, Verdict::Violates(_)));
             let mut attrs = vec![format!("label=\"{}\"", info.count)];
             if e.by_try {
                 attrs.push("style=dashed".into());

@@ -24,7 +24,7 @@ pub const MODEL_PARAMS: &[ParamDoc] = &[
     },
     ParamDoc {
         key: "reduce",
-        values: &["on", "off"],
-        doc: "words every access of which holds their lock are kept off the explorer's scheduler (on), or explored as atomics (off, to compare)",
+        values: &["off", "on"],
+        doc: "loom's reduced exploration (on: patched DPOR, no load companion, lock-held words and unwatched mutex exits off the scheduler; fewer executions, but under a preemption bound it misses two known mutants, CHECKS.md \"Exploring less\"), or the exploration every check is proved with (off, the default)",
     },
 ];
