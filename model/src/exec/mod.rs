@@ -50,6 +50,14 @@ pub fn param(key: &str) -> Option<String> {
     current().and_then(|exec| exec.run.param(key).map(String::from))
 }
 
+/// Whether one model thread runs at a time in the current execution
+/// ([`Exec::serialized`]): a point check that reads another thread's
+/// ghost state is exact only then (on real threads the ghost copy lags
+/// the word it mirrors).
+pub fn serialized() -> bool {
+    current().is_some_and(|e| e.serialized())
+}
+
 /// Whether a port checks its invariants after every operation (its
 /// "step" checks) in the current execution: only where one model thread
 /// runs at a time (ghost state equals modelled state between two steps,
