@@ -276,7 +276,8 @@ mod solo {
     use std::sync::atomic::{AtomicU32, Ordering};
     use std::sync::Arc;
 
-    /// Runs `body` once on a real thread.
+    /// Runs `body` once, as the only model thread of a shuttle execution
+    /// (one thread at a time: the step checks run, as under loom).
     fn once(body: fn(), params: &[(&str, &str)]) -> Outcome {
         let s: &'static Scenario = Box::leak(Box::new(Scenario {
             id: "test/solo",
@@ -292,9 +293,10 @@ mod solo {
         }));
         let mut spec = RunSpec::new(
             s,
-            Sched::Std {
+            Sched::Pct {
+                depth: 1,
                 iterations: 1,
-                watchdog: Duration::from_secs(5),
+                seed: 0,
             },
         );
         for (k, v) in params {
