@@ -39,7 +39,7 @@ struct Overhead {
 }
 
 /// One scenario explored by loom at its bound with the reduction
-/// (`reduce=on`, the default) and without it (`reduce=off`), one run each
+/// (`reduce=on`) and without it (`reduce=off`, the default), one run each
 /// in the same process (ratios, not absolute times, are the claim).
 #[derive(Serialize)]
 struct Reduction {
@@ -246,7 +246,7 @@ pub fn run(all: &'static [Scenario], args: &BenchArgs) -> CmdResult {
         }
     }
     if wants(BenchExplorer::Reduction) {
-        println!("\nloom with the reduction (reduce=on, the default) and without (reduce=off)");
+        println!("\nloom with the reduction (reduce=on) and without (reduce=off, the default)");
         println!(
             "{:<36} {:<10} {:>12} {:>9} {:>12} {:>9} {:>7} {:>7}",
             "scenario", "bound", "reduced", "s", "unreduced", "s", "execs", "time"

@@ -396,7 +396,12 @@ impl<T> Arena<T> {
         {
             let mut g = self.g();
             let slot = &mut g[h.index() as usize];
-            slot.value = None;
+            // On real threads an `alloc` may take the slot between the CAS
+            // above and this section and store its object first: the
+            // slot's object is this free's only while the generation is.
+            if slot.gen == h.gen() {
+                slot.value = None;
+            }
             slot.frees.push((h.gen(), me, site));
         }
         self.trace(Op::Free, h, 0, site);
