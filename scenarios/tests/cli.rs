@@ -360,15 +360,18 @@ fn minimizer_reaches_the_fewest_preemptions() {
 fn a_closed_stdout_ends_the_command_quietly() {
     let replay = Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("replays/segmap-busy-slot-sleep--SYNC-DEADLOCK.json");
-    let mut child = Command::new(env!("CARGO_BIN_EXE_vmspec"))
+    // The reader is gone before the command starts, as `| head -0` can
+    // be: its first line meets a closed pipe (dropping the reader after
+    // the spawn raced with a child that wrote all its lines first).
+    let (reader, writer) = std::io::pipe().expect("a pipe");
+    drop(reader);
+    let child = Command::new(env!("CARGO_BIN_EXE_vmspec"))
         .args(["replay", replay.to_str().unwrap(), "--trace"])
         .current_dir(tmp("pipe"))
-        .stdout(std::process::Stdio::piped())
+        .stdout(writer)
         .stderr(std::process::Stdio::piped())
         .spawn()
         .expect("vmspec runs");
-    // The reader goes away before the first line, as `| head -0` would.
-    drop(child.stdout.take());
     let o = child.wait_with_output().unwrap();
     let err = text(&o.stderr);
     assert_eq!(o.status.code(), Some(141), "{err}");

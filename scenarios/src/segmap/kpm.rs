@@ -158,7 +158,7 @@ pub const KPM_LAST_SMAP: Scenario = Scenario {
     id: "segmap/kpm-last-smap",
     summary:
         "segkpm: a release finds its slot while the CPU's last-slot hint names a slot being reused",
-    loom_bound: Some(2),
+    loom_bound: Some(3),
     mutants: &[
         Mutant {
             name: subsys::segmap::mutants::KPM_LAST_SMAP_NO_RECHECK,
@@ -228,7 +228,6 @@ fn page_busy_sleep_fixed() {
 pub const KPM_PAGE_BUSY_SLEEP: Scenario = Scenario {
     id: "segmap/kpm-page-busy-sleep",
     summary: "FINDING F4: an allocator skips a free slot whose kpm page is locked, sleeps, and is never woken",
-    loom_bound: Some(2),
     expect: Expect::Finding(&[SYNC_DEADLOCK]),
     body: page_busy_sleep_body,
     ..BASE
