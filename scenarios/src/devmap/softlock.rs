@@ -3,6 +3,7 @@
 //! it (finding D1).
 
 use super::common::{cfg, dev, finish, inval, kmap, softlock_unlock, start};
+use harness::scenario::UNBOUNDED;
 use harness::{Expect, Mutant, Scenario};
 use model::check::SYNC_DEADLOCK;
 use model::sync::post_signal;
@@ -37,6 +38,7 @@ fn two_softlocks() {
 
 pub const TWO_SOFTLOCKS: Scenario = Scenario {
     id: "devmap/two-softlocks",
+    loom_bound: Some(UNBOUNDED),
     summary: "two processes F_SOFTLOCK (and F_SOFTUNLOCK) through one shared softlock",
     mutants: &[
         Mutant {

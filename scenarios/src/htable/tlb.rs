@@ -4,6 +4,7 @@
 
 use super::cpu;
 use super::BASE;
+use harness::scenario::UNBOUNDED;
 use harness::{Expect, Mutant, Scenario};
 use model::check::{MMU_COHERENCE, MMU_REFMOD_LOST};
 use subsys::htable::{
@@ -63,6 +64,7 @@ fn set_body() {
 
 pub const SET_VS_CPU: Scenario = Scenario {
     id: "htable/set-vs-cpu",
+    loom_bound: Some(UNBOUNDED),
     summary: "x86pte_set write-protects a mapping of the same page while a CPU reads and writes it",
     mutants: &[
         Mutant {

@@ -3,6 +3,7 @@
 //! on a private callback list, and `seg_ppurge_wiredpp` racing inactive.
 
 use super::common::{async_purge, cache, finish, lock_unlock, req, run_threads, Body, BASE};
+use harness::scenario::UNBOUNDED;
 use harness::{Mutant, Scenario};
 use model::check::MEM_UAF;
 use subsys::pcache::{Fixes, Memory, Pcache, PCACHE_CB, PCACHE_J2, PCACHE_J3, PCACHE_J6};
@@ -123,6 +124,7 @@ fn wiredpp_body() {
 
 pub const WIREDPP_VS_INACTIVE: Scenario = Scenario {
     id: "pcache/wiredpp-vs-inactive",
+    loom_bound: Some(UNBOUNDED),
     summary: "seg_ppurge_wiredpp racing seg_pinactive of the wired list",
     mutants: &[Mutant {
         name: subsys::pcache::mutants::WIREDPP_ACTIVE,

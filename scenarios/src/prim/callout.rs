@@ -83,7 +83,7 @@ pub const UNTIMEOUT_WAITS: Scenario = Scenario {
     id: "prim/untimeout-waits",
     summary: "untimeout of a running callout waits for its handler",
     threads: 3,
-    loom_bound: Some(2),
+    loom_bound: Some(3),
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[Mutant {

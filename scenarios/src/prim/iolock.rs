@@ -3,6 +3,7 @@
 
 use super::inside;
 use super::pagelock::{IO, ORDER};
+use harness::scenario::UNBOUNDED;
 use harness::{Expect, Mutant, Scenario};
 use model::check::SYNC_MISUSE;
 use model::sync::{spawn, AtomicU32, IoLock, Ordering, RwMode};
@@ -44,7 +45,7 @@ pub const IO_LOCK: Scenario = Scenario {
     id: "prim/io-lock",
     summary: "page_io_lock excludes page_io_trylock; page_io_wait waits for the unlock",
     threads: 2,
-    loom_bound: Some(3),
+    loom_bound: Some(UNBOUNDED),
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[Mutant {

@@ -65,7 +65,7 @@ pub const DROPS_MUTEX: Scenario = Scenario {
     id: "prim/page-lock-drops-mutex",
     summary: "page_lock(se, vphm) drops vphm, waits, retakes it and fails",
     threads: 2,
-    loom_bound: Some(2),
+    loom_bound: Some(3),
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[Mutant {
@@ -113,7 +113,7 @@ pub const TRYUPGRADE: Scenario = Scenario {
     id: "prim/page-tryupgrade",
     summary: "page_tryupgrade fails with another sharer, succeeds alone",
     threads: 2,
-    loom_bound: Some(2),
+    loom_bound: Some(3),
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[Mutant {

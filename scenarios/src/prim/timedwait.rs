@@ -55,7 +55,7 @@ pub const TIMED_WAIT: Scenario = Scenario {
     id: "prim/timed-wait",
     summary: "cv_timedwait returns by timeout or by signal",
     threads: 3,
-    loom_bound: Some(2),
+    loom_bound: Some(3),
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[Mutant {
@@ -134,7 +134,7 @@ pub const PASSES_SIGNAL: Scenario = Scenario {
     id: "prim/timed-wait-passes-signal",
     summary: "a timed-out waiter chosen by cv_signal passes the wakeup on",
     threads: 4,
-    loom_bound: Some(2),
+    loom_bound: Some(3),
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[],

@@ -151,7 +151,7 @@ pub const WAIT_SIG_EATS_SIGNAL: Scenario = Scenario {
     summary:
         "an interrupted cv_wait_sig consumes the signal that chose it; re-signalling passes it on",
     threads: 4,
-    loom_bound: Some(2),
+    loom_bound: Some(3),
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[Mutant {

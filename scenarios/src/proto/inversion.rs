@@ -110,7 +110,7 @@ pub const ENTER: Scenario = Scenario {
     id: "proto/enter-inversion",
     summary: "slot->freelist vs freelist->slot with enter: deadlock (negative control)",
     threads: 2,
-    loom_bound: Some(2),
+    loom_bound: Some(3),
     pct_depth: 3,
     expect: Expect::Control(&[SYNC_DEADLOCK, SYNC_LOCKORDER]),
     mutants: &[],
@@ -137,7 +137,7 @@ pub const APART: Scenario = Scenario {
     summary:
         "A->B then, never overlapping, B->A: no deadlock, cycle still reported (negative control)",
     threads: 2,
-    loom_bound: Some(2),
+    loom_bound: Some(3),
     pct_depth: 2,
     expect: Expect::Control(&[SYNC_LOCKORDER]),
     mutants: &[],

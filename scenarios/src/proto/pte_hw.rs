@@ -6,6 +6,7 @@
 //! old translation if it was referenced (2147-2148). Whatever the order,
 //! every access that succeeded must have left its bit in the final PTE.
 
+use harness::scenario::UNBOUNDED;
 use harness::{Expect, Mutant, Scenario};
 use model::check::MMU_REFMOD_LOST;
 use model::machine::pte::{make_pte, make_ptp, pte_valid, same_frame, PT_MOD, PT_REF, PT_REFMOD};
@@ -86,7 +87,7 @@ pub const PTE_CAS_VS_HW: Scenario = Scenario {
     summary:
         "x86pte_set's CAS loop write-protects a page a CPU reads and writes: REF/MOD never lost",
     threads: 2,
-    loom_bound: Some(3),
+    loom_bound: Some(UNBOUNDED),
     pct_depth: 3,
     expect: Expect::Pass,
     mutants: &[Mutant {

@@ -4,6 +4,7 @@
 use super::common::run_threads;
 use super::common::BASE;
 use super::common::{walk, walk_from, world};
+use harness::scenario::UNBOUNDED;
 use harness::{Mutant, Scenario};
 use model::check::SYNC_DEADLOCK;
 use subsys::pvn::{mutants, PvnConfig, B_ASYNC, B_INVAL, PVN_V3};
@@ -18,6 +19,7 @@ fn two_sync_body() {
 
 pub const TWO_SYNC_WALKS: Scenario = Scenario {
     id: "pvn/two-sync-walks",
+    loom_bound: Some(UNBOUNDED),
     summary: "two synchronous walks of one vnode with two dirty pages: VVMLOCK serializes them, v_cv wakes the second",
     mutants: &[
         Mutant {

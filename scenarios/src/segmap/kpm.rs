@@ -5,6 +5,7 @@
 //! through the per-CPU last-slot hint (seg_map.c:2277-2332).
 
 use super::common::{key, run_threads, use_window, Body, BASE, VP};
+use harness::scenario::UNBOUNDED;
 use harness::{Expect, Mutant, Scenario};
 use model::check::{SYNC_DEADLOCK, SYNC_LOCKORDER};
 use std::sync::Arc;
@@ -117,6 +118,7 @@ fn trylock_body() {
 
 pub const KPM_TRYLOCK: Scenario = Scenario {
     id: "segmap/kpm-trylock",
+    loom_bound: Some(UNBOUNDED),
     summary: "segkpm: the allocator meets a free slot whose page a page-out holds exclusive",
     mutants: &[
         Mutant {
