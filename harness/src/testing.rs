@@ -9,6 +9,8 @@
 use crate::runner::{run, Outcome, RunSpec, Sched};
 use crate::scenario::Scenario;
 use crate::verdict::judge;
+use model::lockdep::LockGraph;
+use std::collections::BTreeSet;
 use std::time::Duration;
 
 /// The largest loom bound `cargo test` uses without `--cfg loom`.
@@ -108,6 +110,34 @@ pub fn assert_caught(s: &'static Scenario, mutant: &str, sched: Sched) -> Outcom
         describe(&o)
     );
     o
+}
+
+/// Every coverage point (race window, counter) the scenarios of `all`
+/// reach: each under loom at its test bound ([`loom_bound`]), or under
+/// PCT (1,000 executions, seed 1) if it declares no bound.
+pub fn reached_points(all: &[Scenario]) -> BTreeSet<&'static str> {
+    let mut reached = BTreeSet::new();
+    for s in all {
+        let s: &'static Scenario = Box::leak(Box::new(*s));
+        let sched = match loom_bound(s) {
+            Some(bound) => Sched::Loom { bound, max: None },
+            None => pct(s, 1_000),
+        };
+        reached.extend(run(&RunSpec::new(s, sched)).coverage.into_keys());
+    }
+    reached
+}
+
+/// The class-level lock graph of the passing scenarios of `all` that
+/// declare a loom bound, each explored by loom at its test bound.
+pub fn passing_lock_graph(all: &[Scenario]) -> LockGraph {
+    let mut graph = LockGraph::default();
+    for s in all.iter().filter(|s| s.expect == crate::Expect::Pass) {
+        let s: &'static Scenario = Box::leak(Box::new(*s));
+        let Some(bound) = loom_bound(s) else { continue };
+        graph.merge(&run(&RunSpec::new(s, Sched::Loom { bound, max: None })).graph);
+    }
+    graph
 }
 
 /// Every scenario of `all` meets its expectation under every explorer, and

@@ -3,10 +3,8 @@
 //! under loom and PCT; every race window of the seed is reached; the lock
 //! order is proved, alone and composed into the kernel-wide order.
 
-use harness::testing::{assert_suite, loom_bound};
-use harness::{run, Expect, RunSpec, Sched};
-use model::lockdep::{proof, LockGraph};
-use std::collections::BTreeSet;
+use harness::testing::{assert_suite, passing_lock_graph, reached_points};
+use model::lockdep::proof;
 use subsys::devmap::WINDOWS;
 
 #[test]
@@ -16,19 +14,7 @@ fn every_devmap_scenario_and_mutant() {
 
 #[test]
 fn every_race_window_is_reached() {
-    let mut reached = BTreeSet::new();
-    for s in scenarios::devmap::SCENARIOS {
-        let s: &'static harness::Scenario = Box::leak(Box::new(*s));
-        let sched = match loom_bound(s) {
-            Some(bound) => Sched::Loom { bound, max: None },
-            None => Sched::Pct {
-                depth: s.pct_depth,
-                iterations: 1000,
-                seed: 1,
-            },
-        };
-        reached.extend(run(&RunSpec::new(s, sched)).coverage.into_keys());
-    }
+    let reached = reached_points(scenarios::devmap::SCENARIOS);
     let missing: Vec<_> = WINDOWS
         .iter()
         .filter(|w| !reached.contains(w.point))
@@ -43,16 +29,7 @@ fn every_race_window_is_reached() {
 /// are taken.
 #[test]
 fn lock_order_proved() {
-    let mut graph = LockGraph::default();
-    for s in scenarios::devmap::SCENARIOS
-        .iter()
-        .filter(|s| s.expect == Expect::Pass)
-    {
-        let s: &'static harness::Scenario = Box::leak(Box::new(*s));
-        let Some(bound) = loom_bound(s) else { continue };
-        let o = run(&RunSpec::new(s, Sched::Loom { bound, max: None }));
-        graph.merge(&o.graph);
-    }
+    let graph = passing_lock_graph(scenarios::devmap::SCENARIOS);
     let (text, ok) = proof(&graph, &[&subsys::order::KERNEL_ORDER]);
     assert!(ok, "kernel: {text}");
     for (from, to) in [

@@ -3,10 +3,8 @@
 //! under loom and PCT; every race window and counter of the seed is
 //! reached; the lock order is proved.
 
-use harness::testing::{assert_suite, loom_bound};
-use harness::{run, Expect, RunSpec, Sched};
-use model::lockdep::{proof, LockGraph};
-use std::collections::BTreeSet;
+use harness::testing::{assert_suite, passing_lock_graph, reached_points};
+use model::lockdep::proof;
 use subsys::pcache::WINDOWS;
 
 #[test]
@@ -16,19 +14,7 @@ fn every_pcache_scenario_and_mutant() {
 
 #[test]
 fn every_race_window_is_reached() {
-    let mut reached = BTreeSet::new();
-    for s in scenarios::pcache::SCENARIOS {
-        let s: &'static harness::Scenario = Box::leak(Box::new(*s));
-        let sched = match loom_bound(s) {
-            Some(bound) => Sched::Loom { bound, max: None },
-            None => Sched::Pct {
-                depth: s.pct_depth,
-                iterations: 1000,
-                seed: 1,
-            },
-        };
-        reached.extend(run(&RunSpec::new(s, sched)).coverage.into_keys());
-    }
+    let reached = reached_points(scenarios::pcache::SCENARIOS);
     let missing: Vec<_> = WINDOWS
         .iter()
         .filter(|w| !reached.contains(w.point))
@@ -42,16 +28,7 @@ fn every_race_window_is_reached() {
 /// `seg_pasync_mtx` included), and the try-only exception is exercised.
 #[test]
 fn lock_order_proved() {
-    let mut graph = LockGraph::default();
-    for s in scenarios::pcache::SCENARIOS
-        .iter()
-        .filter(|s| s.expect == Expect::Pass)
-    {
-        let s: &'static harness::Scenario = Box::leak(Box::new(*s));
-        let Some(bound) = loom_bound(s) else { continue };
-        let o = run(&RunSpec::new(s, Sched::Loom { bound, max: None }));
-        graph.merge(&o.graph);
-    }
+    let graph = passing_lock_graph(scenarios::pcache::SCENARIOS);
     for table in [&subsys::pcache::LOCK_ORDER, &subsys::order::KERNEL_ORDER] {
         let (text, ok) = proof(&graph, &[table]);
         assert!(ok, "{}: {text}", table.subsystem);

@@ -3,10 +3,8 @@
 //! under loom and PCT; every race window and path of the seed is reached;
 //! the lock order is proved.
 
-use harness::testing::{assert_suite, loom_bound};
-use harness::{run, Expect, RunSpec, Sched};
-use model::lockdep::{proof, LockGraph};
-use std::collections::BTreeSet;
+use harness::testing::{assert_suite, passing_lock_graph, reached_points};
+use model::lockdep::proof;
 use subsys::pvn::WINDOWS;
 
 #[test]
@@ -16,19 +14,7 @@ fn every_pvn_scenario_and_mutant() {
 
 #[test]
 fn every_race_window_is_reached() {
-    let mut reached = BTreeSet::new();
-    for s in scenarios::pvn::SCENARIOS {
-        let s: &'static harness::Scenario = Box::leak(Box::new(*s));
-        let sched = match loom_bound(s) {
-            Some(bound) => Sched::Loom { bound, max: None },
-            None => Sched::Pct {
-                depth: s.pct_depth,
-                iterations: 1000,
-                seed: 1,
-            },
-        };
-        reached.extend(run(&RunSpec::new(s, sched)).coverage.into_keys());
-    }
+    let reached = reached_points(scenarios::pvn::SCENARIOS);
     let missing: Vec<_> = WINDOWS
         .iter()
         .filter(|w| !reached.contains(w.point))
@@ -45,16 +31,7 @@ fn every_race_window_is_reached() {
 /// neighbour (the kluster's tries).
 #[test]
 fn lock_order_proved() {
-    let mut graph = LockGraph::default();
-    for s in scenarios::pvn::SCENARIOS
-        .iter()
-        .filter(|s| s.expect == Expect::Pass)
-    {
-        let s: &'static harness::Scenario = Box::leak(Box::new(*s));
-        let Some(bound) = loom_bound(s) else { continue };
-        let o = run(&RunSpec::new(s, Sched::Loom { bound, max: None }));
-        graph.merge(&o.graph);
-    }
+    let graph = passing_lock_graph(scenarios::pvn::SCENARIOS);
     // pvn's own table first, the kernel's for the HAT's nestings of the
     // x86 scenario; then the kernel's alone.
     let kernel = &subsys::order::KERNEL_ORDER;
