@@ -10,7 +10,8 @@ use harness::{Expect, Scenario};
 use model::sync::{post_signal, spawn};
 use std::sync::{Arc, Mutex};
 use subsys::devmap::{
-    Access, Devmap, DevmapConfig, FaultType, Fixes, HandleSpec, SegRw, SegSpec, LOCK_ORDER,
+    Access, Devmap, DevmapConfig, FaultType, Fixes, HandleSpec, SegRw, SegSpec, EXIT_WAKES,
+    INVAL_WAITS, LOCK_ORDER, REMAP_UNLOADS, SOFTLOCK_WAITS,
 };
 use subsys::vm::hat::DEVICE_PFN_BASE;
 use subsys::vm::kmap::KHat;
@@ -161,11 +162,6 @@ fn generated_programs_pass_under_pct() {
             *PROGRAM.lock().unwrap() = Some(p.clone());
             format!("{p:?}")
         },
-        &[
-            "devmap.softlock_enter.softlock_waits",
-            "devmap.softlock_enter.inval_waits",
-            "devmap.softlock_exit.wakes",
-            "devmap.remap.unloads_old_range",
-        ],
+        &[SOFTLOCK_WAITS, INVAL_WAITS, EXIT_WAKES, REMAP_UNLOADS],
     );
 }

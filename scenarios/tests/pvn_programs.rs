@@ -12,7 +12,9 @@ use harness::{Expect, Scenario};
 use model::sync::spawn;
 use std::sync::Mutex;
 use subsys::pvn::{
-    Fixes, Memory, Pvn, PvnConfig, B_ASYNC, B_DONTNEED, B_FREE, B_INVAL, B_TRUNC, LOCK_ORDER,
+    Fixes, Memory, Pvn, PvnConfig, B_ASYNC, B_DONTNEED, B_FREE, B_INVAL, B_TRUNC,
+    CK_REFMOD_UNLOADS, LOCK_ORDER, MODSORT_EXIT, PAGE_LOCK_DROPS, PASSES_CREATED,
+    WRITE_ERROR_REDIRTIES,
 };
 use subsys::vm::param::PAGESIZE;
 
@@ -186,11 +188,11 @@ fn generated_programs_pass_under_pct() {
             format!("{p:?}")
         },
         &[
-            "pvn.vplist_dirty.page_lock_drops",
-            "pvn.vplist_dirty.passes_created",
-            "pvn.write_done.ck_refmod_unloads",
-            "pvn.write_done.error_redirties",
-            "pvn.vplist_dirty.modsort_exit",
+            PAGE_LOCK_DROPS,
+            PASSES_CREATED,
+            CK_REFMOD_UNLOADS,
+            WRITE_ERROR_REDIRTIES,
+            MODSORT_EXIT,
         ],
     );
 }
